@@ -1,0 +1,18 @@
+package org.ftb.app;
+
+import org.ftb.status.SessionView;
+
+import java.util.Locale;
+
+/** The text of a connection's audit record: one line of key=value fields whose values hold no blanks. */
+final class AuditRecord {
+    private AuditRecord() {
+    }
+
+    static String format(SessionView v) {
+        return String.format(Locale.ROOT,
+                "%s END client=%s proto=%s user=%s dest=%s addr=%s rule=%s action=%s up=%d down=%d ms=%d result=%s",
+                v.tag(), v.client(), v.protocol(), v.user().replace(' ', '_'), v.destination(), v.address(), v.rule(),
+                v.action(), v.bytesUp(), v.bytesDown(), v.age().toMillis(), v.result());
+    }
+}

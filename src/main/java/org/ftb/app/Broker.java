@@ -1,0 +1,198 @@
+package org.ftb.app;
+
+import org.ftb.address.IpAddress;
+import org.ftb.config.BrokerConfig;
+import org.ftb.console.BrokerControl;
+import org.ftb.logging.LogSetup;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.net.Resolver;
+import org.ftb.net.SocksServer;
+import org.ftb.rules.Rule;
+import org.ftb.status.BrokerStatus;
+import org.ftb.status.SessionView;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * The one place where the broker is put together: thread pools, the SOCKS server, audit. It starts in
+ * that order and stops in reverse. The thread count is fixed by design, whatever the load.
+ */
+public final class Broker implements BrokerControl {
+    /** Prefix of every thread the broker owns. */
+    public static final String THREAD_PREFIX = "ftb-";
+    private static final int WORKER_THREADS = 4;
+    private static final int WORKER_QUEUE = 10_000;
+    private static final Duration DRAIN_POLL = Duration.ofMillis(100);
+
+    private final BrokerConfig config;
+    private final String version;
+    private final MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
+    private final org.slf4j.Logger audit = LoggerFactory.getLogger(LogSetup.AUDIT_LOGGER);
+    private final AsynchronousChannelGroup group;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService workers;
+    private final SocksServer socks;
+    private final long startNanos = System.nanoTime();
+    private final AtomicInteger stopRequests = new AtomicInteger();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Broker(BrokerConfig config, Resolver resolver, String version) throws IOException {
+        this.config = config;
+        this.version = version;
+        int ioThreads = Math.max(2, Math.min(8, java.lang.Runtime.getRuntime().availableProcessors()));
+        this.group = AsynchronousChannelGroup.withFixedThreadPool(ioThreads, threads("io"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads("timer"));
+        this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(WORKER_QUEUE), threads("worker"));
+        ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+        this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(),
+                new SocksServer.Services(group, timer, workers, resolver), messages, this::audit);
+    }
+
+    /** Rules whose actions this release cannot carry out; a broker with any of them must not start. */
+    public static List<Rule> unavailableRules(BrokerConfig config) {
+        return config.rules().stream().filter(r -> r.action().usesSsh()).toList();
+    }
+
+    /**
+     * Starts listening. Returns once every LISTEN address is bound.
+     *
+     * @throws SocksServer.ListenException when an address cannot be bound; nothing is left running
+     */
+    public static Broker start(BrokerConfig config, Resolver resolver, String version) throws IOException, SocksServer.ListenException {
+        if (!unavailableRules(config).isEmpty()) {
+            throw new IllegalArgumentException("the configuration has rules this release does not carry out");
+        }
+        Broker broker = new Broker(config, resolver, version);
+        try {
+            broker.socks.start();
+        } catch (SocksServer.ListenException e) {
+            broker.messages.log(Msg.FTB0006E, e.address(), e.getMessage());
+            broker.shutdownPools();
+            throw e;
+        }
+        for (InetSocketAddress address : broker.socks.listenAddresses()) {
+            broker.messages.log(Msg.FTB0002I, text(address));
+        }
+        broker.messages.log(Msg.FTB0003I, broker.socks.listenAddresses().size(), config.rules().size(), config.broker().maxSessions());
+        return broker;
+    }
+
+    private static String text(InetSocketAddress address) {
+        return IpAddress.hostForPort(IpAddress.format(address.getAddress().getAddress())) + ":" + address.getPort();
+    }
+
+    private static ThreadFactory threads(String role) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, THREAD_PREFIX + role + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private void audit(SessionView view) {
+        audit.info(Msg.FTB0200I.format(AuditRecord.format(view)));
+    }
+
+    public List<InetSocketAddress> listenAddresses() {
+        return socks.listenAddresses();
+    }
+
+    public MessageLog messages() {
+        return messages;
+    }
+
+    @Override
+    public BrokerStatus status() {
+        return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos),
+                socks.listenAddresses().stream().map(Broker::text).toList(),
+                config.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
+                config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.totals(),
+                socks.sessions());
+    }
+
+    @Override
+    public boolean stop(String origin) {
+        int request = stopRequests.incrementAndGet();
+        if (request > 1) {
+            int ended = socks.abortAll("STOPPED");
+            if (ended > 0) {
+                messages.log(Msg.FTB0009W, ended);
+            }
+            return false;
+        }
+        socks.stopAccepting();
+        Duration limit = config.broker().stopTimeout();
+        messages.log(Msg.FTB0004I, origin, limit.toSeconds(), socks.activeSessions());
+        long deadline = System.nanoTime() + limit.toNanos();
+        timer.execute(() -> drain(deadline));
+        return true;
+    }
+
+    private void drain(long deadline) {
+        if (socks.activeSessions() > 0 && System.nanoTime() < deadline) {
+            timer.schedule(() -> drain(deadline), DRAIN_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        int ended = 0;
+        if (socks.activeSessions() > 0) {
+            messages.log(Msg.FTB0009W, socks.activeSessions());
+            ended = socks.abortAll("STOPPED");
+        }
+        finish(ended);
+    }
+
+    private void finish(int ended) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        messages.log(Msg.FTB0005I, ended);
+        stopped.countDown();
+        // The pools go last: this method itself runs on the timer thread.
+        workers.shutdown();
+        group.shutdown();
+        timer.shutdown();
+    }
+
+    private void shutdownPools() {
+        workers.shutdownNow();
+        timer.shutdownNow();
+        group.shutdown();
+    }
+
+    /** Waits until a stop has completed. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Waits up to {@code timeout}; true when stopped. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops at once (for tests and failed starts): every session is reset. */
+    public void close() throws InterruptedException {
+        stop("close");
+        stop("close");
+        awaitStopped(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,92 @@
+package org.ftb.cli;
+
+import org.ftb.app.Broker;
+import org.ftb.config.BrokerConfig;
+import org.ftb.config.ConfigLoader;
+import org.ftb.config.Diagnostic;
+import org.ftb.config.Diagnostics;
+import org.ftb.console.CommandDispatcher;
+import org.ftb.console.StreamConsole;
+import org.ftb.logging.LogSetup;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.net.Resolver;
+import org.ftb.net.SocksServer;
+import org.ftb.platform.Platform;
+import org.ftb.rules.Rule;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code ftb broker}: runs the broker in the foreground until STOP, SIGTERM or Ctrl-C. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run the broker in the foreground. Operator commands (DISPLAY, STOP, HELP) are read from standard input.")
+final class BrokerCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Platform platform = Platform.detect();
+        MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
+        ConfigLoader.Result result = options.load(platform, spec.commandLine());
+        if (result.config().isEmpty()) {
+            ConfigOptions.report(result, d -> log(messages, d));
+            messages.log(Msg.FTB0007E, result.source(), result.returnCode());
+            return result.returnCode();
+        }
+        BrokerConfig config = result.config().get();
+        try {
+            LogSetup.apply(config.log(), platform.nativeCharset());
+        } catch (IOException e) {
+            messages.log(Msg.FTB0007E, result.source() + " (" + e.getMessage() + ")", Diagnostics.RC_ERROR);
+            return Diagnostics.RC_ERROR;
+        }
+        messages.log(Msg.FTB0001I, Main.version(), platform.name(), System.getProperty("java.version"),
+                ManagementFactory.getRuntimeMXBean().getPid());
+        ConfigOptions.report(result, d -> log(messages, d));
+        if (!Broker.unavailableRules(config).isEmpty()) {
+            for (Rule rule : Broker.unavailableRules(config)) {
+                messages.log(Msg.FTB0008E, rule.name(), rule.line(), rule.action());
+            }
+            return Diagnostics.RC_ERROR;
+        }
+        Broker broker;
+        try {
+            broker = Broker.start(config, Resolver.system(), Main.version());
+        } catch (SocksServer.ListenException | IOException e) {
+            return Diagnostics.RC_SEVERE;
+        }
+        Duration hookLimit = config.broker().stopTimeout().plusSeconds(5);
+        Thread hook = new Thread(() -> {
+            broker.stop("SIGTERM");
+            try {
+                broker.awaitStopped(hookLimit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LogSetup.shutdown();
+        }, Broker.THREAD_PREFIX + "shutdown");
+        java.lang.Runtime.getRuntime().addShutdownHook(hook);
+        Thread console = new Thread(new StreamConsole(System.in, platform.nativeCharset(), System.out,
+                CommandDispatcher.standard(broker, messages), "console"), Broker.THREAD_PREFIX + "console");
+        console.setDaemon(true);
+        console.start();
+        broker.awaitStopped();
+        java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+        LogSetup.shutdown();
+        return Diagnostics.RC_OK;
+    }
+
+    private static void log(MessageLog messages, Diagnostic diagnostic) {
+        messages.log(diagnostic.msg(), diagnostic.text().substring(diagnostic.msg().id().length() + 1));
+    }
+}

@@ -1,0 +1,49 @@
+package org.ftb.cli;
+
+import org.ftb.config.ConfigLoader;
+import org.ftb.config.ConfigSource;
+import org.ftb.config.Diagnostic;
+import org.ftb.config.Symbols;
+import org.ftb.message.Msg;
+import org.ftb.platform.Platform;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The options every command that reads a configuration shares. */
+final class ConfigOptions {
+    @Option(names = "--config", required = true, paramLabel = "SOURCE",
+            description = "Configuration member: a file path.")
+    Path config;
+
+    @Option(names = "--symbol", paramLabel = "NAME=VALUE",
+            description = "Defines system symbol &NAME. for the configuration (repeatable); overrides the system's own.")
+    List<String> symbols = List.of();
+
+    @Option(names = "--record-format", paramLabel = "FORMAT", defaultValue = "STREAM",
+            description = "STREAM (ordinary text, the default) or FB80 (fixed 80-byte records: columns 72-80 are sequence numbers and ignored).")
+    ConfigSource.RecordFormat recordFormat;
+
+    /** Loads the configuration; a malformed --symbol is a usage error. */
+    ConfigLoader.Result load(Platform platform, CommandLine commandLine) {
+        Map<String, String> explicit = new LinkedHashMap<>();
+        for (String symbol : symbols) {
+            int equals = symbol.indexOf('=');
+            String name = equals < 0 ? "" : symbol.substring(0, equals);
+            if (!Symbols.isValidName(name)) {
+                throw new CommandLine.ParameterException(commandLine, Msg.FTB0403E.format(symbol));
+            }
+            explicit.put(name, symbol.substring(equals + 1));
+        }
+        return new ConfigLoader(new Symbols(explicit, platform::symbol), platform.nativeCharset()).load(config, recordFormat);
+    }
+
+    static void report(ConfigLoader.Result result, Consumer<Diagnostic> out) {
+        result.diagnostics().all().forEach(out);
+    }
+}

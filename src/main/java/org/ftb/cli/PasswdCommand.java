@@ -1,0 +1,112 @@
+package org.ftb.cli;
+
+import org.ftb.auth.UserDirectory;
+import org.ftb.config.Diagnostics;
+import org.ftb.message.Msg;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code ftb passwd}: sets a user's password in a users file, as a salted slow hash. */
+@Command(name = "passwd", mixinStandardHelpOptions = true,
+        description = "Set USER's password in a users file (SOCKS USERS). The password is read from the terminal "
+                + "(asked twice) or, without a terminal, from the first line of standard input. Only a salted "
+                + "PBKDF2 hash is stored.")
+final class PasswdCommand implements Callable<Integer> {
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The users file; created when missing.")
+    Path file;
+
+    @Parameters(paramLabel = "USER", description = "The user name.")
+    String user;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!UserDirectory.isValidUser(user)) {
+            out.println(Msg.FTB0411E.format("user name must be 1 to 255 characters without blanks or ':'"));
+            out.flush();
+            return Diagnostics.RC_ERROR;
+        }
+        char[] password = readPassword();
+        if (password == null || password.length == 0) {
+            out.println(Msg.FTB0411E.format(password == null ? "the two passwords differ; nothing was changed"
+                    : "the password is empty; nothing was changed"));
+            out.flush();
+            return Diagnostics.RC_ERROR;
+        }
+        String entry;
+        try {
+            entry = UserDirectory.entry(user, password, UserDirectory.DEFAULT_ITERATIONS);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        List<String> lines = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.startsWith(user + ":")) {
+                    lines.add(line);
+                }
+            }
+        }
+        lines.add(entry);
+        write(lines);
+        out.println(Msg.FTB0410I.format(user, file));
+        out.flush();
+        return Diagnostics.RC_OK;
+    }
+
+    /** The password, or null when the terminal's two entries differ. */
+    private static char[] readPassword() throws IOException {
+        Console console = System.console();
+        if (console != null) {
+            char[] first = console.readPassword("Password for the user: ");
+            char[] second = console.readPassword("Again: ");
+            boolean same = Arrays.equals(first, second);
+            Arrays.fill(second, '\0');
+            return same ? first : null;
+        }
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        return line == null ? new char[0] : line.toCharArray();
+    }
+
+    /** Writes beside the file, owner-only, then moves into place, so a crash never leaves half a file. */
+    private void write(List<String> lines) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path temp = Files.createTempFile(absolute.getParent(), ".ftb-users", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the directory's own protection applies
+            }
+            Files.write(temp, lines, StandardCharsets.UTF_8);
+            try {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package org.ftb.config;
+
+import org.ftb.address.HostPort;
+import org.ftb.address.IpAddress;
+import org.ftb.auth.UserDirectory;
+import org.ftb.message.Msg;
+import org.ftb.rules.Action;
+import org.ftb.rules.DestinationPattern;
+import org.ftb.rules.Fallback;
+import org.ftb.rules.PortRange;
+import org.ftb.rules.Rule;
+import org.ftb.rules.TunnelAuth;
+import org.ftb.socks.SocksVersion;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns parsed statements into a {@link BrokerConfig}, reporting every problem it finds. */
+public final class ConfigBinder {
+    /** Every statement and its operands, in the order the documentation lists them. */
+    public static final Map<String, List<String>> SCHEMA;
+
+    static {
+        Map<String, List<String>> schema = new LinkedHashMap<>();
+        schema.put("BROKER", List.of("MAXSESSIONS", "IDLETIMEOUT", "HANDSHAKETIMEOUT", "CONNECTTIMEOUT", "STOPTIMEOUT"));
+        schema.put("SOCKS", List.of("LISTEN", "VERSIONS", "AUTH", "USERS"));
+        schema.put("RULE", List.of("NAME", "DEST", "PORTS", "ACTION", "VIA", "AUTH", "FALLBACK"));
+        schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
+        SCHEMA = java.util.Collections.unmodifiableMap(schema);
+    }
+
+    private static final int MAX_TIMEOUT_SECONDS = 86_400;
+
+    private final Diagnostics diagnostics;
+    private final Charset platformCharset;
+    private final Path baseDirectory;
+    private final Map<String, Statement> singletons = new HashMap<>();
+
+    private ConfigBinder(Diagnostics diagnostics, Charset platformCharset, Path baseDirectory) {
+        this.diagnostics = diagnostics;
+        this.platformCharset = platformCharset;
+        this.baseDirectory = baseDirectory;
+    }
+
+    /**
+     * @param baseDirectory where relative file names in the configuration are resolved
+     * @return the configuration; it is only meaningful when {@code diagnostics} has no errors
+     */
+    public static BrokerConfig bind(String sourceName, List<Statement> statements, Diagnostics diagnostics,
+                                    Charset platformCharset, Path baseDirectory) {
+        return new ConfigBinder(diagnostics, platformCharset, baseDirectory).bind(sourceName, statements);
+    }
+
+    private BrokerConfig bind(String sourceName, List<Statement> statements) {
+        BrokerSettings broker = BrokerSettings.DEFAULTS;
+        SocksSettings socks = SocksSettings.DEFAULTS;
+        LogSettings log = LogSettings.defaults(platformCharset);
+        List<Rule> rules = new ArrayList<>();
+        Map<String, Integer> ruleLines = new HashMap<>();
+        for (Statement statement : statements) {
+            List<String> allowed = SCHEMA.get(statement.keyword());
+            if (allowed == null) {
+                diagnostics.at(Msg.FTB0110E, statement.line(), statement.column(), statement.keyword(),
+                        String.join(", ", SCHEMA.keySet()));
+                continue;
+            }
+            Operands operands = new Operands(statement, allowed, diagnostics);
+            switch (statement.keyword()) {
+                case "BROKER" -> {
+                    if (firstOfItsKind(statement)) {
+                        broker = broker(operands);
+                    }
+                }
+                case "SOCKS" -> {
+                    if (firstOfItsKind(statement)) {
+                        socks = socks(operands);
+                    }
+                }
+                case "LOG" -> {
+                    if (firstOfItsKind(statement)) {
+                        log = log(operands, log);
+                    }
+                }
+                case "RULE" -> rule(operands, ruleLines).ifPresent(rules::add);
+                default -> throw new IllegalStateException("SCHEMA lists " + statement.keyword() + " without a binding");
+            }
+        }
+        checkReachable(rules);
+        if (rules.isEmpty()) {
+            diagnostics.general(Msg.FTB0132W);
+        }
+        return new BrokerConfig(sourceName, broker, socks, rules, log);
+    }
+
+    private boolean firstOfItsKind(Statement statement) {
+        Statement first = singletons.putIfAbsent(statement.keyword(), statement);
+        if (first != null) {
+            diagnostics.at(Msg.FTB0113E, statement.line(), statement.column(), statement.keyword(), first.line());
+            return false;
+        }
+        return true;
+    }
+
+    private BrokerSettings broker(Operands op) {
+        BrokerSettings d = BrokerSettings.DEFAULTS;
+        return new BrokerSettings(
+                op.integer("MAXSESSIONS", 1, 1_000_000).orElse(d.maxSessions()),
+                op.seconds("IDLETIMEOUT", 0, MAX_TIMEOUT_SECONDS).orElse(d.idleTimeout()),
+                op.seconds("HANDSHAKETIMEOUT", 1, 3600).orElse(d.handshakeTimeout()),
+                op.seconds("CONNECTTIMEOUT", 1, 3600).orElse(d.connectTimeout()),
+                op.seconds("STOPTIMEOUT", 0, 3600).orElse(d.stopTimeout()));
+    }
+
+    private SocksSettings socks(Operands op) {
+        SocksSettings d = SocksSettings.DEFAULTS;
+        List<HostPort> listen = op.list("LISTEN").map(this::listenAddresses).orElse(d.listen());
+        Set<SocksVersion> versions = op.list("VERSIONS").map(values -> versions(op, values)).orElse(d.versions());
+        SocksAuth auth = op.choice("AUTH", SocksAuth.class).orElse(d.auth());
+        Optional<Path> usersFile = op.single("USERS").map(v -> resolve(v.text()));
+        Optional<UserDirectory> users = Optional.empty();
+        Statement st = op.statement();
+        if (auth == SocksAuth.USERPASS) {
+            if (usersFile.isEmpty() && !op.has("USERS")) {
+                diagnostics.at(Msg.FTB0123E, st.line(), st.column(), "AUTH(USERPASS) needs USERS('file') with the users and their password hashes");
+            }
+            if (!versions.contains(SocksVersion.V5) || versions.contains(SocksVersion.V4)) {
+                Statement.Operand where = op.get("VERSIONS").orElse(op.get("AUTH").orElseThrow());
+                diagnostics.at(Msg.FTB0123E, where.line(), where.column(),
+                        "AUTH(USERPASS) needs VERSIONS(5): SOCKS 4 carries no password");
+            }
+            users = usersFile.flatMap(file -> loadUsers(file, op.get("USERS").orElseThrow()));
+        } else if (op.has("USERS")) {
+            Statement.Operand where = op.get("USERS").orElseThrow();
+            diagnostics.at(Msg.FTB0122E, where.line(), where.column(), "USERS is used only with AUTH(USERPASS)");
+        }
+        if (auth == SocksAuth.NONE) {
+            for (HostPort address : listen) {
+                if (!isLoopback(address.host())) {
+                    Statement.Operand where = op.get("LISTEN").orElseThrow();
+                    diagnostics.at(Msg.FTB0130W, where.line(), where.column(), address);
+                }
+            }
+        }
+        return new SocksSettings(listen, versions, auth, usersFile, users);
+    }
+
+    private List<HostPort> listenAddresses(List<Statement.Value> values) {
+        List<HostPort> out = new ArrayList<>();
+        for (Statement.Value value : values) {
+            Optional<HostPort> address = HostPort.parse(value.text()).filter(hp -> IpAddress.isLiteral(hp.host()));
+            if (address.isEmpty()) {
+                diagnostics.at(Msg.FTB0118E, value.line(), value.column(), value.text());
+            } else if (out.contains(address.get())) {
+                diagnostics.at(Msg.FTB0115E, value.line(), value.column(), "LISTEN names " + address.get() + " twice");
+            } else {
+                out.add(address.get());
+            }
+        }
+        return out.isEmpty() ? SocksSettings.DEFAULTS.listen() : out;
+    }
+
+    private Set<SocksVersion> versions(Operands op, List<Statement.Value> values) {
+        Set<SocksVersion> out = EnumSet.noneOf(SocksVersion.class);
+        for (Statement.Value value : values) {
+            SocksVersion version = value.text().length() == 1 ? SocksVersion.fromCode(value.text().charAt(0) - '0') : null;
+            if (version == null) {
+                diagnostics.at(Msg.FTB0117E, value.line(), value.column(), "VERSIONS", value.text(), "4, 5");
+            } else {
+                out.add(version);
+            }
+        }
+        return out.isEmpty() ? SocksSettings.DEFAULTS.versions() : out;
+    }
+
+    private static boolean isLoopback(String host) {
+        byte[] address = IpAddress.parse(host).orElseThrow();
+        if (address.length == 4) {
+            return address[0] == 127;
+        }
+        for (int i = 0; i < 15; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return address[15] == 1;
+    }
+
+    private Optional<UserDirectory> loadUsers(Path file, Statement.Operand where) {
+        try {
+            return Optional.of(UserDirectory.read(file));
+        } catch (IOException e) {
+            diagnostics.at(Msg.FTB0124E, where.line(), where.column(), file, describe(e));
+        } catch (UserDirectory.FormatException e) {
+            diagnostics.at(Msg.FTB0125E, where.line(), where.column(), file, e.line(), e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private Path resolve(String file) {
+        return baseDirectory.resolve(file).normalize();
+    }
+
+    private LogSettings log(Operands op, LogSettings d) {
+        LogLevel level = op.choice("LEVEL", LogLevel.class).orElse(d.level());
+        Optional<Path> file = op.single("FILE").map(v -> resolve(v.text()));
+        Charset charset = op.single("CHARSET").flatMap(this::charset).orElse(d.charset());
+        boolean audit = op.choice("AUDIT", YesNo.class).map(v -> v == YesNo.YES).orElse(d.audit());
+        return new LogSettings(level, file.isPresent() ? file : d.file(), charset, audit);
+    }
+
+    private Optional<Charset> charset(Statement.Value value) {
+        try {
+            return Optional.of(Charset.forName(value.text()));
+        } catch (IllegalCharsetNameException | java.nio.charset.UnsupportedCharsetException e) {
+            diagnostics.at(Msg.FTB0126E, value.line(), value.column(), value.text());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Rule> rule(Operands op, Map<String, Integer> ruleLines) {
+        Statement st = op.statement();
+        int errorsBefore = errorCount();
+        op.require("NAME", "id");
+        op.require("ACTION", "DIRECT|DENY|TUNNEL|FTPTUNNEL");
+        Optional<String> name = op.single("NAME").flatMap(this::ruleName);
+        name.ifPresent(n -> {
+            Integer first = ruleLines.putIfAbsent(n, st.line());
+            if (first != null) {
+                Statement.Operand where = op.get("NAME").orElseThrow();
+                diagnostics.at(Msg.FTB0121E, where.line(), where.column(), n, first);
+            }
+        });
+        List<DestinationPattern> destinations = op.list("DEST").map(this::destinations)
+                .orElse(List.of(new DestinationPattern.Any()));
+        List<PortRange> ports = op.list("PORTS").map(this::ports).orElse(List.of(PortRange.ALL));
+        Optional<Action> action = op.choice("ACTION", Action.class);
+        Optional<String> via = op.single("VIA").flatMap(this::ruleName);
+        Optional<TunnelAuth> auth = op.choice("AUTH", TunnelAuth.class);
+        Optional<Fallback> fallback = op.choice("FALLBACK", Fallback.class);
+        action.ifPresent(a -> checkTunnelOperands(op, a, auth, fallback));
+        if (errorCount() > errorsBefore || name.isEmpty() || action.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!action.get().usesSsh()) {
+            return Optional.of(Rule.of(name.get(), st.line(), destinations, ports, action.get()));
+        }
+        Statement.Operand where = op.get("ACTION").orElseThrow();
+        diagnostics.at(Msg.FTB0133W, where.line(), where.column(), action.get());
+        TunnelAuth defaultAuth = action.get() == Action.TUNNEL ? TunnelAuth.KEY : TunnelAuth.FTPLOGIN;
+        return Optional.of(new Rule(name.get(), st.line(), destinations, ports, action.get(), via,
+                Optional.of(auth.orElse(defaultAuth)), Optional.of(fallback.orElse(Fallback.NO))));
+    }
+
+    private void checkTunnelOperands(Operands op, Action action, Optional<TunnelAuth> auth, Optional<Fallback> fallback) {
+        if (!action.usesSsh()) {
+            for (String tunnelOnly : List.of("VIA", "AUTH", "FALLBACK")) {
+                op.get(tunnelOnly).ifPresent(o -> diagnostics.at(Msg.FTB0122E, o.line(), o.column(),
+                        tunnelOnly + " is used only with ACTION(TUNNEL) or ACTION(FTPTUNNEL)"));
+            }
+            return;
+        }
+        op.require("VIA", "sshhost");
+        if (action == Action.TUNNEL && auth.orElse(TunnelAuth.KEY) != TunnelAuth.KEY) {
+            Statement.Operand o = op.get("AUTH").orElseThrow();
+            diagnostics.at(Msg.FTB0122E, o.line(), o.column(), "ACTION(TUNNEL) logs in with AUTH(KEY) only: it does not read FTP logins");
+        }
+        if (action == Action.TUNNEL && fallback.orElse(Fallback.NO) != Fallback.NO) {
+            Statement.Operand o = op.get("FALLBACK").orElseThrow();
+            diagnostics.at(Msg.FTB0122E, o.line(), o.column(), "FALLBACK(PLAIN) is only for ACTION(FTPTUNNEL)");
+        }
+    }
+
+    private int errorCount() {
+        return (int) diagnostics.count(org.ftb.message.Severity.E);
+    }
+
+    private Optional<String> ruleName(Statement.Value value) {
+        String text = value.text();
+        if (!text.isEmpty() && text.length() <= 32 && text.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128
+                || c == '-' || c == '_' || c == '.')) {
+            return Optional.of(text.toUpperCase(Locale.ROOT));
+        }
+        diagnostics.at(Msg.FTB0127E, value.line(), value.column(), text);
+        return Optional.empty();
+    }
+
+    private List<DestinationPattern> destinations(List<Statement.Value> values) {
+        List<DestinationPattern> out = new ArrayList<>();
+        for (Statement.Value value : values) {
+            DestinationPattern.parse(value.text()).ifPresentOrElse(out::add,
+                    () -> diagnostics.at(Msg.FTB0119E, value.line(), value.column(), value.text()));
+        }
+        return out;
+    }
+
+    private List<PortRange> ports(List<Statement.Value> values) {
+        List<PortRange> out = new ArrayList<>();
+        for (Statement.Value value : values) {
+            PortRange.parse(value.text()).ifPresentOrElse(out::add,
+                    () -> diagnostics.at(Msg.FTB0120E, value.line(), value.column(), value.text()));
+        }
+        return out;
+    }
+
+    private void checkReachable(List<Rule> rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (!rules.get(i).matchesEverything()) {
+                continue;
+            }
+            Rule catchAll = rules.get(i);
+            for (Rule shadowed : rules.subList(i + 1, rules.size())) {
+                diagnostics.at(Msg.FTB0131W, shadowed.line(), 1, shadowed.name(), catchAll.name(), catchAll.line());
+            }
+            return;
+        }
+    }
+}

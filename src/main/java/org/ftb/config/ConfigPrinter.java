@@ -1,0 +1,60 @@
+package org.ftb.config;
+
+import org.ftb.address.HostPort;
+import org.ftb.rules.DestinationPattern;
+import org.ftb.rules.PortRange;
+import org.ftb.rules.Rule;
+import org.ftb.socks.SocksVersion;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the effective configuration, defaults included, as statements that parse back to the same
+ * configuration.
+ */
+public final class ConfigPrinter {
+    private ConfigPrinter() {
+    }
+
+    public static List<String> print(BrokerConfig config) {
+        List<String> out = new ArrayList<>();
+        BrokerSettings b = config.broker();
+        out.add("BROKER MAXSESSIONS(" + b.maxSessions() + ") IDLETIMEOUT(" + seconds(b.idleTimeout())
+                + ") HANDSHAKETIMEOUT(" + seconds(b.handshakeTimeout()) + ") CONNECTTIMEOUT(" + seconds(b.connectTimeout())
+                + ") STOPTIMEOUT(" + seconds(b.stopTimeout()) + ")");
+        SocksSettings s = config.socks();
+        out.add("SOCKS LISTEN(" + join(s.listen(), HostPort::toString) + ") VERSIONS("
+                + join(s.versions().stream().sorted().toList(), v -> Integer.toString(v.code())) + ") AUTH(" + s.auth() + ")"
+                + s.usersFile().map(f -> " USERS(" + quote(f) + ")").orElse(""));
+        for (Rule rule : config.rules()) {
+            out.add("RULE NAME(" + rule.name() + ") DEST(" + join(rule.destinations(), DestinationPattern::text)
+                    + ") PORTS(" + join(rule.ports(), PortRange::text) + ") ACTION(" + rule.action() + ")"
+                    + rule.via().map(v -> " VIA(" + v + ")").orElse("")
+                    + rule.auth().map(a -> " AUTH(" + a + ")").orElse("")
+                    + rule.fallback().map(f -> " FALLBACK(" + f + ")").orElse(""));
+        }
+        LogSettings l = config.log();
+        out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ")").orElse("")
+                + " CHARSET(" + l.charset().name() + ") AUDIT(" + (l.audit() ? "YES" : "NO") + ")");
+        return out;
+    }
+
+    private static long seconds(Duration duration) {
+        return duration.toSeconds();
+    }
+
+    private static String quote(Path path) {
+        return "'" + path.toString().replace("'", "''") + "'";
+    }
+
+    private static <T> String join(Collection<T> items, Function<T, String> text) {
+        return items.stream().map(text).collect(Collectors.joining(" "));
+    }
+
+}

@@ -1,0 +1,6 @@
+package org.ftb.config;
+
+/** Operands that take YES or NO. */
+enum YesNo {
+    YES, NO
+}

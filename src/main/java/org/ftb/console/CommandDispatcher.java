@@ -1,0 +1,88 @@
+package org.ftb.console;
+
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Parses operator command text and runs the command. Every console (a terminal, a pipe, the z/OS
+ * MODIFY interface) calls {@link #dispatch} with the text and its own name, and shows the lines it
+ * gets back. Text is handled without regard to case, since MODIFY text arrives upper-cased.
+ */
+public final class CommandDispatcher {
+    /** Longest command text accepted; MODIFY delivers at most about 126 characters. */
+    public static final int MAX_TEXT = 256;
+
+    private final Map<String, ConsoleCommand> byWord = new LinkedHashMap<>();
+    private final List<ConsoleCommand> commands;
+    private final MessageLog log;
+
+    public CommandDispatcher(List<ConsoleCommand> commands, MessageLog log) {
+        this.commands = List.copyOf(commands);
+        this.log = log;
+        for (ConsoleCommand command : commands) {
+            register(command.name(), command);
+            register(command.abbreviation(), command);
+        }
+    }
+
+    private void register(String word, ConsoleCommand command) {
+        ConsoleCommand previous = byWord.put(word.toUpperCase(Locale.ROOT), command);
+        if (previous != null && previous != command) {
+            throw new IllegalArgumentException(word + " names both " + previous.name() + " and " + command.name());
+        }
+    }
+
+    /** The standard command set. */
+    public static CommandDispatcher standard(BrokerControl control, MessageLog log) {
+        List<ConsoleCommand> commands = new ArrayList<>();
+        commands.add(new DisplayCommand(control));
+        commands.add(new StopCommand(control));
+        commands.add(new HelpCommand(commands));
+        return new CommandDispatcher(commands, log);
+    }
+
+    public List<ConsoleCommand> commands() {
+        return commands;
+    }
+
+    /** Runs one command line; blank text gives no response. */
+    public List<String> dispatch(String text, String origin) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return List.of();
+        }
+        if (trimmed.length() > MAX_TEXT) {
+            return List.of(Msg.FTB0302E.format("command text is longer than " + MAX_TEXT + " characters"));
+        }
+        if (!trimmed.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            return List.of(Msg.FTB0302E.format("command text may hold only printable characters"));
+        }
+        List<String> words = Arrays.stream(trimmed.toUpperCase(Locale.ROOT).split("[\\s,]+")).toList();
+        log.log(Msg.FTB0300I, origin, String.join(" ", words));
+        ConsoleCommand command = byWord.get(words.get(0));
+        if (command == null) {
+            return List.of(Msg.FTB0301E.format(words.get(0), commands.stream()
+                    .map(c -> c.name() + (c.abbreviation().equals(c.name()) ? "" : " (" + c.abbreviation() + ")"))
+                    .collect(Collectors.joining(", "))));
+        }
+        try {
+            return command.run(words.subList(1, words.size()), origin);
+        } catch (ConsoleCommand.CommandException e) {
+            return List.of(Msg.FTB0302E.format(e.getMessage()));
+        }
+    }
+
+    static void noOperands(ConsoleCommand command, List<String> operands) throws ConsoleCommand.CommandException {
+        if (!operands.isEmpty()) {
+            throw new ConsoleCommand.CommandException(command.name() + " takes no operands; found " + String.join(" ", operands));
+        }
+    }
+}

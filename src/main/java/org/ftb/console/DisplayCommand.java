@@ -1,0 +1,70 @@
+package org.ftb.console;
+
+import org.ftb.message.Msg;
+import org.ftb.status.BrokerStatus;
+import org.ftb.status.SessionView;
+import org.ftb.status.Totals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** DISPLAY (D): listeners, counters and active connections, as one multi-line response. */
+final class DisplayCommand implements ConsoleCommand {
+    /** More rows than this would flood a console; the count of the rest is shown instead. */
+    static final int MAX_SESSION_ROWS = 50;
+
+    private final BrokerControl control;
+
+    DisplayCommand(BrokerControl control) {
+        this.control = control;
+    }
+
+    @Override
+    public String name() {
+        return "DISPLAY";
+    }
+
+    @Override
+    public String abbreviation() {
+        return "D";
+    }
+
+    @Override
+    public String summary() {
+        return "show listeners, totals and active connections";
+    }
+
+    @Override
+    public List<String> run(List<String> operands, String origin) throws CommandException {
+        CommandDispatcher.noOperands(this, operands);
+        BrokerStatus s = control.status();
+        Totals t = s.totals();
+        List<String> lines = new ArrayList<>();
+        lines.add(Msg.FTB0310I.format(" " + s.version() + (s.stopping() ? " STOPPING" : " ACTIVE") + " UP " + duration(s.uptime())));
+        lines.add(" LISTEN   " + String.join(" ", s.listeners()) + "  SOCKS " + s.protocols() + "  AUTH " + s.auth());
+        lines.add(" SESSIONS " + s.activeSessions() + " OF " + s.maxSessions() + "  PEAK " + t.peak());
+        lines.add(" TOTALS   ACCEPTED " + t.accepted() + " RELAYED " + t.relayed() + " DENIED " + t.denied()
+                + " REFUSED " + t.refused() + " FAILED " + t.failed() + " BUSY " + t.busy());
+        lines.add(" BYTES    UP " + t.bytesUp() + " DOWN " + t.bytesDown());
+        if (!s.sessions().isEmpty()) {
+            lines.add(String.format(Locale.ROOT, " %-7s %-21s %-8s %-24s %-8s %-6s %-10s %10s %10s %8s %6s",
+                    "ID", "CLIENT", "USER", "DEST", "RULE", "ACTION", "PHASE", "UP", "DOWN", "AGE", "IDLE"));
+        }
+        for (SessionView v : s.sessions().subList(0, Math.min(MAX_SESSION_ROWS, s.sessions().size()))) {
+            lines.add(String.format(Locale.ROOT, " %-7s %-21s %-8s %-24s %-8s %-6s %-10s %10d %10d %8s %6s",
+                    v.tag(), v.client(), v.user(), v.destination(), v.rule(), v.action(), v.phase(),
+                    v.bytesUp(), v.bytesDown(), duration(v.age()), v.idle().toSeconds() + "s"));
+        }
+        if (s.sessions().size() > MAX_SESSION_ROWS) {
+            lines.add(" ... " + (s.sessions().size() - MAX_SESSION_ROWS) + " more sessions not shown");
+        }
+        return lines;
+    }
+
+    static String duration(Duration d) {
+        long seconds = d.toSeconds();
+        return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+}

@@ -1,0 +1,100 @@
+package org.ftb.message;
+
+import java.util.Locale;
+
+/**
+ * The catalogue of operator-facing messages. Every constant is documented in docs/messages.md (a test
+ * checks this); the text is a {@link String#format} template.
+ */
+public enum Msg {
+    FTB0001I("FTP Tunnel Broker %s starting on %s, Java %s, pid %s"),
+    FTB0002I("SOCKS listener ready on %s"),
+    FTB0003I("Broker ready: %d listener(s), %d rule(s), MAXSESSIONS(%d)"),
+    FTB0004I("STOP from %s: accepting no new connections; waiting up to %d s for %d active session(s)"),
+    FTB0005I("Broker stopped; %d session(s) were ended by the stop"),
+    FTB0006E("Cannot listen on %s: %s"),
+    FTB0007E("Configuration %s has errors (RC %d); the broker did not start"),
+    FTB0008E("RULE %s (line %d) uses ACTION(%s), which this release does not carry out yet; the broker did not start"),
+    FTB0009W("Stop time limit reached: ending %d session(s) now"),
+    FTB0010E("Internal error in %s, the broker carries on: %s"),
+
+    FTB0101E("line %d column %d: comment is not closed; it starts here"),
+    FTB0102E("line %d column %d: quoted value is not closed on its line"),
+    FTB0103E("line %d column %d: unexpected character %s"),
+    FTB0104E("line %d column %d: %s"),
+    FTB0105E("line %d column %d: %s( has no closing parenthesis"),
+    FTB0106E("line %d column %d: '(' is not allowed inside %s(...); lists are separated by commas or blanks"),
+    FTB0107E("line %d column %d: unexpected %s"),
+    FTB0108W("line %d column %d: symbol &%s. is not defined and is left as written"),
+    FTB0110E("line %d column %d: unknown statement %s; the statements are %s"),
+    FTB0111E("line %d column %d: %s is not an operand of %s; its operands are %s"),
+    FTB0112E("line %d column %d: %s is given twice in this %s statement"),
+    FTB0113E("line %d column %d: only one %s statement is allowed; the first is on line %d"),
+    FTB0114E("line %d column %d: %s needs %s"),
+    FTB0115E("line %d column %d: %s"),
+    FTB0116E("line %d column %d: %s(%s) must be a whole number from %d to %d"),
+    FTB0117E("line %d column %d: %s(%s) must be one of %s"),
+    FTB0118E("line %d column %d: LISTEN(%s) must be an IP address and port, such as 127.0.0.1:1080 or [::1]:1080"),
+    FTB0119E("line %d column %d: DEST(%s) must be *, an IPv4 or IPv6 address or address/prefix, or a host name that may use * and ?"),
+    FTB0120E("line %d column %d: PORTS(%s) must be *, a port from 1 to 65535, or a range such as 1000-2000"),
+    FTB0121E("line %d column %d: rule name %s is used twice; the first is on line %d"),
+    FTB0122E("line %d column %d: %s"),
+    FTB0123E("line %d column %d: %s"),
+    FTB0124E("line %d column %d: cannot read %s: %s"),
+    FTB0125E("line %d column %d: %s line %d: %s"),
+    FTB0126E("line %d column %d: CHARSET(%s) is not a character set this Java knows"),
+    FTB0127E("line %d column %d: NAME(%s) must be 1 to 32 letters, digits, '-', '_' or '.'"),
+    FTB0128E("Cannot read configuration %s: %s"),
+    FTB0130W("line %d column %d: SOCKS listens on %s, which is not a loopback address, with AUTH(NONE): any host that reaches it may use the broker"),
+    FTB0131W("line %d column %d: rule %s can never match: rule %s on line %d matches every destination and port"),
+    FTB0132W("the configuration has no RULE statement: every connection will be denied"),
+    FTB0133W("line %d column %d: ACTION(%s) is checked but not carried out by this release; ftb broker will not start with it"),
+    FTB0134I("Configuration %s: RC %d, %d error(s), %d warning(s)"),
+
+    FTB0200I("%s"),
+    FTB0201W("%s refused: MAXSESSIONS(%d) reached"),
+    FTB0202W("%s closed: SOCKS handshake not complete within %d s"),
+    FTB0203W("%s refused: %s"),
+    FTB0204W("%s refused: SOCKS user %s failed authentication"),
+    FTB0205I("%s denied: %s"),
+    FTB0206W("%s cannot connect to %s: %s"),
+    FTB0207I("%s closed: idle for %d s"),
+    FTB0208W("%s cannot resolve %s: %s"),
+    FTB0209E("%s refused: the broker's worker queue is full"),
+
+    FTB0300I("Command from %s: %s"),
+    FTB0301E("Unknown command %s; the commands are %s"),
+    FTB0302E("%s"),
+    FTB0303I("STOP is already in progress; STOP again ends all sessions at once"),
+    FTB0310I("FTB DISPLAY%s"),
+    FTB0311I("FTB COMMANDS%s"),
+
+    FTB0401I("%s"),
+    FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),
+    FTB0403E("--symbol %s must be NAME=VALUE with NAME 1 to 8 letters, digits, @, # or $"),
+    FTB0410I("Password for user %s written to %s"),
+    FTB0411E("%s");
+
+    private final String template;
+
+    Msg(String template) {
+        this.template = template;
+    }
+
+    public String id() {
+        return name();
+    }
+
+    public Severity severity() {
+        return Severity.valueOf(name().substring(name().length() - 1));
+    }
+
+    public String template() {
+        return template;
+    }
+
+    /** The message with its ID, ready for a log, a console or a terminal. */
+    public String format(Object... args) {
+        return id() + " " + String.format(Locale.ROOT, template, args);
+    }
+}

@@ -1,0 +1,20 @@
+package org.ftb.status;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of one connection, for DISPLAY and audit records.
+ *
+ * @param destination host:port as the client asked for it, or "-" before the request
+ * @param address     the address connected to (or to be), or "-"
+ * @param result      how the connection ended, or empty while it is active
+ */
+public record SessionView(long id, String client, String protocol, String user, String destination, String address,
+                          String rule, String action, String phase, String result, long bytesUp, long bytesDown,
+                          Duration age, Duration idle) {
+
+    /** The connection's log identity, such as {@code C17}. */
+    public String tag() {
+        return "C" + id;
+    }
+}
