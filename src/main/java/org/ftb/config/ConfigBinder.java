@@ -97,7 +97,7 @@ public final class ConfigBinder {
             }
         }
         checkReachable(rules);
-        if (rules.isEmpty()) {
+        if (statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
         }
         return new BrokerConfig(sourceName, broker, socks, rules, log);

@@ -31,10 +31,11 @@ public final class Diagnostics {
         found.add(new Diagnostic(msg, 0, 0, msg.format(args)));
     }
 
-    /** In source order, then in the order found. */
+    /** In source order, then in the order found; findings without a place come last. */
     public List<Diagnostic> all() {
         List<Diagnostic> sorted = new ArrayList<>(found);
-        sorted.sort(Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+        sorted.sort(Comparator.comparingInt((Diagnostic d) -> d.line() == 0 ? Integer.MAX_VALUE : d.line())
+                .thenComparingInt(Diagnostic::column));
         return sorted;
     }
 

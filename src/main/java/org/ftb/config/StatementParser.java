@@ -111,7 +111,7 @@ public final class StatementParser {
                     i += 2;
                     continue;
                 }
-                tokens.add(new Token(Kind.QUOTED, substitute(value.toString(), lineNo, open + 1), lineNo, open + 1));
+                tokens.add(new Token(Kind.QUOTED, substitute(value.toString(), lineNo, open + 2), lineNo, open + 1));
                 return i + 1;
             }
             value.append(c);

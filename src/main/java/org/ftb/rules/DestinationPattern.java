@@ -37,7 +37,8 @@ public sealed interface DestinationPattern {
             }
             return Optional.of(new Cidr(Cidr.mask(address.get(), prefix), prefix));
         }
-        if (slash >= 0 || !HostGlob.isValid(text)) {
+        boolean numeric = text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        if (slash >= 0 || numeric || !HostGlob.isValid(text)) {
             return Optional.empty();
         }
         return Optional.of(new HostGlob(text.toLowerCase(Locale.ROOT)));

@@ -23,6 +23,7 @@ public final class SocksServerHandshake {
     private static final byte[] AUTH_OK = {1, 0};
     private static final byte[] AUTH_FAILED = {1, 1};
     private static final byte[] NO_REPLY = new byte[0];
+    private static final java.util.List<String> HTTP_METHODS = java.util.List.of("GET", "POST", "PUT", "HEAD", "CONNECT", "OPTIONS", "DELETE");
 
     private enum State { START, V5_AUTH, V5_AWAITING_AUTH, V5_REQUEST, DONE }
 
@@ -307,7 +308,7 @@ public final class SocksServerHandshake {
         byte[] head = new byte[length];
         in.get(in.position(), head);
         String text = new String(head, StandardCharsets.ISO_8859_1);
-        if (text.matches("^(GET|POST|PUT|HEAD|CONNECT|OPTIONS|DELETE) .*")) {
+        if (HTTP_METHODS.stream().anyMatch(method -> text.startsWith(method + " "))) {
             return "not a SOCKS request: it is HTTP (" + printable(text) + "...); point the client's SOCKS setting, not its HTTP proxy, at the broker";
         }
         if ((head[0] & 0xFF) == 0x16) {

@@ -1,0 +1,189 @@
+package org.ftb.config;
+
+import org.ftb.address.HostPort;
+import org.ftb.auth.UserDirectory;
+import org.ftb.rules.Action;
+import org.ftb.rules.Fallback;
+import org.ftb.rules.TunnelAuth;
+import org.ftb.socks.SocksVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ftb.config.ConfigFixtures.config;
+import static org.ftb.config.ConfigFixtures.load;
+import static org.ftb.config.ConfigFixtures.messages;
+
+class ConfigBinderTest {
+
+    @Test
+    void defaultsAreSafe() {
+        BrokerConfig config = config("RULE NAME(ALL) ACTION(DIRECT)");
+        assertThat(config.socks().listen()).containsExactly(new HostPort("127.0.0.1", 1080));
+        assertThat(config.socks().versions()).containsExactlyInAnyOrder(SocksVersion.V4, SocksVersion.V5);
+        assertThat(config.socks().auth()).isEqualTo(SocksAuth.NONE);
+        assertThat(config.broker()).isEqualTo(BrokerSettings.DEFAULTS);
+        assertThat(config.log().audit()).isTrue();
+        assertThat(config.rules().get(0).destinations().get(0).text()).isEqualTo("*");
+        assertThat(config.rules().get(0).ports().get(0).text()).isEqualTo("*");
+    }
+
+    @Test
+    void everyOperandIsBound() {
+        BrokerConfig config = config("""
+                broker maxsessions(50) idletimeout(0) handshaketimeout(5) connecttimeout(7) stoptimeout(9)
+                socks listen(127.0.0.1:1081, [::1]:1082) versions(5)
+                rule name(ftp) dest(ftp.example.com 10.1.0.0/16 2001:db8::/32) ports(21 1000-2000) action(ftptunnel)
+                     via(gw1) auth(ftplogin) fallback(plain)
+                rule name(tcp) dest(*) ports(*) action(tunnel) via(gw1)
+                log level(debug) file('ftb.log') charset(IBM-1047) audit(no)
+                """);
+        assertThat(config.broker()).isEqualTo(new BrokerSettings(50, Duration.ZERO, Duration.ofSeconds(5),
+                Duration.ofSeconds(7), Duration.ofSeconds(9)));
+        assertThat(config.socks().listen()).containsExactly(new HostPort("127.0.0.1", 1081), new HostPort("::1", 1082));
+        assertThat(config.socks().versions()).containsExactly(SocksVersion.V5);
+        assertThat(config.rules().get(0).action()).isEqualTo(Action.FTPTUNNEL);
+        assertThat(config.rules().get(0).via()).contains("GW1");
+        assertThat(config.rules().get(0).fallback()).contains(Fallback.PLAIN);
+        assertThat(config.rules().get(1).auth()).contains(TunnelAuth.KEY);
+        assertThat(config.log().level()).isEqualTo(LogLevel.DEBUG);
+        assertThat(config.log().file()).contains(Path.of("ftb.log"));
+        assertThat(config.log().charset().name()).isEqualTo("IBM1047");
+        assertThat(config.log().audit()).isFalse();
+    }
+
+    @Test
+    void allErrorsOfAMemberAreReportedAtOnceWithReturnCode8() {
+        ConfigLoader.Result result = load("""
+                BROKER MAXSESSIONS(lots)
+                SOCKS LISTEN(nowhere)
+                RULE NAME(A) DEST(300.1.1.1) ACTION(DIRECT)
+                """);
+        assertThat(result.returnCode()).isEqualTo(Diagnostics.RC_ERROR);
+        assertThat(result.config()).isEmpty();
+        assertThat(result.diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0116E line 1 column 20: MAXSESSIONS(lots) must be a whole number from 1 to 1000000",
+                "FTB0118E line 2 column 14: LISTEN(nowhere) must be an IP address and port, such as 127.0.0.1:1080 or [::1]:1080",
+                "FTB0119E line 3 column 19: DEST(300.1.1.1) must be *, an IPv4 or IPv6 address or address/prefix, or a host name that may use * and ?");
+    }
+
+    @Test
+    void warningsAloneGiveReturnCode4AndAConfiguration() {
+        ConfigLoader.Result result = load("SOCKS LISTEN(0.0.0.0:1080)\nRULE NAME(A) ACTION(DENY)");
+        assertThat(result.returnCode()).isEqualTo(Diagnostics.RC_WARNING);
+        assertThat(result.config()).isPresent();
+        assertThat(result.diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0130W line 1 column 7: SOCKS listens on 0.0.0.0:1080, which is not a loopback address, with AUTH(NONE): any host that reaches it may use the broker");
+        assertThat(load("RULE NAME(A) ACTION(DENY)").returnCode()).isZero();
+    }
+
+    @Test
+    void statementAndOperandErrors() {
+        assertThat(messages("SOCK LISTEN(127.0.0.1:1080)")).contains(
+                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, LOG");
+        assertThat(messages("LOG LEVEL(INFO) COLOR(RED)")).contains(
+                "FTB0111E line 1 column 17: COLOR is not an operand of LOG; its operands are LEVEL, FILE, CHARSET, AUDIT");
+        assertThat(messages("LOG LEVEL(INFO) LEVEL(WARN)")).contains(
+                "FTB0112E line 1 column 17: LEVEL is given twice in this LOG statement");
+        assertThat(messages("LOG LEVEL(INFO)\nLOG AUDIT(NO)")).contains(
+                "FTB0113E line 2 column 1: only one LOG statement is allowed; the first is on line 1");
+        assertThat(messages("RULE DEST(*)")).contains(
+                "FTB0114E line 1 column 1: RULE needs NAME(id)",
+                "FTB0114E line 1 column 1: RULE needs ACTION(DIRECT|DENY|TUNNEL|FTPTUNNEL)");
+        assertThat(messages("RULE NAME(A) ACTION(TUNNEL)")).contains("FTB0114E line 1 column 1: RULE needs VIA(sshhost)");
+        assertThat(messages("RULE NAME(A) DEST() ACTION(DENY)")).contains("FTB0115E line 1 column 14: DEST() needs a value");
+        assertThat(messages("RULE NAME(A B) ACTION(DENY)")).contains("FTB0115E line 1 column 13: NAME takes one value, not 2");
+        assertThat(messages("SOCKS LISTEN(127.0.0.1:1 127.0.0.1:1)")).contains(
+                "FTB0115E line 1 column 26: LISTEN names 127.0.0.1:1 twice");
+        assertThat(messages("BROKER HANDSHAKETIMEOUT(0)")).contains(
+                "FTB0116E line 1 column 25: HANDSHAKETIMEOUT(0) must be a whole number from 1 to 3600");
+        assertThat(messages("RULE NAME(A) ACTION(ALLOW)")).contains(
+                "FTB0117E line 1 column 21: ACTION(ALLOW) must be one of DIRECT, DENY, TUNNEL, FTPTUNNEL");
+        assertThat(messages("SOCKS VERSIONS(4 6)")).contains("FTB0117E line 1 column 18: VERSIONS(6) must be one of 4, 5");
+        assertThat(messages("SOCKS LISTEN(localhost:1080)")).contains(
+                "FTB0118E line 1 column 14: LISTEN(localhost:1080) must be an IP address and port, such as 127.0.0.1:1080 or [::1]:1080");
+        assertThat(messages("RULE NAME(A) DEST(10.0.0.0/33) ACTION(DENY)")).anyMatch(m -> m.startsWith("FTB0119E line 1 column 19: DEST(10.0.0.0/33)"));
+        assertThat(messages("RULE NAME(A) DEST(bad!host) ACTION(DENY)")).anyMatch(m -> m.startsWith("FTB0119E line 1 column 19:"));
+        assertThat(messages("RULE NAME(A) PORTS(2000-1000) ACTION(DENY)")).contains(
+                "FTB0120E line 1 column 20: PORTS(2000-1000) must be *, a port from 1 to 65535, or a range such as 1000-2000");
+        assertThat(messages("RULE NAME(A) PORTS(0) ACTION(DENY)")).anyMatch(m -> m.startsWith("FTB0120E"));
+        assertThat(messages("RULE NAME(A) PORTS(65536) ACTION(DENY)")).anyMatch(m -> m.startsWith("FTB0120E"));
+        assertThat(messages("RULE NAME(A) ACTION(DENY)\nRULE NAME(a) ACTION(DIRECT)")).contains(
+                "FTB0121E line 2 column 6: rule name A is used twice; the first is on line 1");
+        assertThat(messages("RULE NAME(A) ACTION(DIRECT) VIA(GW)")).contains(
+                "FTB0122E line 1 column 29: VIA is used only with ACTION(TUNNEL) or ACTION(FTPTUNNEL)");
+        assertThat(messages("RULE NAME(A) ACTION(TUNNEL) VIA(GW) AUTH(FTPLOGIN)")).contains(
+                "FTB0122E line 1 column 37: ACTION(TUNNEL) logs in with AUTH(KEY) only: it does not read FTP logins");
+        assertThat(messages("RULE NAME(A) ACTION(TUNNEL) VIA(GW) FALLBACK(PLAIN)")).contains(
+                "FTB0122E line 1 column 37: FALLBACK(PLAIN) is only for ACTION(FTPTUNNEL)");
+        assertThat(messages("SOCKS USERS('u.txt')")).contains("FTB0122E line 1 column 7: USERS is used only with AUTH(USERPASS)");
+        assertThat(messages("SOCKS VERSIONS(5) AUTH(USERPASS)")).contains(
+                "FTB0123E line 1 column 1: AUTH(USERPASS) needs USERS('file') with the users and their password hashes");
+        assertThat(messages("LOG CHARSET(EBCDIC-XYZ)")).contains(
+                "FTB0126E line 1 column 13: CHARSET(EBCDIC-XYZ) is not a character set this Java knows");
+        assertThat(messages("RULE NAME(A/B) ACTION(DENY)")).contains(
+                "FTB0127E line 1 column 11: NAME(A/B) must be 1 to 32 letters, digits, '-', '_' or '.'");
+    }
+
+    @Test
+    void userPasswordNeedsSocks5OnlyAndAReadableUsersFile(@TempDir Path dir) throws Exception {
+        assertThat(messages("SOCKS VERSIONS(4 5) AUTH(USERPASS) USERS('x')")).contains(
+                "FTB0123E line 1 column 7: AUTH(USERPASS) needs VERSIONS(5): SOCKS 4 carries no password");
+        ConfigLoader.Result missing = load("SOCKS VERSIONS(5) AUTH(USERPASS) USERS('missing.txt')",
+                ConfigSource.RecordFormat.STREAM, Map.of(), dir);
+        assertThat(missing.diagnostics().all()).extracting(Diagnostic::text).contains(
+                "FTB0124E line 1 column 34: cannot read " + dir.resolve("missing.txt") + ": no such file");
+        Files.writeString(dir.resolve("bad.txt"), "# users\njob1:plaintext\n");
+        ConfigLoader.Result bad = load("SOCKS VERSIONS(5) AUTH(USERPASS) USERS('bad.txt')",
+                ConfigSource.RecordFormat.STREAM, Map.of(), dir);
+        assertThat(bad.diagnostics().all()).extracting(Diagnostic::text).contains(
+                "FTB0125E line 1 column 34: " + dir.resolve("bad.txt") + " line 2: the password must be a $pbkdf2-sha256$ hash made by 'ftb passwd'");
+        Files.write(dir.resolve("good.txt"), List.of(UserDirectory.entry("job1", "s3cret".toCharArray(), 10_000)), StandardCharsets.UTF_8);
+        BrokerConfig good = load("SOCKS VERSIONS(5) AUTH(USERPASS) USERS('good.txt')\nRULE NAME(A) ACTION(DENY)",
+                ConfigSource.RecordFormat.STREAM, Map.of(), dir).config().orElseThrow();
+        assertThat(good.socks().users().orElseThrow().users()).containsExactly("job1");
+    }
+
+    @Test
+    void missingConfigurationFileIsReported(@TempDir Path dir) {
+        ConfigLoader.Result result = new ConfigLoader(Symbols.none(), StandardCharsets.UTF_8)
+                .load(dir.resolve("nope.txt"), ConfigSource.RecordFormat.STREAM);
+        assertThat(result.returnCode()).isEqualTo(Diagnostics.RC_ERROR);
+        assertThat(result.diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0128E Cannot read configuration " + dir.resolve("nope.txt") + ": no such file");
+    }
+
+    @Test
+    void ruleWarnings() {
+        assertThat(messages("RULE NAME(ALL) ACTION(DIRECT)\nRULE NAME(LATE) DEST(10.0.0.0/8) ACTION(DENY)")).containsExactly(
+                "FTB0131W line 2 column 1: rule LATE can never match: rule ALL on line 1 matches every destination and port");
+        assertThat(messages("LOG LEVEL(INFO)")).containsExactly(
+                "FTB0132W the configuration has no RULE statement: every connection will be denied");
+        assertThat(messages("RULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).containsExactly(
+                "FTB0133W line 1 column 14: ACTION(FTPTUNNEL) is checked but not carried out by this release; ftb broker will not start with it");
+    }
+
+    @Test
+    void effectiveConfigurationParsesBackToTheSameConfiguration() {
+        BrokerConfig config = config("""
+                SOCKS LISTEN([::1]:1090) VERSIONS(5)
+                RULE NAME(A) DEST(*.Example.COM 10.1.2.3/16 ::1) PORTS(21,1000-2000) ACTION(DIRECT)
+                RULE NAME(B) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)
+                LOG FILE('/tmp/it''s.log') AUDIT(NO)
+                """);
+        List<String> printed = ConfigPrinter.print(config);
+        assertThat(printed).contains("RULE NAME(A) DEST(*.example.com 10.1.0.0/16 ::1) PORTS(21 1000-2000) ACTION(DIRECT)");
+        BrokerConfig again = config(String.join("\n", printed));
+        assertThat(ConfigPrinter.print(again)).isEqualTo(printed);
+        assertThat(again.rules()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("line").isEqualTo(config.rules());
+        assertThat(again.socks().listen()).isEqualTo(config.socks().listen());
+        assertThat(again.log()).isEqualTo(config.log());
+    }
+}
