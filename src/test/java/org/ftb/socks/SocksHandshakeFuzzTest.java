@@ -30,7 +30,7 @@ class SocksHandshakeFuzzTest {
             case 0 -> Bytes.of().then(Bytes.v4(1, new int[]{1 + random.nextInt(254), random.nextInt(256), random.nextInt(256), random.nextInt(256)}, port, "u"));
             case 1 -> Bytes.of().then(Bytes.v4a("user" + random.nextInt(99), host, port));
             case 2 -> Bytes.of(5, 1, 0).then(Bytes.v5Domain(1, host, port));
-            default -> Bytes.of(5, 2, 0, 2).then(1, 3).text("abc").then(2).text("pw").then(Bytes.v5Ipv4(1, new int[]{10, 0, 0, 1}, port));
+            default -> Bytes.of(5, 1, 2).then(1, 3).text("abc").then(2).text("pw").then(Bytes.v5Ipv4(1, new int[]{10, 0, 0, 1}, port));
         };
         byte[] payload = new byte[random.nextInt(40)];
         random.nextBytes(payload);
