@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -45,7 +44,6 @@ public final class Broker implements BrokerControl {
     private final String version;
     private final MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
     private final org.slf4j.Logger audit = LoggerFactory.getLogger(LogSetup.AUDIT_LOGGER);
-    private final AsynchronousChannelGroup group;
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private final SocksServer socks;
@@ -57,14 +55,13 @@ public final class Broker implements BrokerControl {
     private Broker(BrokerConfig config, Resolver resolver, String version) throws IOException {
         this.config = config;
         this.version = version;
-        int ioThreads = Math.max(2, Math.min(8, java.lang.Runtime.getRuntime().availableProcessors()));
-        this.group = AsynchronousChannelGroup.withFixedThreadPool(ioThreads, threads("io"));
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("timer"));
         this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(WORKER_QUEUE), threads("worker"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+        int reactors = Math.max(1, Math.min(4, java.lang.Runtime.getRuntime().availableProcessors()));
         this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(),
-                new SocksServer.Services(group, timer, workers, resolver), messages, this::audit);
+                new SocksServer.Services(threads("io"), reactors, timer, workers, resolver), messages, this::audit);
     }
 
     /** Rules whose actions this release cannot carry out; a broker with any of them must not start. */
@@ -84,8 +81,8 @@ public final class Broker implements BrokerControl {
         Broker broker = new Broker(config, resolver, version);
         try {
             broker.socks.start();
-        } catch (SocksServer.ListenException e) {
-            broker.messages.log(Msg.FTB0006E, e.address(), e.getMessage());
+        } catch (SocksServer.ListenException | IOException e) {
+            broker.messages.log(Msg.FTB0006E, e instanceof SocksServer.ListenException l ? l.address() : "-", e.getMessage());
             broker.shutdownPools();
             throw e;
         }
@@ -168,15 +165,14 @@ public final class Broker implements BrokerControl {
         messages.log(Msg.FTB0005I, ended);
         stopped.countDown();
         // The pools go last: this method itself runs on the timer thread.
+        socks.shutdown();
         workers.shutdown();
-        group.shutdown();
         timer.shutdown();
     }
 
     private void shutdownPools() {
         workers.shutdownNow();
         timer.shutdownNow();
-        group.shutdown();
     }
 
     /** Waits until a stop has completed. */

@@ -1,5 +1,6 @@
 package org.ftb.net;
 
+import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.message.Msg;
 import org.ftb.rules.Destination;
@@ -20,55 +21,64 @@ import java.net.SocketException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * One client connection: SOCKS handshake, rule decision, outbound connect, then the relay. Every step
- * runs on a completion of the step before it, so the session never blocks an I/O thread; name
- * resolution and password checks go to the worker pool.
+ * One client connection: SOCKS handshake, rule decision, outbound connect, then the relay. All of its
+ * state belongs to one reactor thread; name resolution and password checks run on the worker pool
+ * and hand their result back to that thread.
  */
-final class ClientSession implements Pump.Listener {
+final class ClientSession {
     /** Twice the longest SOCKS message, so a complete message always fits. */
     private static final int HANDSHAKE_BUFFER = 2 * SocksServerHandshake.MAX_MESSAGE;
     /** How long a refused client may keep its end open to read the reply. */
     private static final long LINGER_MILLIS = 2000;
 
-    enum Phase { HANDSHAKE, CONNECTING, RELAY, CLOSING }
+    enum Phase { HANDSHAKE, CONNECTING, RELAY, CLOSING, ENDED }
 
     private final SocksServer server;
+    private final Reactor reactor;
     private final long id;
-    private final AsynchronousSocketChannel client;
+    private final SocketChannel client;
     private final String clientText;
     private final boolean overLimit;
     private final SocksServerHandshake handshake;
     private final ByteBuffer inbound = ByteBuffer.allocate(HANDSHAKE_BUFFER);
+    private final ByteBuffer outbound = ByteBuffer.allocate(HANDSHAKE_BUFFER);
     private final long startNanos = System.nanoTime();
-    private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
-    private final AtomicBoolean connectTimedOut = new AtomicBoolean();
     private volatile long lastActivityNanos = startNanos;
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile ConnectRequest request;
     private volatile Destination destination;
     private volatile Match match;
-    private volatile AsynchronousSocketChannel upstream;
     private volatile String result = "";
-    private int pumpsEnded;
+    private SelectionKey clientKey;
+    private SocketChannel upstream;
+    private SelectionKey upstreamKey;
+    private ScheduledFuture<?> timer;
+    private boolean waiting;
+    private boolean upstreamConnected;
+    private Flow up;
+    private Flow down;
 
-    ClientSession(SocksServer server, long id, AsynchronousSocketChannel client, String clientText, boolean overLimit) {
+    ClientSession(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
         this.server = server;
+        this.reactor = reactor;
         this.id = id;
         this.client = client;
         this.clientText = clientText;
         this.overLimit = overLimit;
         this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
+        outbound.flip(); // kept in read mode: what remains is what is still to be sent
     }
 
     long id() {
@@ -91,17 +101,116 @@ final class ClientSession implements Pump.Listener {
         return "C" + id + " " + clientText;
     }
 
+    /** On the reactor thread: registers the client and starts the handshake. */
     void start() {
-        read();
+        try {
+            clientKey = reactor.register(client, SelectionKey.OP_READ, new Side(this::clientReady));
+        } catch (IOException e) {
+            end("CLIENT_RESET", true);
+        }
+    }
+
+    /** Readiness of one of the session's two sockets. */
+    private final class Side implements Reactor.Handler {
+        private final IoAction action;
+
+        Side(IoAction action) {
+            this.action = action;
+        }
+
+        @Override
+        public void ready(SelectionKey key) throws IOException {
+            action.run(key);
+            if (phase != Phase.ENDED) {
+                updateInterest();
+            }
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            end(phase == Phase.RELAY ? "RESET" : "CLIENT_RESET", true);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run(SelectionKey key) throws IOException;
+    }
+
+    private void clientReady(SelectionKey key) throws IOException {
+        if (key.isWritable()) {
+            if (phase == Phase.RELAY) {
+                down.drain();
+            } else {
+                flush();
+                if (upstreamConnected) {
+                    startRelayOnceReplied();
+                }
+            }
+        }
+        if (key.isValid() && key.isReadable()) {
+            switch (phase) {
+                case HANDSHAKE -> readHandshake();
+                case RELAY -> {
+                    if (up.read()) {
+                        activity();
+                    }
+                }
+                case CLOSING -> drainRefused();
+                default -> { }
+            }
+        }
+        checkRelayFinished();
+    }
+
+    private void upstreamReady(SelectionKey key) throws IOException {
+        if (phase == Phase.CONNECTING && key.isConnectable()) {
+            finishConnect();
+            return;
+        }
+        if (phase != Phase.RELAY) {
+            return;
+        }
+        if (key.isWritable()) {
+            up.drain();
+        }
+        if (key.isValid() && key.isReadable() && down.read()) {
+            activity();
+        }
+        checkRelayFinished();
+    }
+
+    /** Interest follows state: read while a buffer has room, write while one has bytes waiting. */
+    private void updateInterest() {
+        int clientOps = 0;
+        int upstreamOps = 0;
+        switch (phase) {
+            case HANDSHAKE, CLOSING -> clientOps = (waiting ? 0 : SelectionKey.OP_READ)
+                    | (outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0);
+            case CONNECTING -> {
+                clientOps = outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0;
+                upstreamOps = upstreamKey == null || upstreamConnected ? 0 : SelectionKey.OP_CONNECT;
+            }
+            case RELAY -> {
+                clientOps = (up.wantsRead() ? SelectionKey.OP_READ : 0) | (down.wantsWrite() ? SelectionKey.OP_WRITE : 0);
+                upstreamOps = (down.wantsRead() ? SelectionKey.OP_READ : 0) | (up.wantsWrite() ? SelectionKey.OP_WRITE : 0);
+            }
+            case ENDED -> {
+                return;
+            }
+        }
+        if (clientKey != null && clientKey.isValid()) {
+            clientKey.interestOps(clientOps);
+        }
+        if (upstreamKey != null && upstreamKey.isValid()) {
+            upstreamKey.interestOps(upstreamOps);
+        }
     }
 
     // ---- handshake ----
 
-    private void read() {
-        client.read(inbound, null, Completion.of(this::onRead, this::onHandshakeFailure));
-    }
-
-    private void onRead(int n) {
+    private void readHandshake() throws IOException {
+        int n = client.read(inbound);
         if (n < 0) {
             end("CLIENT_CLOSED", false);
             return;
@@ -110,27 +219,31 @@ final class ClientSession implements Pump.Listener {
         advance();
     }
 
+    /** Feeds buffered bytes to the handshake until it needs more, waits for a worker, or is done. */
     private void advance() {
-        if (ended.get()) {
-            return;
+        while (phase == Phase.HANDSHAKE && !waiting) {
+            inbound.flip();
+            Step step;
+            try {
+                step = handshake.next(inbound);
+            } finally {
+                inbound.compact();
+            }
+            if (step instanceof Step.NeedMore) {
+                return;
+            }
+            handle(step);
         }
-        inbound.flip();
-        Step step;
-        try {
-            step = handshake.next(inbound);
-        } finally {
-            inbound.compact();
-        }
-        handle(step);
     }
 
     private void handle(Step step) {
-        if (step instanceof Step.NeedMore) {
-            read();
-        } else if (step instanceof Step.Reply reply) {
-            write(reply.bytes(), this::advance);
+        if (step instanceof Step.Reply reply) {
+            send(reply.bytes());
         } else if (step instanceof Step.Authenticate auth) {
-            offload(() -> handle(handshake.authenticated(server.users().verify(auth.user(), auth.password()))));
+            offload(() -> server.users().verify(auth.user(), auth.password()), ok -> {
+                handle(handshake.authenticated(ok));
+                advance();
+            });
         } else if (step instanceof Step.Connect connect) {
             onConnectRequest(connect.request());
         } else if (step instanceof Step.Refuse refuse) {
@@ -145,19 +258,46 @@ final class ClientSession implements Pump.Listener {
         }
     }
 
-    private void onHandshakeFailure(Throwable cause) {
-        end("CLIENT_RESET", true);
+    /** Queues bytes for the client and writes what it takes now. */
+    private void send(byte[] bytes) {
+        outbound.compact().put(bytes).flip();
+        try {
+            flush();
+        } catch (IOException e) {
+            end("CLIENT_RESET", true);
+        }
     }
 
-    /** Runs blocking work (DNS, password hashing) on the worker pool; a full queue refuses the client. */
-    private void offload(Runnable work) {
+    private void flush() throws IOException {
+        if (outbound.hasRemaining()) {
+            client.write(outbound);
+        }
+        if (!outbound.hasRemaining() && phase == Phase.CLOSING && !client.socket().isOutputShutdown()) {
+            client.shutdownOutput();
+        }
+    }
+
+    /**
+     * Runs blocking work (DNS, password hashing) on the worker pool and continues with its result on
+     * the reactor thread; meanwhile the client is not read. A full queue refuses the client.
+     */
+    private <T> void offload(Supplier<T> work, java.util.function.Consumer<T> then) {
+        waiting = true;
         try {
             server.workers().execute(() -> {
-                if (!ended.get()) {
-                    work.run();
-                }
+                T value = work.get();
+                reactor.execute(() -> {
+                    waiting = false;
+                    if (phase != Phase.ENDED) {
+                        then.accept(value);
+                        if (phase != Phase.ENDED) {
+                            updateInterest();
+                        }
+                    }
+                });
             });
         } catch (RejectedExecutionException e) {
+            waiting = false;
             server.messages().log(Msg.FTB0209E, tag());
             server.counters().failed.incrementAndGet();
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
@@ -176,20 +316,19 @@ final class ClientSession implements Pump.Listener {
             return;
         }
         if (connect.address() != null) {
-            decide(Destination.ofAddress(connect.address(), connect.port()), null);
+            decide(Destination.ofAddress(connect.address(), connect.port()), false);
             return;
         }
         offload(() -> {
             try {
-                InetAddress resolved = server.resolver().resolve(connect.host());
-                decide(Destination.ofName(connect.host(), resolved.getAddress(), connect.port()), null);
+                return server.resolver().resolve(connect.host()).getAddress();
             } catch (UnknownHostException e) {
-                decide(Destination.ofName(connect.host(), null, connect.port()), e);
+                return null;
             }
-        });
+        }, address -> decide(Destination.ofName(connect.host(), address, connect.port()), address == null));
     }
 
-    private void decide(Destination target, UnknownHostException unresolved) {
+    private void decide(Destination target, boolean unresolved) {
         destination = target;
         Match decision = server.rules().match(target);
         match = decision;
@@ -200,7 +339,7 @@ final class ClientSession implements Pump.Listener {
                 refuse(failureReply(ReplyCode.NOT_ALLOWED_BY_RULESET), "DENIED");
             }
             case DIRECT -> {
-                if (unresolved != null) {
+                if (unresolved) {
                     server.messages().log(Msg.FTB0208W, tag(), target.host(), "unknown host");
                     server.counters().failed.incrementAndGet();
                     refuse(failureReply(ReplyCode.HOST_UNREACHABLE), "UNRESOLVED");
@@ -220,41 +359,44 @@ final class ClientSession implements Pump.Listener {
     // ---- outbound connect ----
 
     private void connect(Destination target) {
-        AsynchronousSocketChannel channel;
-        InetSocketAddress address;
         try {
-            channel = server.openChannel();
-            upstream = channel;
-            address = new InetSocketAddress(InetAddress.getByAddress(target.host(), target.address()), target.port());
+            upstream = SocketChannel.open();
+            upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            upstream.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            upstreamKey = reactor.register(upstream, 0, new Side(this::upstreamReady));
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getByAddress(target.host(), target.address()), target.port());
+            if (upstream.connect(address)) {
+                connected();
+                updateInterest();
+                return;
+            }
         } catch (IOException e) {
-            connectFailed(target, e);
+            connectFailed(e, false);
             return;
         }
-        if (ended.get()) {
-            closeQuietly(channel); // a STOP or a timeout ended the session while it was being decided
-            return;
-        }
-        Duration timeout = server.connectTimeout();
-        ScheduledFuture<?> timer = server.timer().schedule(() -> {
-            connectTimedOut.set(true);
-            closeQuietly(channel);
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        channel.connect(address, null, Completion.of(ignored -> {
-            timer.cancel(false);
-            connected(channel);
-        }, cause -> {
-            timer.cancel(false);
-            connectFailed(target, cause);
-        }));
+        Duration limit = server.connectTimeout();
+        timer = server.timer().schedule(() -> reactor.execute(() -> {
+            if (phase == Phase.CONNECTING) {
+                connectFailed(null, true);
+            }
+        }), limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void connectFailed(Destination target, Throwable cause) {
-        if (ended.get()) {
-            return;
+    private void finishConnect() {
+        try {
+            if (upstream.finishConnect()) {
+                connected();
+            }
+        } catch (IOException e) {
+            connectFailed(e, false);
         }
+    }
+
+    private void connectFailed(IOException cause, boolean timedOut) {
+        cancelTimer();
         ReplyCode code;
         String reason;
-        if (connectTimedOut.get()) {
+        if (timedOut) {
             code = ReplyCode.TTL_EXPIRED;
             reason = "no answer within CONNECTTIMEOUT(" + server.connectTimeout().toSeconds() + ")";
         } else if (cause instanceof ConnectException) {
@@ -270,58 +412,43 @@ final class ClientSession implements Pump.Listener {
             code = ReplyCode.GENERAL_FAILURE;
             reason = String.valueOf(cause.getMessage());
         }
-        server.messages().log(Msg.FTB0206W, tag(), target, reason);
+        closeUpstream(false);
+        server.messages().log(Msg.FTB0206W, tag(), destination, reason);
         server.counters().failed.incrementAndGet();
         refuse(failureReply(code), "CONNECT_FAILED");
     }
 
-    private void connected(AsynchronousSocketChannel channel) {
-        if (ended.get()) {
-            closeQuietly(channel);
-            return;
-        }
-        byte[] reply;
-        try {
-            InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
-            reply = ReplyCode.SUCCEEDED.encode(request.version(), bound.getAddress().getAddress(), bound.getPort());
-        } catch (IOException e) {
-            end("CONNECT_FAILED", true);
-            return;
-        }
+    private void connected() throws IOException {
+        cancelTimer();
+        upstreamConnected = true;
+        InetSocketAddress bound = (InetSocketAddress) upstream.getLocalAddress();
         server.counters().relayed.incrementAndGet();
-        write(reply, () -> startRelay(channel));
+        send(ReplyCode.SUCCEEDED.encode(request.version(), bound.getAddress().getAddress(), bound.getPort()));
+        startRelayOnceReplied();
+    }
+
+    /** The relay starts only when the reply is out, so no relayed byte can overtake it. */
+    private void startRelayOnceReplied() throws IOException {
+        if (phase != Phase.CONNECTING || outbound.hasRemaining()) {
+            return;
+        }
+        phase = Phase.RELAY;
+        up = new Flow(client, upstream, bytesUp, server.counters().bytesUp);
+        down = new Flow(upstream, client, bytesDown, server.counters().bytesDown);
+        inbound.flip();
+        up.begin(inbound);
     }
 
     // ---- relay ----
 
-    private void startRelay(AsynchronousSocketChannel channel) {
-        phase = Phase.RELAY;
-        inbound.flip();
-        Pump up = new Pump(client, channel, bytesUp, server.counters().bytesUp, this);
-        Pump down = new Pump(channel, client, bytesDown, server.counters().bytesDown, this);
-        up.start(inbound);
-        down.start(ByteBuffer.allocate(0));
-    }
-
-    @Override
-    public void activity() {
+    private void activity() {
         lastActivityNanos = System.nanoTime();
     }
 
-    @Override
-    public void ended(Pump pump) {
-        boolean both;
-        synchronized (this) {
-            both = ++pumpsEnded == 2;
-        }
-        if (both) {
+    private void checkRelayFinished() {
+        if (phase == Phase.RELAY && up.finished() && down.finished()) {
             end("OK", false);
         }
-    }
-
-    @Override
-    public void failed(Pump pump, Throwable cause) {
-        end("RESET", true);
     }
 
     // ---- endings ----
@@ -338,91 +465,82 @@ final class ClientSession implements Pump.Listener {
     private void refuse(byte[] reply, String outcome) {
         phase = Phase.CLOSING;
         result = outcome;
-        write(reply, () -> {
-            try {
-                client.shutdownOutput();
-            } catch (IOException e) {
-                end(outcome, false);
-                return;
-            }
-            server.timer().schedule(() -> end(outcome, false), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-            drain(outcome);
-        });
-    }
-
-    private void drain(String outcome) {
-        inbound.clear();
-        client.read(inbound, null, Completion.of(n -> {
-            if (n < 0) {
-                end(outcome, false);
-            } else {
-                drain(outcome);
-            }
-        }, cause -> end(outcome, false)));
-    }
-
-    private void write(byte[] bytes, Runnable then) {
-        writeFully(ByteBuffer.wrap(bytes), then);
-    }
-
-    private void writeFully(ByteBuffer out, Runnable then) {
-        if (!out.hasRemaining()) {
-            then.run();
+        send(reply);
+        if (phase == Phase.ENDED) {
             return;
         }
-        client.write(out, null, Completion.of(n -> writeFully(out, then), cause -> end("CLIENT_RESET", true)));
+        timer = server.timer().schedule(() -> reactor.execute(() -> end(outcome, false)), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        updateInterest();
+    }
+
+    private void drainRefused() throws IOException {
+        inbound.clear();
+        if (client.read(inbound) < 0) {
+            end(result, false);
+        }
     }
 
     /**
-     * Ends the session once: closes both sockets (with a reset when {@code abort}, so that a broken
-     * relay never looks like a finished transfer) and writes the audit record.
+     * Ends the session once, on the reactor thread: closes both sockets (with a reset when
+     * {@code abort}, so that a broken relay never looks like a finished transfer) and reports it.
      */
     void end(String outcome, boolean abort) {
-        if (!ended.compareAndSet(false, true)) {
+        if (phase == Phase.ENDED) {
             return;
         }
+        phase = Phase.ENDED;
         if (result.isEmpty()) {
             result = outcome;
         }
-        AsynchronousSocketChannel up = upstream;
-        if (abort) {
-            resetOnClose(client);
-            if (up != null) {
-                resetOnClose(up);
-            }
-        }
-        closeQuietly(client);
-        if (up != null) {
-            closeQuietly(up);
-        }
+        cancelTimer();
+        close(client, abort);
+        closeUpstream(abort);
         server.ended(this);
     }
 
-    /** Ends the session with a reset, recording why (a timeout, a STOP). */
+    /** From any thread: ends the session with a reset, recording why (a timeout, a STOP). */
     void abort(String outcome) {
-        if (!ended.get()) {
-            result = outcome;
-            end(outcome, true);
+        reactor.execute(() -> {
+            if (phase != Phase.ENDED) {
+                result = outcome;
+                end(outcome, true);
+            }
+        });
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 
-    String result() {
-        return result;
+    private void closeUpstream(boolean abort) {
+        if (upstream != null) {
+            close(upstream, abort);
+        }
     }
 
-    private static void resetOnClose(AsynchronousSocketChannel channel) {
+    private static void close(SocketChannel channel, boolean abort) {
         try {
-            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException | RuntimeException e) {
-            // already closed: nothing to reset
+            if (abort && channel.isOpen()) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException e) {
+            // not connected: a plain close is all there is
         }
-    }
-
-    static void closeQuietly(AsynchronousSocketChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {
             // closing is best effort; the session is over either way
+        }
+    }
+
+    static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing is best effort
         }
     }
 
@@ -436,7 +554,7 @@ final class ClientSession implements Pump.Listener {
         return new SessionView(id, clientText,
                 req != null ? req.protocol() : version == null ? "-" : "SOCKS" + version.code(),
                 handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user()),
-                req == null ? "-" : IpAddress.hostForPort(req.host()) + ":" + req.port(),
+                req == null ? "-" : IpAddress.hostForPort(HostPort.canonicalHost(req.host())) + ":" + req.port(),
                 address == null ? "-" : IpAddress.format(address),
                 m == null ? "-" : m.ruleName(), m == null ? "-" : m.action().name(), phase.name(), result,
                 bytesUp.get(), bytesDown.get(), Duration.ofNanos(now - startNanos), Duration.ofNanos(now - lastActivityNanos));

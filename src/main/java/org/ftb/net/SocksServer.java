@@ -16,11 +16,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.AsynchronousChannelGroup;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.AsynchronousServerSocketChannel;
-import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,22 +28,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The SOCKS listeners and the connections they accept. All socket I/O runs on one asynchronous
- * channel group with a fixed, small number of threads, whatever the number of connections.
+ * The SOCKS listeners and the connections they accept. Sockets are served by a few reactors (one
+ * selector thread each), whatever the number of connections; each connection stays on one reactor.
  */
 public final class SocksServer {
     /** Connections accepted beyond MAXSESSIONS only to be told "busy"; past this they are closed at once. */
     static final int BUSY_ALLOWANCE = 64;
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(500);
 
-    /** The shared machinery a server runs on; the broker owns and shuts it down. */
-    public record Services(AsynchronousChannelGroup group, ScheduledExecutorService timer, ExecutorService workers,
-                          Resolver resolver) {
+    /** The shared machinery a server runs on; the broker owns it and shuts it down. */
+    public record Services(ThreadFactory reactorThreads, int reactorCount, ScheduledExecutorService timer,
+                           ExecutorService workers, Resolver resolver) {
     }
 
     private final BrokerSettings broker;
@@ -57,7 +56,8 @@ public final class SocksServer {
     private final Counters counters = new Counters();
     private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
-    private final List<AsynchronousServerSocketChannel> listeners = new ArrayList<>();
+    private final List<Reactor> reactors = new ArrayList<>();
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
     private volatile boolean accepting;
     private ScheduledFuture<?> sweeper;
@@ -72,25 +72,29 @@ public final class SocksServer {
         this.audit = audit;
     }
 
-    /** Binds every LISTEN address; on failure, closes what was bound and throws naming the address. */
-    public void start() throws ListenException {
+    /** Binds every LISTEN address; on failure, releases everything and throws naming the address. */
+    public void start() throws ListenException, IOException {
+        for (int i = 0; i < services.reactorCount(); i++) {
+            reactors.add(new Reactor(services.reactorThreads(), messages));
+        }
         for (HostPort address : settings.listen()) {
-            InetSocketAddress socketAddress;
             try {
-                socketAddress = new InetSocketAddress(InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow()), address.port());
-                AsynchronousServerSocketChannel listener = AsynchronousServerSocketChannel.open(services.group());
+                ServerSocketChannel listener = ServerSocketChannel.open();
                 listeners.add(listener);
                 listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                listener.bind(socketAddress, 1024);
+                listener.bind(new InetSocketAddress(InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow()),
+                        address.port()), 1024);
                 boundAddresses.add((InetSocketAddress) listener.getLocalAddress());
             } catch (IOException e) {
                 stopAccepting();
+                reactors.forEach(Reactor::shutdown);
                 throw new ListenException(address, e);
             }
         }
         accepting = true;
-        for (AsynchronousServerSocketChannel listener : listeners) {
-            accept(listener);
+        Reactor acceptor = reactors.get(0);
+        for (ServerSocketChannel listener : listeners) {
+            acceptor.execute(() -> registerListener(acceptor, listener));
         }
         sweeper = services.timer().scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -111,26 +115,34 @@ public final class SocksServer {
         }
     }
 
-    /** The addresses actually bound (with the real port when LISTEN asked for port 0 in tests). */
+    /** The addresses actually bound (with the real port when a test asked for port 0). */
     public List<InetSocketAddress> listenAddresses() {
         return List.copyOf(boundAddresses);
     }
 
-    private void accept(AsynchronousServerSocketChannel listener) {
-        listener.accept(null, Completion.of(channel -> {
-            accept(listener);
-            onAccepted(channel);
-        }, cause -> {
-            if (cause instanceof AsynchronousCloseException || cause instanceof ClosedChannelException || !accepting) {
-                return;
-            }
-            // Out of file descriptors and the like: say so and try again shortly, never spin.
-            messages.log(Msg.FTB0010E, "accept on " + listenAddresses(), String.valueOf(cause));
-            services.timer().schedule(() -> accept(listener), 100, TimeUnit.MILLISECONDS);
-        }));
+    private void registerListener(Reactor acceptor, ServerSocketChannel listener) {
+        try {
+            acceptor.register(listener, SelectionKey.OP_ACCEPT, new Reactor.Handler() {
+                @Override
+                public void ready(SelectionKey key) throws IOException {
+                    SocketChannel channel;
+                    while (accepting && (channel = listener.accept()) != null) {
+                        onAccepted(channel);
+                    }
+                }
+
+                @Override
+                public void failed(Exception cause) {
+                    // Out of file descriptors and the like: say so and go on; the next accept may work.
+                    messages.log(Msg.FTB0010E, "accept on " + listenAddresses(), String.valueOf(cause));
+                }
+            });
+        } catch (IOException e) {
+            messages.log(Msg.FTB0010E, "listen on " + listenAddresses(), String.valueOf(e));
+        }
     }
 
-    private void onAccepted(AsynchronousSocketChannel channel) {
+    private void onAccepted(SocketChannel channel) {
         counters.accepted.incrementAndGet();
         String clientText;
         try {
@@ -142,10 +154,6 @@ public final class SocksServer {
             ClientSession.closeQuietly(channel);
             return;
         }
-        if (!accepting) {
-            ClientSession.closeQuietly(channel);
-            return;
-        }
         int active = sessions.size();
         long id = nextId.incrementAndGet();
         if (active >= broker.maxSessions() + BUSY_ALLOWANCE) {
@@ -154,10 +162,11 @@ public final class SocksServer {
             ClientSession.closeQuietly(channel);
             return;
         }
-        ClientSession session = new ClientSession(this, id, channel, clientText, active >= broker.maxSessions());
+        Reactor reactor = reactors.get((int) (id % reactors.size()));
+        ClientSession session = new ClientSession(this, reactor, id, channel, clientText, active >= broker.maxSessions());
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
-        session.start();
+        reactor.execute(session::start);
     }
 
     private void sweep() {
@@ -178,23 +187,19 @@ public final class SocksServer {
 
     void ended(ClientSession session) {
         if (sessions.remove(session.id()) != null) {
-            SessionView view = session.view();
-            audit.accept(view);
+            audit.accept(session.view());
         }
     }
 
     /** Closes the listeners; connections already accepted carry on. */
     public void stopAccepting() {
         accepting = false;
-        for (AsynchronousServerSocketChannel listener : listeners) {
-            try {
-                listener.close();
-            } catch (IOException e) {
-                // the listener is gone either way
+        for (ServerSocketChannel listener : listeners) {
+            if (reactors.isEmpty()) {
+                ClientSession.closeQuietly(listener);
+            } else {
+                reactors.get(0).closeNow(listener);
             }
-        }
-        if (sweeper != null && sessions.isEmpty()) {
-            sweeper.cancel(false);
         }
     }
 
@@ -202,10 +207,16 @@ public final class SocksServer {
     public int abortAll(String outcome) {
         List<ClientSession> all = new ArrayList<>(sessions.values());
         all.forEach(s -> s.abort(outcome));
+        return all.size();
+    }
+
+    /** Stops the reactors and the sweeper; call when no session is left. */
+    public void shutdown() {
+        stopAccepting();
         if (sweeper != null) {
             sweeper.cancel(false);
         }
-        return all.size();
+        reactors.forEach(Reactor::shutdown);
     }
 
     public int activeSessions() {
@@ -264,12 +275,5 @@ public final class SocksServer {
 
     Counters counters() {
         return counters;
-    }
-
-    AsynchronousSocketChannel openChannel() throws IOException {
-        AsynchronousSocketChannel channel = AsynchronousSocketChannel.open(services.group());
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-        return channel;
     }
 }

@@ -1,5 +1,6 @@
 package org.ftb.socks;
 
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.ftb.socks;
 
+import org.ftb.testing.Bytes;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
