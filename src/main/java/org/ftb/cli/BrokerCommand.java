@@ -44,6 +44,13 @@ final class BrokerCommand implements Callable<Integer> {
             return result.returnCode();
         }
         BrokerConfig config = result.config().get();
+        if (!Broker.unavailableRules(config).isEmpty()) {
+            ConfigOptions.report(result, d -> log(messages, d));
+            for (Rule rule : Broker.unavailableRules(config)) {
+                messages.log(Msg.FTB0008E, rule.name(), rule.line(), rule.action());
+            }
+            return Diagnostics.RC_ERROR;
+        }
         try {
             LogSetup.apply(config.log(), platform.nativeCharset());
         } catch (IOException e) {
@@ -53,12 +60,6 @@ final class BrokerCommand implements Callable<Integer> {
         messages.log(Msg.FTB0001I, Main.version(), platform.name(), System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getPid());
         ConfigOptions.report(result, d -> log(messages, d));
-        if (!Broker.unavailableRules(config).isEmpty()) {
-            for (Rule rule : Broker.unavailableRules(config)) {
-                messages.log(Msg.FTB0008E, rule.name(), rule.line(), rule.action());
-            }
-            return Diagnostics.RC_ERROR;
-        }
         Broker broker;
         try {
             broker = Broker.start(config, Resolver.system(), Main.version());
@@ -87,6 +88,6 @@ final class BrokerCommand implements Callable<Integer> {
     }
 
     private static void log(MessageLog messages, Diagnostic diagnostic) {
-        messages.log(diagnostic.msg(), diagnostic.text().substring(diagnostic.msg().id().length() + 1));
+        messages.logFormatted(diagnostic.msg(), diagnostic.text());
     }
 }

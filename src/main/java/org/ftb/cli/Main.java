@@ -18,7 +18,11 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            sub.getCommandSpec().exitCodeOnInvalidInput(12).exitCodeOnExecutionException(12);
+        }
+        return commandLine;
     }
 
     @Override

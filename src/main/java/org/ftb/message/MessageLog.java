@@ -11,7 +11,11 @@ public final class MessageLog {
     }
 
     public void log(Msg msg, Object... args) {
-        String text = msg.format(args);
+        logFormatted(msg, msg.format(args));
+    }
+
+    /** Logs text already made by {@link Msg#format}, such as a configuration finding. */
+    public void logFormatted(Msg msg, String text) {
         switch (msg.severity()) {
             case I -> logger.info(text);
             case W -> logger.warn(text);

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A non-blocking TCP echo server on loopback with its own two threads, so that a thousand echo
- * connections do not add a thousand threads to the test. End of stream from a client is echoed as a
- * half-close after the last bytes.
+ * connections do not add a thousand threads to the test. End of stream from a client, once everything
+ * before it is echoed, closes the connection.
  */
 public final class EchoServer implements AutoCloseable {
     private final AsynchronousChannelGroup group;
@@ -72,11 +72,7 @@ public final class EchoServer implements AutoCloseable {
             @Override
             public void completed(Integer n, Object attachment) {
                 if (n < 0) {
-                    try {
-                        channel.shutdownOutput();
-                    } catch (IOException e) {
-                        close(channel);
-                    }
+                    close(channel); // everything read has been echoed: end our side too
                     return;
                 }
                 buffer.flip();

@@ -1,0 +1,94 @@
+package org.ftb.console;
+
+import org.ftb.message.MessageLog;
+import org.ftb.status.BrokerStatus;
+import org.ftb.status.SessionView;
+import org.ftb.status.Totals;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CommandDispatcherTest {
+    private final List<String> stops = new ArrayList<>();
+    private final List<SessionView> sessions = new ArrayList<>();
+
+    private final BrokerControl control = new BrokerControl() {
+        @Override
+        public BrokerStatus status() {
+            return new BrokerStatus("1.0", !stops.isEmpty(), Duration.ofSeconds(3723), List.of("127.0.0.1:1080"), "4 5", "NONE",
+                    sessions.size(), 2000, new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7), sessions);
+        }
+
+        @Override
+        public boolean stop(String origin) {
+            stops.add(origin);
+            return stops.size() == 1;
+        }
+    };
+
+    private final CommandDispatcher dispatcher = CommandDispatcher.standard(control, new MessageLog(LoggerFactory.getLogger("ftb")));
+
+    private static SessionView session(long id) {
+        return new SessionView(id, "127.0.0.1:40122", "SOCKS5", "JOB1", "ftp.example.com:21", "10.1.1.5", "FTP", "DIRECT",
+                "RELAY", "", 100, 2000, Duration.ofSeconds(65), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void displayShowsListenersTotalsAndSessionsInAnyCase() {
+        sessions.add(session(17));
+        List<String> lines = dispatcher.dispatch("  d  ", "console");
+        assertThat(lines).isEqualTo(dispatcher.dispatch("DISPLAY", "console")).isEqualTo(dispatcher.dispatch("display", "console"));
+        assertThat(lines.get(0)).isEqualTo("FTB0310I FTB DISPLAY 1.0 ACTIVE UP 1:02:03");
+        assertThat(lines).contains(" LISTEN   127.0.0.1:1080  SOCKS 4 5  AUTH NONE",
+                " SESSIONS 1 OF 2000  PEAK 7",
+                " TOTALS   ACCEPTED 10 RELAYED 6 DENIED 2 REFUSED 1 FAILED 1 BUSY 0",
+                " BYTES    UP 1234 DOWN 5678");
+        assertThat(lines.get(lines.size() - 1)).startsWith(" C17     127.0.0.1:40122       JOB1     ftp.example.com:21       FTP      DIRECT RELAY")
+                .endsWith("100       2000  0:01:05     2s");
+    }
+
+    @Test
+    void displayLimitsTheRowsItShows() {
+        for (int i = 0; i < 60; i++) {
+            sessions.add(session(i));
+        }
+        List<String> lines = dispatcher.dispatch("DISPLAY", "console");
+        assertThat(lines).hasSize(6 + DisplayCommand.MAX_SESSION_ROWS + 1);
+        assertThat(lines.get(lines.size() - 1)).isEqualTo(" ... 10 more sessions not shown");
+    }
+
+    @Test
+    void stopIsGracefulThenImmediate() {
+        assertThat(dispatcher.dispatch("STOP", "console")).isEmpty();
+        assertThat(dispatcher.dispatch("p", "MODIFY")).containsExactly(
+                "FTB0303I STOP is already in progress; STOP again ends all sessions at once");
+        assertThat(stops).containsExactly("console", "MODIFY");
+    }
+
+    @Test
+    void badCommandsGetPreciseMessages() {
+        assertThat(dispatcher.dispatch("DSIPLAY", "console")).containsExactly(
+                "FTB0301E Unknown command DSIPLAY; the commands are DISPLAY (D), STOP (P), HELP (H)");
+        assertThat(dispatcher.dispatch("DISPLAY SESSIONS", "console")).containsExactly(
+                "FTB0302E DISPLAY takes no operands; found SESSIONS");
+        assertThat(dispatcher.dispatch("STOP NOW", "console")).containsExactly("FTB0302E STOP takes no operands; found NOW");
+        assertThat(dispatcher.dispatch("D\u0007", "console")).containsExactly("FTB0302E command text may hold only printable characters");
+        assertThat(dispatcher.dispatch("D".repeat(300), "console")).containsExactly("FTB0302E command text is longer than 256 characters");
+        assertThat(dispatcher.dispatch("   ", "console")).isEmpty();
+        assertThat(stops).isEmpty();
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        assertThat(dispatcher.dispatch("HELP", "console")).containsExactly(
+                "FTB0311I FTB COMMANDS",
+                " DISPLAY  D   show listeners, totals and active connections",
+                " STOP     P   stop accepting connections, let active ones finish, then end; again: end them all now",
+                " HELP     H   list the commands");
+    }
+}
