@@ -1,0 +1,37 @@
+package org.ftb.app;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The codecs and the policy stay pure, and the dependency arrows run one way. */
+class ArchitectureTest {
+    private static final JavaClasses PRODUCT = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.ftb");
+
+    @Test
+    void protocolCodecsPolicyAndConsoleDoNoNetworking() {
+        noClasses().that().resideInAnyPackage("org.ftb.socks..", "org.ftb.rules..", "org.ftb.config..", "org.ftb.console..",
+                        "org.ftb.address..", "org.ftb.message..", "org.ftb.status..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.channels..", "org.apache.sshd..")
+                .check(PRODUCT);
+    }
+
+    @Test
+    void nothingDependsOnTheCommandLineAndOnlyItDependsOnTheWiring() {
+        noClasses().that().resideOutsideOfPackage("org.ftb.cli..").should().dependOnClassesThat().resideInAPackage("org.ftb.cli..")
+                .check(PRODUCT);
+        noClasses().that().resideOutsideOfPackages("org.ftb.cli..", "org.ftb.app..")
+                .should().dependOnClassesThat().resideInAPackage("org.ftb.app..").check(PRODUCT);
+    }
+
+    @Test
+    void onlyThePlatformAdapterTouchesJzos() {
+        noClasses().that().resideOutsideOfPackage("org.ftb.platform.zos..").should().dependOnClassesThat()
+                .resideInAPackage("com.ibm.jzos..").check(PRODUCT);
+    }
+}

@@ -1,0 +1,164 @@
+package org.ftb.it;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged jar, run as operators run it, with curl as the SOCKS client (all four of curl's SOCKS
+ * modes) and a real HTTP server behind the broker.
+ */
+@Timeout(120)
+class BrokerJarIT {
+    private static final String PAGE = "hello from behind the broker\n";
+    private final Path jar = Path.of(System.getProperty("ftb.jar", "target/ftb.jar"));
+    private HttpServer web;
+
+    @BeforeEach
+    void startWebServer() throws IOException {
+        web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = PAGE.getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        web.start();
+    }
+
+    @AfterEach
+    void stopWebServer() {
+        web.stop(0);
+    }
+
+    private record Result(int rc, String out) {
+    }
+
+    private static Result run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), out);
+    }
+
+    private List<String> ftb(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static boolean curlAvailable() {
+        try {
+            return new ProcessBuilder("curl", "--version").start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void theJarRunsAndShipsNoJzosStubs() throws Exception {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            assertThat(zip.stream().map(e -> e.getName()).filter(n -> n.startsWith("com/ibm/jzos"))).isEmpty();
+            assertThat(zip.getEntry("org/ftb/platform/zos/ZosPlatform.class")).isNotNull();
+        }
+        Result help = run(ftb("--help"));
+        assertThat(help.rc()).isZero();
+        assertThat(help.out()).contains("broker", "check", "match", "passwd");
+        assertThat(run(ftb("--version")).out()).startsWith("ftb 0.");
+    }
+
+    @Test
+    void checkReturnsZeroOnTheSamplesAndEightOnABrokenMember(@TempDir Path dir) throws Exception {
+        assertThat(run(ftb("check", "--config", "samples/ftbprm00.txt")).rc()).isZero();
+        assertThat(run(ftb("check", "--config", "samples/ftbprm01.fb80", "--record-format", "FB80")).rc()).isZero();
+        Path broken = dir.resolve("broken");
+        Files.writeString(broken, "SOCKS LISTEN(127.0.0.1:80800)\nRULE NAME(X) ACTION(JUMP) PORTS(0)\n");
+        Result result = run(ftb("check", "--config", broken.toString()));
+        assertThat(result.rc()).isEqualTo(8);
+        assertThat(result.out()).contains("FTB0118E line 1 column 14", "FTB0117E line 2 column 21", "FTB0120E line 2 column 33",
+                "RC 8, 3 error(s), 0 warning(s)");
+    }
+
+    @Test
+    void curlFetchesThroughTheBrokerInEverySocksModeAndDenyFailsIt(@TempDir Path dir) throws Exception {
+        boolean required = "true".equals(System.getenv("CI"));
+        Assumptions.assumeTrue(required || curlAvailable(), "curl is not installed (CI installs it and requires this test)");
+        int proxyPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            proxyPort = probe.getLocalPort();
+        }
+        int webPort = web.getAddress().getPort();
+        Path config = dir.resolve("ftbprm.txt");
+        Files.writeString(config, "SOCKS LISTEN(127.0.0.1:" + proxyPort + ")\n"
+                + "RULE NAME(WEB) DEST(127.0.0.1 localhost) PORTS(" + webPort + ") ACTION(DIRECT)\n"
+                + "RULE NAME(REST) DEST(*) ACTION(DENY)\n");
+        Process broker = new ProcessBuilder(ftb("broker", "--config", config.toString())).redirectErrorStream(true).start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                // the broker ended
+            }
+        });
+        reader.start();
+        PrintStream console = new PrintStream(broker.getOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.contains("FTB0003I")));
+            String url = "http://localhost:" + webPort + "/index.html";
+            for (String mode : List.of("--socks4", "--socks4a", "--socks5", "--socks5-hostname")) {
+                Result curl = run(List.of("curl", "-sS", "--max-time", "10", mode, "127.0.0.1:" + proxyPort, url));
+                assertThat(curl.rc()).as("curl %s: %s", mode, curl.out()).isZero();
+                assertThat(curl.out()).as(mode).isEqualTo(PAGE);
+            }
+            Result denied = run(List.of("curl", "-sS", "--max-time", "10", "--socks5-hostname", "127.0.0.1:" + proxyPort,
+                    "http://localhost:" + (webPort == 65535 ? 1 : webPort + 1) + "/"));
+            assertThat(denied.rc()).as("curl exit code for a SOCKS refusal").isEqualTo(97);
+            Result denied4 = run(List.of("curl", "-sS", "--max-time", "10", "--socks4", "127.0.0.1:" + proxyPort, "http://127.0.0.2:" + webPort + "/"));
+            assertThat(denied4.rc()).isEqualTo(97);
+
+            console.println("display");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.startsWith("FTB0310I")));
+            assertThat(output).anyMatch(l -> l.contains("TOTALS   ACCEPTED 6 RELAYED 4 DENIED 2"));
+            console.println("stop");
+            assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(broker.exitValue()).isZero();
+        } finally {
+            broker.destroyForcibly();
+            reader.join(5000);
+        }
+        assertThat(output).anyMatch(l -> l.contains("FTB0005I Broker stopped"));
+        assertThat(output.stream().filter(l -> l.contains("FTB0200I"))).hasSize(6)
+                .anyMatch(l -> l.contains("proto=SOCKS4A") && l.contains("dest=localhost:" + webPort) && l.contains("result=OK"))
+                .anyMatch(l -> l.contains("rule=REST action=DENY") && l.contains("result=DENIED"));
+    }
+}

@@ -1,0 +1,82 @@
+package org.ftb.message;
+
+import org.ftb.config.ConfigBinder;
+import org.ftb.console.CommandDispatcher;
+import org.ftb.console.ConsoleCommand;
+import org.ftb.status.BrokerStatus;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The user interface is documented: every message, statement, operand and command. */
+class DocumentationTest {
+    private static final Path DOCS = Path.of("docs");
+
+    private static String read(String name) throws IOException {
+        return Files.readString(DOCS.resolve(name));
+    }
+
+    @Test
+    void everyMessageIsCataloguedAndEveryCataloguedMessageExists() throws IOException {
+        String catalogue = read("messages.md");
+        for (Msg msg : Msg.values()) {
+            assertThat(catalogue).as("docs/messages.md row for %s", msg).contains("| " + msg.id() + " |");
+        }
+        Set<String> ids = Arrays.stream(Msg.values()).map(Msg::id).collect(Collectors.toSet());
+        try (Stream<Path> docs = Files.list(DOCS)) {
+            for (Path doc : docs.toList()) {
+                Matcher m = Pattern.compile("FTB\\d{4}[IWEA]").matcher(Files.readString(doc));
+                while (m.find()) {
+                    assertThat(ids).as("%s mentions %s", doc, m.group()).contains(m.group());
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyStatementAndOperandIsDocumented() throws IOException {
+        String configuration = read("configuration.md");
+        ConfigBinder.SCHEMA.forEach((statement, operands) -> {
+            assertThat(configuration).as("heading for %s", statement).containsPattern("(?m)^## " + statement + "\\b");
+            for (String operand : operands) {
+                assertThat(configuration).as("%s %s", statement, operand).contains("`" + operand + "(");
+            }
+        });
+    }
+
+    @Test
+    void everyOperatorCommandIsDocumented() throws IOException {
+        String operations = read("operations.md");
+        CommandDispatcher dispatcher = CommandDispatcher.standard(new org.ftb.console.BrokerControl() {
+            @Override
+            public BrokerStatus status() {
+                throw new AssertionError("not called: only the command list is read");
+            }
+
+            @Override
+            public boolean stop(String origin) {
+                return false;
+            }
+        }, new MessageLog(LoggerFactory.getLogger("ftb")));
+        List<ConsoleCommand> commands = dispatcher.commands();
+        assertThat(commands).isNotEmpty();
+        for (ConsoleCommand command : commands) {
+            assertThat(operations).contains("| `" + command.name() + "` | `" + command.abbreviation() + "` |");
+        }
+        for (String cli : List.of("ftb broker", "ftb check", "ftb match", "ftb passwd")) {
+            assertThat(operations).contains(cli);
+        }
+    }
+}
