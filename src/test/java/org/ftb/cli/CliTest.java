@@ -1,5 +1,6 @@
 package org.ftb.cli;
 
+import org.ftb.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,10 +72,46 @@ class CliTest {
     @Test
     void brokerRefusesToStartWithTunnelRulesOrErrors(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("tunnel.txt");
-        Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nRULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW)\n");
-        assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
-        Files.writeString(config, "RULE NAME(FTP) ACTION(NOTHING)\n");
-        assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
+        try (LogCapture log = new LogCapture()) {
+            Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nRULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW)\n");
+            assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
+            assertThat(log.withId("FTB0008E")).containsExactly(
+                    "FTB0008E RULE FTP (line 2) uses ACTION(FTPTUNNEL), which this release does not carry out yet; the broker did not start");
+            Files.writeString(config, "RULE NAME(FTP) ACTION(NOTHING)\n");
+            assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
+            assertThat(log.withId("FTB0117E")).hasSize(1);
+            assertThat(log.withId("FTB0007E")).containsExactly(
+                    "FTB0007E Configuration " + config + " has errors (RC 8); the broker did not start");
+        }
+    }
+
+    @Test
+    void passwdStoresOnlyASaltedHashThatVerifies(@TempDir Path dir) throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, "# SOCKS users\nother:$pbkdf2-sha256$10000$c2FsdHNhbHQ$" + "A".repeat(43) + "\n");
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("Tr0ub4dor&3\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Run set = run("passwd", "--file", users.toString(), "job1");
+            assertThat(set.rc()).isZero();
+            assertThat(set.out()).contains("FTB0410I Password for user job1 written to " + users);
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+            Run empty = run("passwd", "--file", users.toString(), "job2");
+            assertThat(empty.rc()).isEqualTo(8);
+            assertThat(empty.out()).contains("FTB0411E the password is empty; nothing was changed");
+        } finally {
+            System.setIn(stdin);
+        }
+        String text = Files.readString(users);
+        assertThat(text).doesNotContain("Tr0ub4dor").contains("# SOCKS users", "other:", "job1:$pbkdf2-sha256$310000$");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(users)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        org.ftb.auth.UserDirectory directory = org.ftb.auth.UserDirectory.read(users);
+        assertThat(directory.verify("job1", "Tr0ub4dor&3".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+        assertThat(directory.verify("job1", "Tr0ub4dor&3".getBytes(java.nio.charset.StandardCharsets.UTF_8))).as("cached").isTrue();
+        assertThat(directory.verify("job1", "wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+        assertThat(directory.verify("nobody", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+        assertThat(run("passwd", "--file", users.toString(), "bad:name").out()).contains("FTB0411E user name must be");
     }
 
     @Test

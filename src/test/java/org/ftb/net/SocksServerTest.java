@@ -398,5 +398,21 @@ class SocksServerTest {
             assertThat(broker.broker().awaitStopped(Duration.ofSeconds(10))).isTrue();
         }
         await().untilAsserted(() -> assertThat(log.withId("FTB0200I")).singleElement().asString().endsWith("result=STOPPED"));
+        assertThat(log.withId("FTB0009W")).singleElement().asString().isEqualTo("FTB0009W Stop time limit reached: ending 1 session(s) now");
+    }
+
+    @Test
+    void aListenAddressInUseFailsTheStartAndLeavesNothingRunning() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            long threadsBefore = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("ftb-")).count();
+            org.ftb.config.BrokerConfig config = org.ftb.config.ConfigFixtures.config(
+                    "SOCKS LISTEN(127.0.0.1:" + taken.getLocalPort() + ")\nRULE NAME(A) ACTION(DENY)");
+            assertThatThrownBy(() -> org.ftb.app.Broker.start(config, Resolver.system(), "test"))
+                    .isInstanceOf(SocksServer.ListenException.class);
+            assertThat(log.withId("FTB0006E")).singleElement().asString()
+                    .startsWith("FTB0006E Cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ");
+            await().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("ftb-") && t.isAlive()).count()).isLessThanOrEqualTo(threadsBefore));
+        }
     }
 }
