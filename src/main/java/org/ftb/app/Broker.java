@@ -8,6 +8,8 @@ import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocksServer;
+import org.ftb.ssh.SshTunnels;
+import org.ftb.rules.Action;
 import org.ftb.rules.Rule;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
@@ -47,6 +49,7 @@ public final class Broker implements BrokerControl {
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
     private final SocksServer socks;
+    private final SshTunnels tunnels;
     private final long startNanos = System.nanoTime();
     private final AtomicInteger stopRequests = new AtomicInteger();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -60,13 +63,14 @@ public final class Broker implements BrokerControl {
                 new ArrayBlockingQueue<>(WORKER_QUEUE), threads("worker"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
         int reactors = Math.max(1, Math.min(4, java.lang.Runtime.getRuntime().availableProcessors()));
-        this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(),
-                new SocksServer.Services(threads("io"), reactors, timer, workers, resolver), messages, this::audit);
+        this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
+        this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(),
+                new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels), messages, this::audit);
     }
 
     /** Rules whose actions this release cannot carry out; a broker with any of them must not start. */
     public static List<Rule> unavailableRules(BrokerConfig config) {
-        return config.rules().stream().filter(r -> r.action().usesSsh()).toList();
+        return config.rules().stream().filter(r -> r.action() == Action.FTPTUNNEL).toList();
     }
 
     /**
@@ -80,6 +84,7 @@ public final class Broker implements BrokerControl {
         }
         Broker broker = new Broker(config, resolver, version);
         try {
+            broker.tunnels.start();
             broker.socks.start();
         } catch (SocksServer.ListenException | IOException e) {
             broker.messages.log(Msg.FTB0006E, e instanceof SocksServer.ListenException l ? l.address() : "-", e.getMessage());
@@ -166,11 +171,13 @@ public final class Broker implements BrokerControl {
         stopped.countDown();
         // The pools go last: this method itself runs on the timer thread.
         socks.shutdown();
+        tunnels.close();
         workers.shutdown();
         timer.shutdown();
     }
 
     private void shutdownPools() {
+        tunnels.close();
         workers.shutdownNow();
         timer.shutdownNow();
     }

@@ -36,6 +36,8 @@ public final class ConfigBinder {
         schema.put("BROKER", List.of("MAXSESSIONS", "IDLETIMEOUT", "HANDSHAKETIMEOUT", "CONNECTTIMEOUT", "STOPTIMEOUT"));
         schema.put("SOCKS", List.of("LISTEN", "VERSIONS", "AUTH", "USERS"));
         schema.put("RULE", List.of("NAME", "DEST", "PORTS", "ACTION", "VIA", "AUTH", "FALLBACK"));
+        schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
+                "PASSPHRASE", "MAXCHANNELS"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
@@ -68,6 +70,8 @@ public final class ConfigBinder {
         LogSettings log = LogSettings.defaults(platformCharset);
         List<Rule> rules = new ArrayList<>();
         Map<String, Integer> ruleLines = new HashMap<>();
+        Map<String, SshHostSettings> sshHosts = new LinkedHashMap<>();
+        Map<String, Integer> sshHostLines = new HashMap<>();
         for (Statement statement : statements) {
             List<String> allowed = SCHEMA.get(statement.keyword());
             if (allowed == null) {
@@ -93,14 +97,16 @@ public final class ConfigBinder {
                     }
                 }
                 case "RULE" -> rule(operands, ruleLines).ifPresent(rules::add);
+                case "SSHHOST" -> sshHost(operands, sshHostLines).ifPresent(h -> sshHosts.put(h.name(), h));
                 default -> throw new IllegalStateException("SCHEMA lists " + statement.keyword() + " without a binding");
             }
         }
         checkReachable(rules);
+        checkTunnelRules(rules, sshHosts, statements);
         if (statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
         }
-        return new BrokerConfig(sourceName, broker, socks, rules, log);
+        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), log);
     }
 
     private boolean firstOfItsKind(Statement statement) {
@@ -265,8 +271,10 @@ public final class ConfigBinder {
         if (!action.get().usesSsh()) {
             return Optional.of(Rule.of(name.get(), st.line(), destinations, ports, action.get()));
         }
-        Statement.Operand where = op.get("ACTION").orElseThrow();
-        diagnostics.at(Msg.FTB0133W, where.line(), where.column(), action.get());
+        if (action.get() == Action.FTPTUNNEL) {
+            Statement.Operand where = op.get("ACTION").orElseThrow();
+            diagnostics.at(Msg.FTB0133W, where.line(), where.column(), action.get());
+        }
         TunnelAuth defaultAuth = action.get() == Action.TUNNEL ? TunnelAuth.KEY : TunnelAuth.FTPLOGIN;
         return Optional.of(new Rule(name.get(), st.line(), destinations, ports, action.get(), via,
                 Optional.of(auth.orElse(defaultAuth)), Optional.of(fallback.orElse(Fallback.NO))));
@@ -321,6 +329,89 @@ public final class ConfigBinder {
                     () -> diagnostics.at(Msg.FTB0120E, value.line(), value.column(), value.text()));
         }
         return out;
+    }
+
+    private Optional<SshHostSettings> sshHost(Operands op, Map<String, Integer> lines) {
+        Statement st = op.statement();
+        int errorsBefore = errorCount();
+        op.require("NAME", "id");
+        op.require("HOST", "name|*");
+        Optional<String> name = op.single("NAME").flatMap(this::ruleName);
+        name.ifPresent(n -> {
+            Integer first = lines.putIfAbsent(n, st.line());
+            if (first != null) {
+                Statement.Operand where = op.get("NAME").orElseThrow();
+                diagnostics.at(Msg.FTB0135E, where.line(), where.column(), n, first);
+            }
+        });
+        Optional<String> host = op.single("HOST").flatMap(this::sshHostName);
+        int port = op.integer("PORT", 1, 65535).orElse(SshHostSettings.DEFAULT_PORT);
+        Path knownHosts = op.single("KNOWNHOSTS").map(v -> resolve(v.text()))
+                .orElse(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"));
+        SshHostSettings.HostKeyPolicy hostKeys = op.choice("HOSTKEYS", SshHostSettings.HostKeyPolicy.class)
+                .orElse(SshHostSettings.HostKeyPolicy.STRICT);
+        List<String> ciphers = op.list("CIPHERS").map(this::ciphers).orElse(SshHostSettings.DEFAULT_CIPHERS);
+        java.time.Duration keepalive = op.seconds("KEEPALIVE", 0, 3600).orElse(SshHostSettings.DEFAULT_KEEPALIVE);
+        Optional<String> user = op.single("USER").map(Statement.Value::text);
+        Optional<Path> key = op.single("KEY").map(v -> resolve(v.text()));
+        Optional<Path> passphrase = op.single("PASSPHRASE").map(v -> resolve(v.text()));
+        int maxChannels = op.integer("MAXCHANNELS", 1, 10_000).orElse(SshHostSettings.DEFAULT_MAX_CHANNELS);
+        if (passphrase.isPresent() && key.isEmpty()) {
+            Statement.Operand where = op.get("PASSPHRASE").orElseThrow();
+            diagnostics.at(Msg.FTB0122E, where.line(), where.column(), "PASSPHRASE is used only with KEY('file')");
+        }
+        if (errorCount() > errorsBefore || name.isEmpty() || !op.has("HOST")) {
+            return Optional.empty();
+        }
+        return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
+                passphrase, maxChannels));
+    }
+
+    /** {@code *}, an IP literal, or a DNS name. */
+    private Optional<String> sshHostName(Statement.Value value) {
+        if (value.text().equals("*")) {
+            return Optional.empty();
+        }
+        String text = value.text();
+        boolean name = !text.isEmpty() && text.length() <= 255 && text.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128
+                || c == '-' || c == '.' || c == '_');
+        if (IpAddress.isLiteral(text) || name) {
+            return Optional.of(HostPort.canonicalHost(text));
+        }
+        diagnostics.at(Msg.FTB0136E, value.line(), value.column(), text);
+        return Optional.empty();
+    }
+
+    private List<String> ciphers(List<Statement.Value> values) {
+        List<String> out = new ArrayList<>();
+        for (Statement.Value value : values) {
+            String cipher = value.text().toLowerCase(Locale.ROOT);
+            if (SshHostSettings.SUPPORTED_CIPHERS.contains(cipher)) {
+                out.add(cipher);
+            } else {
+                diagnostics.at(Msg.FTB0117E, value.line(), value.column(), "CIPHERS", value.text(),
+                        String.join(", ", SshHostSettings.SUPPORTED_CIPHERS));
+            }
+        }
+        return out.isEmpty() ? SshHostSettings.DEFAULT_CIPHERS : out;
+    }
+
+    /** Every tunnel rule names an SSHHOST that exists and has what the rule's AUTH needs. */
+    private void checkTunnelRules(List<Rule> rules, Map<String, SshHostSettings> hosts, List<Statement> statements) {
+        for (Rule rule : rules) {
+            if (rule.via().isEmpty()) {
+                continue;
+            }
+            Statement st = statements.stream().filter(s -> s.keyword().equals("RULE") && s.line() == rule.line()).findFirst().orElseThrow();
+            Statement.Operand via = st.operands().stream().filter(o -> o.name().equals("VIA")).findFirst().orElseThrow();
+            SshHostSettings host = hosts.get(rule.via().get());
+            if (host == null) {
+                diagnostics.at(Msg.FTB0137E, via.line(), via.column(), rule.via().get(), rule.name());
+            } else if (rule.auth().orElseThrow() == TunnelAuth.KEY && (host.user().isEmpty() || host.key().isEmpty())) {
+                diagnostics.at(Msg.FTB0123E, via.line(), via.column(), "AUTH(KEY) needs SSHHOST " + host.name()
+                        + " to have USER(name) and KEY('file')");
+            }
+        }
     }
 
     private void checkReachable(List<Rule> rules) {

@@ -32,6 +32,14 @@ public final class ConfigPrinter {
         out.add("SOCKS LISTEN(" + join(s.listen(), HostPort::toString) + ") VERSIONS("
                 + join(s.versions().stream().sorted().toList(), v -> Integer.toString(v.code())) + ") AUTH(" + s.auth() + ")"
                 + s.usersFile().map(f -> " USERS(" + quote(f) + ")").orElse(""));
+        for (SshHostSettings h : config.sshHosts()) {
+            out.add("SSHHOST NAME(" + h.name() + ") HOST(" + h.host().orElse("*") + ") PORT(" + h.port() + ") KNOWNHOSTS("
+                    + quote(h.knownHosts()) + ") HOSTKEYS(" + h.hostKeys() + ") CIPHERS(" + String.join(" ", h.ciphers())
+                    + ") KEEPALIVE(" + seconds(h.keepalive()) + ")" + h.user().map(u -> " USER('" + u.replace("'", "''") + "')").orElse("")
+                    + h.key().map(k -> " KEY(" + quote(k) + ")").orElse("")
+                    + h.passphrase().map(p -> " PASSPHRASE(" + quote(p) + ")").orElse("")
+                    + " MAXCHANNELS(" + h.maxChannels() + ")");
+        }
         for (Rule rule : config.rules()) {
             out.add("RULE NAME(" + rule.name() + ") DEST(" + join(rule.destinations(), DestinationPattern::text)
                     + ") PORTS(" + join(rule.ports(), PortRange::text) + ") ACTION(" + rule.action() + ")"

@@ -10,6 +10,10 @@ import org.ftb.socks.ReplyCode;
 import org.ftb.socks.SocksServerHandshake;
 import org.ftb.socks.SocksVersion;
 import org.ftb.socks.Step;
+import org.ftb.rules.Rule;
+import org.ftb.ssh.Credentials;
+import org.ftb.ssh.TunnelFailure;
+import org.ftb.ssh.TunnelStream;
 import org.ftb.status.SessionView;
 
 import java.io.IOException;
@@ -66,9 +70,31 @@ final class ClientSession {
     private SelectionKey upstreamKey;
     private ScheduledFuture<?> timer;
     private boolean waiting;
-    private boolean upstreamConnected;
-    private Flow up;
-    private Flow down;
+    /** The relay made once the destination is connected, started when the success reply is out. */
+    private Relay pendingRelay;
+    private Relay relay;
+    private volatile String via = "-";
+    private final Relay.Owner relayOwner = new Relay.Owner() {
+        @Override
+        public void activity() {
+            ClientSession.this.activity();
+        }
+
+        @Override
+        public void changed() {
+            if (phase == Phase.RELAY) {
+                checkRelayFinished();
+                if (phase != Phase.ENDED) {
+                    updateInterest();
+                }
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            end("RESET", true);
+        }
+    };
 
     ClientSession(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
         this.server = server;
@@ -139,25 +165,20 @@ final class ClientSession {
 
     private void clientReady(SelectionKey key) throws IOException {
         if (key.isWritable()) {
-            if (phase == Phase.RELAY) {
-                down.drain();
-            } else {
+            if (phase != Phase.RELAY) {
                 flush();
-                if (upstreamConnected) {
+                if (pendingRelay != null) {
                     startRelayOnceReplied();
                 }
             }
         }
-        if (key.isValid() && key.isReadable()) {
-            switch (phase) {
-                case HANDSHAKE -> readHandshake();
-                case RELAY -> {
-                    if (up.read()) {
-                        activity();
-                    }
-                }
-                case CLOSING -> drainRefused();
-                default -> { }
+        if (phase == Phase.RELAY) {
+            relay.clientReady(key);
+        } else if (key.isValid() && key.isReadable()) {
+            if (phase == Phase.HANDSHAKE) {
+                readHandshake();
+            } else if (phase == Phase.CLOSING) {
+                drainRefused();
             }
         }
         checkRelayFinished();
@@ -168,16 +189,10 @@ final class ClientSession {
             finishConnect();
             return;
         }
-        if (phase != Phase.RELAY) {
-            return;
+        if (phase == Phase.RELAY) {
+            relay.upstreamReady(key);
+            checkRelayFinished();
         }
-        if (key.isWritable()) {
-            up.drain();
-        }
-        if (key.isValid() && key.isReadable() && down.read()) {
-            activity();
-        }
-        checkRelayFinished();
     }
 
     /** Interest follows state: read while a buffer has room, write while one has bytes waiting. */
@@ -189,11 +204,11 @@ final class ClientSession {
                     | (outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0);
             case CONNECTING -> {
                 clientOps = outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0;
-                upstreamOps = upstreamKey == null || upstreamConnected ? 0 : SelectionKey.OP_CONNECT;
+                upstreamOps = upstreamKey == null || pendingRelay != null ? 0 : SelectionKey.OP_CONNECT;
             }
             case RELAY -> {
-                clientOps = (up.wantsRead() ? SelectionKey.OP_READ : 0) | (down.wantsWrite() ? SelectionKey.OP_WRITE : 0);
-                upstreamOps = (down.wantsRead() ? SelectionKey.OP_READ : 0) | (up.wantsWrite() ? SelectionKey.OP_WRITE : 0);
+                clientOps = relay.clientInterest();
+                upstreamOps = relay.upstreamInterest();
             }
             case ENDED -> {
                 return;
@@ -347,7 +362,8 @@ final class ClientSession {
                     connect(target);
                 }
             }
-            case TUNNEL, FTPTUNNEL -> {
+            case TUNNEL -> openTunnel(decision.rule().orElseThrow());
+            case FTPTUNNEL -> {
                 // The broker refuses to start with such rules; this guards a configuration built in code.
                 server.messages().log(Msg.FTB0206W, tag(), target, "ACTION(" + decision.action() + ") is not available in this release");
                 server.counters().failed.incrementAndGet();
@@ -420,10 +436,10 @@ final class ClientSession {
 
     private void connected() throws IOException {
         cancelTimer();
-        upstreamConnected = true;
         InetSocketAddress bound = (InetSocketAddress) upstream.getLocalAddress();
         server.counters().relayed.incrementAndGet();
         send(ReplyCode.SUCCEEDED.encode(request.version(), bound.getAddress().getAddress(), bound.getPort()));
+        pendingRelay = new SocketRelay(client, upstream, server.counters(), bytesUp, bytesDown, relayOwner);
         startRelayOnceReplied();
     }
 
@@ -433,10 +449,83 @@ final class ClientSession {
             return;
         }
         phase = Phase.RELAY;
-        up = new Flow(client, upstream, bytesUp, server.counters().bytesUp);
-        down = new Flow(upstream, client, bytesDown, server.counters().bytesDown);
+        relay = pendingRelay;
+        pendingRelay = null;
         inbound.flip();
-        up.begin(inbound);
+        relay.begin(inbound);
+    }
+
+    // ---- SSH tunnel ----
+
+    private void openTunnel(Rule rule) {
+        String sshHost = rule.via().orElseThrow();
+        via = sshHost;
+        ConnectRequest req = request;
+        InetSocketAddress origin = clientAddress();
+        offload(() -> server.tunnels().open(sshHost, new Credentials.HostKey(server.sshUser(sshHost)), req.host(), req.port(),
+                origin.getHostString(), origin.getPort()), opening -> opening.whenComplete((stream, error) -> reactor.execute(() -> {
+                    if (phase == Phase.ENDED) {
+                        if (stream != null) {
+                            stream.close(true);
+                        }
+                    } else if (error != null) {
+                        tunnelFailed(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+                    } else {
+                        tunnelOpened(stream);
+                    }
+                })));
+    }
+
+    private InetSocketAddress clientAddress() {
+        try {
+            return (InetSocketAddress) client.getRemoteAddress();
+        } catch (IOException e) {
+            return new InetSocketAddress(0);
+        }
+    }
+
+    private void tunnelOpened(TunnelStream stream) {
+        server.messages().log(Msg.FTB0210I, tag(), destinationText(), stream.describe());
+        server.counters().relayed.incrementAndGet();
+        send(ReplyCode.SUCCEEDED.encode(request.version()));
+        pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
+        try {
+            startRelayOnceReplied();
+        } catch (IOException e) {
+            end("RESET", true);
+            return;
+        }
+        if (phase != Phase.ENDED) {
+            updateInterest();
+        }
+    }
+
+    private void tunnelFailed(Throwable error) {
+        TunnelFailure failure = error instanceof TunnelFailure f ? f
+                : new TunnelFailure(TunnelFailure.Kind.OTHER, String.valueOf(error.getMessage()), error);
+        ReplyCode code = switch (failure.kind()) {
+            case SSH_UNREACHABLE -> ReplyCode.NETWORK_UNREACHABLE;
+            case CHANNEL_PROHIBITED -> ReplyCode.NOT_ALLOWED_BY_RULESET;
+            case DESTINATION_REFUSED -> ReplyCode.CONNECTION_REFUSED;
+            case DESTINATION_UNREACHABLE -> ReplyCode.HOST_UNREACHABLE;
+            case HOST_KEY_REFUSED, LOGIN_REFUSED, KEY_UNUSABLE, OTHER -> ReplyCode.GENERAL_FAILURE;
+        };
+        Msg msg = switch (failure.kind()) {
+            case SSH_UNREACHABLE -> Msg.FTB0221E;
+            case HOST_KEY_REFUSED -> Msg.FTB0222E;
+            case LOGIN_REFUSED -> Msg.FTB0223E;
+            case KEY_UNUSABLE -> Msg.FTB0224E;
+            case CHANNEL_PROHIBITED -> Msg.FTB0225E;
+            case DESTINATION_REFUSED, DESTINATION_UNREACHABLE -> Msg.FTB0226W;
+            case OTHER -> Msg.FTB0227E;
+        };
+        server.messages().log(msg, tag(), destinationText(), failure.getMessage());
+        server.counters().failed.incrementAndGet();
+        refuse(failureReply(code), "TUNNEL_FAILED");
+    }
+
+    private String destinationText() {
+        return IpAddress.hostForPort(HostPort.canonicalHost(request.host())) + ":" + request.port();
     }
 
     // ---- relay ----
@@ -446,7 +535,7 @@ final class ClientSession {
     }
 
     private void checkRelayFinished() {
-        if (phase == Phase.RELAY && up.finished() && down.finished()) {
+        if (phase == Phase.RELAY && relay.finished()) {
             end("OK", false);
         }
     }
@@ -494,6 +583,9 @@ final class ClientSession {
         }
         cancelTimer();
         close(client, abort);
+        if (relay != null) {
+            relay.close(abort);
+        }
         closeUpstream(abort);
         server.ended(this);
     }
@@ -521,7 +613,7 @@ final class ClientSession {
         }
     }
 
-    private static void close(SocketChannel channel, boolean abort) {
+    static void close(SocketChannel channel, boolean abort) {
         try {
             if (abort && channel.isOpen()) {
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -556,7 +648,7 @@ final class ClientSession {
                 handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user()),
                 req == null ? "-" : IpAddress.hostForPort(HostPort.canonicalHost(req.host())) + ":" + req.port(),
                 address == null ? "-" : IpAddress.format(address),
-                m == null ? "-" : m.ruleName(), m == null ? "-" : m.action().name(), phase.name(), result,
+                m == null ? "-" : m.ruleName(), m == null ? "-" : m.action().name(), via, phase.name(), result,
                 bytesUp.get(), bytesDown.get(), Duration.ofNanos(now - startNanos), Duration.ofNanos(now - lastActivityNanos));
     }
 }

@@ -6,6 +6,8 @@ import org.ftb.auth.UserDirectory;
 import org.ftb.config.BrokerSettings;
 import org.ftb.config.SocksAuth;
 import org.ftb.config.SocksSettings;
+import org.ftb.config.SshHostSettings;
+import org.ftb.ssh.SshTunnels;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.rules.RuleSet;
@@ -44,7 +46,7 @@ public final class SocksServer {
 
     /** The shared machinery a server runs on; the broker owns it and shuts it down. */
     public record Services(ThreadFactory reactorThreads, int reactorCount, ScheduledExecutorService timer,
-                           ExecutorService workers, Resolver resolver) {
+                           ExecutorService workers, Resolver resolver, SshTunnels tunnels) {
     }
 
     private final BrokerSettings broker;
@@ -54,6 +56,7 @@ public final class SocksServer {
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
     private final Counters counters = new Counters();
+    private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
@@ -62,9 +65,10 @@ public final class SocksServer {
     private volatile boolean accepting;
     private ScheduledFuture<?> sweeper;
 
-    public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, Services services,
-                       MessageLog messages, Consumer<SessionView> audit) {
+    public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
+                       Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
+        sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
         this.settings = settings;
         this.rules = rules;
         this.services = services;
@@ -255,6 +259,15 @@ public final class SocksServer {
 
     RuleSet rules() {
         return rules;
+    }
+
+    SshTunnels tunnels() {
+        return services.tunnels();
+    }
+
+    /** The SSH user of an SSH host's AUTH(KEY) tunnels; the configuration guarantees one. */
+    String sshUser(String sshHost) {
+        return sshHosts.get(sshHost).user().orElseThrow();
     }
 
     Resolver resolver() {

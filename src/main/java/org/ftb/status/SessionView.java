@@ -7,10 +7,11 @@ import java.time.Duration;
  *
  * @param destination host:port as the client asked for it, or "-" before the request
  * @param address     the address connected to (or to be), or "-"
+ * @param via         the SSH host that carries a tunnel, or "-"
  * @param result      how the connection ended, or empty while it is active
  */
 public record SessionView(long id, String client, String protocol, String user, String destination, String address,
-                          String rule, String action, String phase, String result, long bytesUp, long bytesDown,
+                          String rule, String action, String via, String phase, String result, long bytesUp, long bytesDown,
                           Duration age, Duration idle) {
 
     /** The connection's log identity, such as {@code C17}. */

@@ -30,6 +30,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheSshPackageTouchesMinaSshd() {
+        noClasses().that().resideOutsideOfPackage("org.ftb.ssh..").should().dependOnClassesThat()
+                .resideInAPackage("org.apache.sshd..").check(PRODUCT);
+    }
+
+    @Test
     void onlyThePlatformAdapterTouchesJzos() {
         noClasses().that().resideOutsideOfPackage("org.ftb.platform.zos..").should().dependOnClassesThat()
                 .resideInAPackage("com.ibm.jzos..").check(PRODUCT);

@@ -63,7 +63,8 @@ class CliTest {
     @Test
     void checkWithWarningsReturns4AndPrintsTheEffectiveConfiguration(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("warn.txt");
-        Files.writeString(config, "RULE NAME(FTP) DEST(ftp.&SITE.) PORTS(21) ACTION(FTPTUNNEL) VIA(GW)\n");
+        Files.writeString(config, "SSHHOST NAME(GW) HOST(*) KNOWNHOSTS('/kh')\n"
+                + "RULE NAME(FTP) DEST(ftp.&SITE.) PORTS(21) ACTION(FTPTUNNEL) VIA(GW)\n");
         Run run = run("check", "--config", config.toString(), "--symbol", "SITE=example.com");
         assertThat(run.rc()).isEqualTo(4);
         assertThat(run.out()).contains("RULE NAME(FTP) DEST(ftp.example.com) PORTS(21) ACTION(FTPTUNNEL) VIA(GW) AUTH(FTPLOGIN) FALLBACK(NO)");
@@ -73,10 +74,10 @@ class CliTest {
     void brokerRefusesToStartWithTunnelRulesOrErrors(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("tunnel.txt");
         try (LogCapture log = new LogCapture()) {
-            Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nRULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW)\n");
+            Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nSSHHOST NAME(GW) HOST(*)\nRULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW)\n");
             assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
             assertThat(log.withId("FTB0008E")).containsExactly(
-                    "FTB0008E RULE FTP (line 2) uses ACTION(FTPTUNNEL), which this release does not carry out yet; the broker did not start");
+                    "FTB0008E RULE FTP (line 3) uses ACTION(FTPTUNNEL), which this release does not carry out yet; the broker did not start");
             Files.writeString(config, "RULE NAME(FTP) ACTION(NOTHING)\n");
             assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
             assertThat(log.withId("FTB0117E")).hasSize(1);

@@ -40,6 +40,7 @@ class ConfigBinderTest {
         BrokerConfig config = config("""
                 broker maxsessions(50) idletimeout(0) handshaketimeout(5) connecttimeout(7) stoptimeout(9)
                 socks listen(127.0.0.1:1081, [::1]:1082) versions(5)
+                sshhost name(gw1) host(*) user(Tunnel) key('id_ed25519')
                 rule name(ftp) dest(ftp.example.com 10.1.0.0/16 2001:db8::/32) ports(21 1000-2000) action(ftptunnel)
                      via(gw1) auth(ftplogin) fallback(plain)
                 rule name(tcp) dest(*) ports(*) action(tunnel) via(gw1)
@@ -57,6 +58,42 @@ class ConfigBinderTest {
         assertThat(config.log().file()).contains(Path.of("ftb.log"));
         assertThat(config.log().charset().name()).isEqualTo("IBM1047");
         assertThat(config.log().audit()).isFalse();
+        assertThat(config.sshHosts()).singleElement().satisfies(h -> {
+            assertThat(h.host()).isEmpty();
+            assertThat(h.hostFor("ftp.example.com")).isEqualTo("ftp.example.com");
+            assertThat(h.port()).isEqualTo(22);
+            assertThat(h.hostKeys()).isEqualTo(SshHostSettings.HostKeyPolicy.STRICT);
+            assertThat(h.ciphers().get(0)).isEqualTo("aes128-gcm@openssh.com");
+            assertThat(h.user()).contains("Tunnel");
+            assertThat(h.key()).contains(Path.of("id_ed25519"));
+        });
+    }
+
+    @Test
+    void sshHostStatement() {
+        BrokerConfig config = config("""
+                SSHHOST NAME(GW) HOST(gw.Example.com) PORT(2222) KNOWNHOSTS('kh') HOSTKEYS(ACCEPTNEW)
+                        CIPHERS(aes256-gcm@openssh.com aes128-ctr) KEEPALIVE(0) USER(ftpt) KEY('k') PASSPHRASE('p')
+                        MAXCHANNELS(4)
+                RULE NAME(T) ACTION(TUNNEL) VIA(gw)
+                """);
+        SshHostSettings h = config.sshHost("GW").orElseThrow();
+        assertThat(h).isEqualTo(new SshHostSettings("GW", java.util.Optional.of("gw.example.com"), 2222, Path.of("kh"),
+                SshHostSettings.HostKeyPolicy.ACCEPTNEW, List.of("aes256-gcm@openssh.com", "aes128-ctr"), Duration.ZERO,
+                java.util.Optional.of("ftpt"), java.util.Optional.of(Path.of("k")), java.util.Optional.of(Path.of("p")), 4));
+        assertThat(messages("SSHHOST NAME(A) HOST(*)\nSSHHOST NAME(a) HOST(x)")).contains(
+                "FTB0135E line 2 column 9: SSHHOST name A is used twice; the first is on line 1");
+        assertThat(messages("SSHHOST NAME(A) HOST(bad/host)")).contains(
+                "FTB0136E line 1 column 22: HOST(bad/host) must be *, an IP address or a host name");
+        assertThat(messages("RULE NAME(T) ACTION(TUNNEL) VIA(NOWHERE)")).contains(
+                "FTB0137E line 1 column 29: VIA(NOWHERE) of rule T names no SSHHOST statement");
+        assertThat(messages("SSHHOST NAME(G) HOST(*)\nRULE NAME(T) ACTION(TUNNEL) VIA(G)")).contains(
+                "FTB0123E line 2 column 29: AUTH(KEY) needs SSHHOST G to have USER(name) and KEY('file')");
+        assertThat(messages("SSHHOST NAME(G) HOST(*) CIPHERS(3des-cbc)")).anyMatch(m -> m.startsWith(
+                "FTB0117E line 1 column 33: CIPHERS(3des-cbc) must be one of aes128-gcm@openssh.com"));
+        assertThat(messages("SSHHOST NAME(G) HOST(*) PASSPHRASE('p')")).contains(
+                "FTB0122E line 1 column 25: PASSPHRASE is used only with KEY('file')");
+        assertThat(messages("SSHHOST NAME(G)")).contains("FTB0114E line 1 column 1: SSHHOST needs HOST(name|*)");
     }
 
     @Test
@@ -87,7 +124,7 @@ class ConfigBinderTest {
     @Test
     void statementAndOperandErrors() {
         assertThat(messages("SOCK LISTEN(127.0.0.1:1080)")).contains(
-                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, LOG");
+                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, SSHHOST, LOG");
         assertThat(messages("LOG LEVEL(INFO) COLOR(RED)")).contains(
                 "FTB0111E line 1 column 17: COLOR is not an operand of LOG; its operands are LEVEL, FILE, CHARSET, AUDIT");
         assertThat(messages("LOG LEVEL(INFO) LEVEL(WARN)")).contains(
@@ -166,8 +203,8 @@ class ConfigBinderTest {
                 "FTB0131W line 2 column 1: rule LATE can never match: rule ALL on line 1 matches every destination and port");
         assertThat(messages("LOG LEVEL(INFO)")).containsExactly(
                 "FTB0132W the configuration has no RULE statement: every connection will be denied");
-        assertThat(messages("RULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).containsExactly(
-                "FTB0133W line 1 column 14: ACTION(FTPTUNNEL) is checked but not carried out by this release; ftb broker will not start with it");
+        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).containsExactly(
+                "FTB0133W line 2 column 14: ACTION(FTPTUNNEL) is checked but not carried out by this release; ftb broker will not start with it");
     }
 
     @Test
@@ -175,6 +212,7 @@ class ConfigBinderTest {
         BrokerConfig config = config("""
                 SOCKS LISTEN([::1]:1090) VERSIONS(5)
                 RULE NAME(A) DEST(*.Example.COM 10.1.2.3/16 ::1) PORTS(21,1000-2000) ACTION(DIRECT)
+                SSHHOST NAME(GW) HOST(10.1.1.1) KNOWNHOSTS('/etc/ftb/known_hosts') USER('It''s') KEY('/k')
                 RULE NAME(B) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)
                 LOG FILE('/tmp/it''s.log') AUDIT(NO)
                 """);
@@ -185,5 +223,6 @@ class ConfigBinderTest {
         assertThat(again.rules()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("line").isEqualTo(config.rules());
         assertThat(again.socks().listen()).isEqualTo(config.socks().listen());
         assertThat(again.log()).isEqualTo(config.log());
+        assertThat(again.sshHosts()).isEqualTo(config.sshHosts());
     }
 }

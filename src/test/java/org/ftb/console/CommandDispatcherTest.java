@@ -34,7 +34,7 @@ class CommandDispatcherTest {
     private final CommandDispatcher dispatcher = CommandDispatcher.standard(control, new MessageLog(LoggerFactory.getLogger("ftb")));
 
     private static SessionView session(long id) {
-        return new SessionView(id, "127.0.0.1:40122", "SOCKS5", "JOB1", "ftp.example.com:21", "10.1.1.5", "FTP", "DIRECT",
+        return new SessionView(id, "127.0.0.1:40122", "SOCKS5", "JOB1", "ftp.example.com:21", "10.1.1.5", "FTP", "DIRECT", "-",
                 "RELAY", "", 100, 2000, Duration.ofSeconds(65), Duration.ofSeconds(2));
     }
 

@@ -99,7 +99,7 @@ class SocksServerTest {
         await().untilAsserted(() -> assertThat(log.withId("FTB0200I")).hasSize(4));
         assertThat(log.withId("FTB0200I").get(0)).matches(
                 "FTB0200I C1 END client=127\\.0\\.0\\.1:\\d+ proto=SOCKS4 user=JOB1 dest=127\\.0\\.0\\.1:\\d+ addr=127\\.0\\.0\\.1 "
-                        + "rule=ECHO action=DIRECT up=25 down=25 ms=\\d+ result=OK");
+                        + "rule=ECHO action=DIRECT via=- up=25 down=25 ms=\\d+ result=OK");
         assertThat(log.withId("FTB0200I").get(1)).contains("proto=SOCKS4A user=JOB2 dest=echo.test:");
         assertThat(log.withId("FTB0200I").get(3)).contains("proto=SOCKS5 user=- dest=echo.test:", "addr=127.0.0.1");
     }

@@ -27,7 +27,8 @@ public final class TestBroker implements AutoCloseable {
         SocksSettings socks = config.socks();
         SocksSettings ephemeral = new SocksSettings(List.of(new HostPort("127.0.0.1", 0)), socks.versions(), socks.auth(),
                 socks.usersFile(), socks.users());
-        BrokerConfig testConfig = new BrokerConfig(config.source(), config.broker(), ephemeral, config.rules(), config.log());
+        BrokerConfig testConfig = new BrokerConfig(config.source(), config.broker(), ephemeral, config.rules(), config.sshHosts(),
+                config.log());
         return new TestBroker(Broker.start(testConfig, resolver, "test"));
     }
 

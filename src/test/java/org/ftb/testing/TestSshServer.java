@@ -1,0 +1,99 @@
+package org.ftb.testing;
+
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.forward.DirectTcpipFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real MINA SSH server on loopback that allows only direct-tcpip, for tunnel tests: users log in
+ * with a password or with the test client key. Counts the SSH connections it accepts.
+ */
+public final class TestSshServer implements AutoCloseable {
+    private final SshServer server;
+    private final KeyPair hostKey;
+    private final AtomicInteger sessions = new AtomicInteger();
+
+    private TestSshServer(SshServer server, KeyPair hostKey) {
+        this.server = server;
+        this.hostKey = hostKey;
+    }
+
+    /**
+     * @param passwords    user → password for password and keyboard-interactive logins
+     * @param clientKey    the public key allowed for public-key logins (any user), or null
+     * @param allowTunnels false to refuse every direct-tcpip channel (administratively prohibited)
+     */
+    public static TestSshServer start(Path dir, Map<String, String> passwords, PublicKey clientKey, boolean allowTunnels)
+            throws IOException {
+        SshServer server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(dir.resolve("hostkey-" + System.nanoTime()));
+        KeyPair hostKey = hostKeys.loadKeys(null).iterator().next();
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setPasswordAuthenticator((user, password, session) -> password.equals(passwords.get(user)));
+        server.setPublickeyAuthenticator(clientKey == null ? null : (user, key, session) -> key.equals(clientKey));
+        server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
+        server.setForwardingFilter(allowTunnels ? AcceptAllForwardingFilter.INSTANCE : RejectAllForwardingFilter.INSTANCE);
+        TestSshServer test = new TestSshServer(server, hostKey);
+        server.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+            @Override
+            public void sessionCreated(org.apache.sshd.common.session.Session session) {
+                test.sessions.incrementAndGet();
+            }
+        });
+        server.start();
+        return test;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public int sessionsCreated() {
+        return sessions.get();
+    }
+
+    public int activeSessions() {
+        return server.getActiveSessions().size();
+    }
+
+    /** A known_hosts line for this server, as OpenSSH writes it for a non-22 port. */
+    public String knownHostsLine() {
+        return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
+    }
+
+    /** Writes a key pair as an unencrypted PKCS#8 PEM file, which MINA and OpenSSH both read. */
+    public static KeyPair writeRsaKey(Path file) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Files.writeString(file, pem);
+        return pair;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+    }
+
+}
