@@ -1,0 +1,68 @@
+package org.ftb.ftp;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The data port a server announces in a 227 (PASV) or 229 (EPSV) reply, and the replies the broker
+ * sends instead, pointing the client at its own data listener. The 227 address is kept only as a
+ * hint: data always goes to the control connection's server.
+ */
+public final class PassiveReply {
+    /** RFC 1123 4.1.2.6: scan for the six numbers wherever they are in the text. */
+    private static final Pattern PASV = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
+    /** RFC 2428: (<d><d><d>port<d>) with any delimiter from 33 to 126. */
+    private static final Pattern EPSV = Pattern.compile("\\(([\\x21-\\x7E])\\1\\1(\\d{1,5})\\1\\)");
+
+    /** What the server announced. */
+    public record Announced(String address, int port) {
+    }
+
+    private PassiveReply() {
+    }
+
+    /** The address and port of a 227 reply; empty if the text holds none that is valid. */
+    public static Optional<Announced> parse227(FtpReply reply) {
+        if (reply.code() != 227) {
+            return Optional.empty();
+        }
+        Matcher m = PASV.matcher(reply.text());
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        int[] n = new int[6];
+        for (int i = 0; i < 6; i++) {
+            n[i] = Integer.parseInt(m.group(i + 1));
+            if (n[i] > 255) {
+                return Optional.empty();
+            }
+        }
+        int port = n[4] * 256 + n[5];
+        return port == 0 ? Optional.empty() : Optional.of(new Announced(n[0] + "." + n[1] + "." + n[2] + "." + n[3], port));
+    }
+
+    /** The port of a 229 reply; empty if none is valid. */
+    public static Optional<Integer> parse229(FtpReply reply) {
+        if (reply.code() != 229) {
+            return Optional.empty();
+        }
+        Matcher m = EPSV.matcher(reply.text());
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        int port = Integer.parseInt(m.group(2));
+        return port >= 1 && port <= 65535 ? Optional.of(port) : Optional.empty();
+    }
+
+    /** A 227 reply pointing at {@code ipv4:port}. */
+    public static FtpReply rewrite227(byte[] ipv4, int port) {
+        return FtpReply.of(227, "Entering Passive Mode (" + (ipv4[0] & 0xFF) + "," + (ipv4[1] & 0xFF) + "," + (ipv4[2] & 0xFF) + ","
+                + (ipv4[3] & 0xFF) + "," + (port >> 8) + "," + (port & 0xFF) + ")");
+    }
+
+    /** A 229 reply pointing at {@code port}. */
+    public static FtpReply rewrite229(int port) {
+        return FtpReply.of(229, "Entering Extended Passive Mode (|||" + port + "|)");
+    }
+}
