@@ -10,6 +10,8 @@ import org.ftb.net.Resolver;
 import org.ftb.net.SocksServer;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.rules.Action;
+import org.ftb.rules.Fallback;
+import org.ftb.rules.TunnelAuth;
 import org.ftb.rules.Rule;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
@@ -64,13 +66,19 @@ public final class Broker implements BrokerControl {
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
         int reactors = Math.max(1, Math.min(4, java.lang.Runtime.getRuntime().availableProcessors()));
         this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
-        this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(),
+        this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(), config.data(),
                 new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels), messages, this::audit);
     }
 
     /** Rules whose actions this release cannot carry out; a broker with any of them must not start. */
     public static List<Rule> unavailableRules(BrokerConfig config) {
-        return config.rules().stream().filter(r -> r.action() == Action.FTPTUNNEL).toList();
+        return config.rules().stream().filter(r -> r.action() == Action.FTPTUNNEL
+                && (r.auth().orElseThrow() == TunnelAuth.KEY || r.fallback().orElseThrow() == Fallback.PLAIN)).toList();
+    }
+
+    /** What a rule asks for that this release cannot do, in configuration words. */
+    public static String unavailableFeature(Rule rule) {
+        return rule.auth().orElseThrow() == TunnelAuth.KEY ? "ACTION(FTPTUNNEL) with AUTH(KEY)" : "ACTION(FTPTUNNEL) with FALLBACK(PLAIN)";
     }
 
     /**

@@ -47,7 +47,7 @@ final class BrokerCommand implements Callable<Integer> {
         if (!Broker.unavailableRules(config).isEmpty()) {
             ConfigOptions.report(result, d -> log(messages, d));
             for (Rule rule : Broker.unavailableRules(config)) {
-                messages.log(Msg.FTB0008E, rule.name(), rule.line(), rule.action());
+                messages.log(Msg.FTB0008E, rule.name(), rule.line(), Broker.unavailableFeature(rule));
             }
             return Diagnostics.RC_ERROR;
         }

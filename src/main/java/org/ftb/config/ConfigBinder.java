@@ -38,6 +38,7 @@ public final class ConfigBinder {
         schema.put("RULE", List.of("NAME", "DEST", "PORTS", "ACTION", "VIA", "AUTH", "FALLBACK"));
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
                 "PASSPHRASE", "MAXCHANNELS"));
+        schema.put("DATA", List.of("LISTEN", "PORTS"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
@@ -68,6 +69,7 @@ public final class ConfigBinder {
         BrokerSettings broker = BrokerSettings.DEFAULTS;
         SocksSettings socks = SocksSettings.DEFAULTS;
         LogSettings log = LogSettings.defaults(platformCharset);
+        DataSettings data = DataSettings.DEFAULTS;
         List<Rule> rules = new ArrayList<>();
         Map<String, Integer> ruleLines = new HashMap<>();
         Map<String, SshHostSettings> sshHosts = new LinkedHashMap<>();
@@ -91,6 +93,11 @@ public final class ConfigBinder {
                         socks = socks(operands);
                     }
                 }
+                case "DATA" -> {
+                    if (firstOfItsKind(statement)) {
+                        data = data(operands);
+                    }
+                }
                 case "LOG" -> {
                     if (firstOfItsKind(statement)) {
                         log = log(operands, log);
@@ -106,7 +113,7 @@ public final class ConfigBinder {
         if (statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
         }
-        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), log);
+        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), data, log);
     }
 
     private boolean firstOfItsKind(Statement statement) {
@@ -227,6 +234,24 @@ public final class ConfigBinder {
         return baseDirectory.resolve(file).normalize();
     }
 
+    private DataSettings data(Operands op) {
+        String listen = op.single("LISTEN").flatMap(v -> {
+            Optional<byte[]> address = IpAddress.parse(v.text()).filter(a -> a.length == 4);
+            if (address.isEmpty()) {
+                diagnostics.at(Msg.FTB0138E, v.line(), v.column(), v.text());
+            }
+            return address.map(IpAddress::format);
+        }).orElse(DataSettings.DEFAULTS.listen());
+        PortRange ports = op.single("PORTS").flatMap(v -> {
+            Optional<PortRange> range = PortRange.parse(v.text());
+            if (range.isEmpty()) {
+                diagnostics.at(Msg.FTB0120E, v.line(), v.column(), v.text());
+            }
+            return range;
+        }).orElse(DataSettings.DEFAULTS.ports());
+        return new DataSettings(listen, ports);
+    }
+
     private LogSettings log(Operands op, LogSettings d) {
         LogLevel level = op.choice("LEVEL", LogLevel.class).orElse(d.level());
         Optional<Path> file = op.single("FILE").map(v -> resolve(v.text()));
@@ -271,11 +296,12 @@ public final class ConfigBinder {
         if (!action.get().usesSsh()) {
             return Optional.of(Rule.of(name.get(), st.line(), destinations, ports, action.get()));
         }
-        if (action.get() == Action.FTPTUNNEL) {
-            Statement.Operand where = op.get("ACTION").orElseThrow();
-            diagnostics.at(Msg.FTB0133W, where.line(), where.column(), action.get());
-        }
         TunnelAuth defaultAuth = action.get() == Action.TUNNEL ? TunnelAuth.KEY : TunnelAuth.FTPLOGIN;
+        if (action.get() == Action.FTPTUNNEL && (auth.orElse(defaultAuth) == TunnelAuth.KEY || fallback.orElse(Fallback.NO) == Fallback.PLAIN)) {
+            Statement.Operand where = op.get(auth.orElse(defaultAuth) == TunnelAuth.KEY ? "AUTH" : "FALLBACK").orElseThrow();
+            diagnostics.at(Msg.FTB0133W, where.line(), where.column(), "ACTION(FTPTUNNEL) with " + where.name() + "("
+                    + (where.name().equals("AUTH") ? "KEY" : "PLAIN") + ")");
+        }
         return Optional.of(new Rule(name.get(), st.line(), destinations, ports, action.get(), via,
                 Optional.of(auth.orElse(defaultAuth)), Optional.of(fallback.orElse(Fallback.NO))));
     }

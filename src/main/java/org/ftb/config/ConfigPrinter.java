@@ -47,6 +47,7 @@ public final class ConfigPrinter {
                     + rule.auth().map(a -> " AUTH(" + a + ")").orElse("")
                     + rule.fallback().map(f -> " FALLBACK(" + f + ")").orElse(""));
         }
+        out.add("DATA LISTEN(" + config.data().listen() + ") PORTS(" + config.data().ports().text() + ")");
         LogSettings l = config.log();
         out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ")").orElse("")
                 + " CHARSET(" + l.charset().name() + ") AUDIT(" + (l.audit() ? "YES" : "NO") + ")");

@@ -74,6 +74,8 @@ final class ClientSession {
     private Relay pendingRelay;
     private Relay relay;
     private volatile String via = "-";
+    private volatile DataConnections.Announcement dataFor;
+    private volatile FtpControlRelay ftpControl;
     private final Relay.Owner relayOwner = new Relay.Owner() {
         @Override
         public void activity() {
@@ -134,6 +136,17 @@ final class ClientSession {
         } catch (IOException e) {
             end("CLIENT_RESET", true);
         }
+    }
+
+    /** On the reactor thread: a data connection accepted on an announced port, with no SOCKS handshake. */
+    void startData(DataConnections.Announcement announcement) {
+        try {
+            clientKey = reactor.register(client, 0, new Side(this::clientReady));
+        } catch (IOException e) {
+            end("CLIENT_RESET", true);
+            return;
+        }
+        openData(announcement, false);
     }
 
     /** Readiness of one of the session's two sockets. */
@@ -330,6 +343,11 @@ final class ClientSession {
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
             return;
         }
+        var data = server.dataConnections().claim(clientIp(), connect.host(), connect.port());
+        if (data.isPresent()) {
+            openData(data.get(), true);
+            return;
+        }
         if (connect.address() != null) {
             decide(Destination.ofAddress(connect.address(), connect.port()), false);
             return;
@@ -363,12 +381,7 @@ final class ClientSession {
                 }
             }
             case TUNNEL -> openTunnel(decision.rule().orElseThrow());
-            case FTPTUNNEL -> {
-                // The broker refuses to start with such rules; this guards a configuration built in code.
-                server.messages().log(Msg.FTB0206W, tag(), target, "ACTION(" + decision.action() + ") is not available in this release");
-                server.counters().failed.incrementAndGet();
-                refuse(failureReply(ReplyCode.GENERAL_FAILURE), "NOT_AVAILABLE");
-            }
+            case FTPTUNNEL -> startFtp(decision.rule().orElseThrow());
         }
     }
 
@@ -474,6 +487,72 @@ final class ClientSession {
                         tunnelOpened(stream);
                     }
                 })));
+    }
+
+    // ---- FTP ----
+
+    /** The broker answers the SOCKS request itself and speaks FTP to the client from here on. */
+    private void startFtp(Rule rule) {
+        via = rule.via().orElseThrow();
+        InetSocketAddress origin = clientAddress();
+        FtpControlRelay ftp = new FtpControlRelay(client, reactor, server, new FtpControlRelay.Target("C" + id,
+                HostPort.canonicalHost(request.host()), request.port(), via, rule.name(), clientIp(), origin.getPort()),
+                bytesUp, bytesDown, relayOwner);
+        ftpControl = ftp;
+        server.counters().relayed.incrementAndGet();
+        send(ReplyCode.SUCCEEDED.encode(request.version()));
+        pendingRelay = ftp;
+        try {
+            startRelayOnceReplied();
+        } catch (IOException e) {
+            end("RESET", true);
+        }
+    }
+
+    /** A passive data connection the control connection announced: tunnel it to the FTP server. */
+    void openData(DataConnections.Announcement announcement, boolean viaSocks) {
+        phase = Phase.CONNECTING;
+        dataFor = announcement;
+        via = announcement.via;
+        announcement.opener.get().whenComplete((stream, error) -> reactor.execute(() -> {
+            if (phase == Phase.ENDED) {
+                if (stream != null) {
+                    stream.close(true);
+                }
+                return;
+            }
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                server.messages().log(Msg.FTB0227E, tag(), announcement.destination, String.valueOf(cause.getMessage()));
+                server.counters().failed.incrementAndGet();
+                if (viaSocks) {
+                    refuse(failureReply(ReplyCode.GENERAL_FAILURE), "TUNNEL_FAILED");
+                } else {
+                    end("TUNNEL_FAILED", true);
+                }
+                return;
+            }
+            if (viaSocks) {
+                send(ReplyCode.SUCCEEDED.encode(request.version()));
+            }
+            pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
+            try {
+                startRelayOnceReplied();
+            } catch (IOException e) {
+                end("RESET", true);
+                return;
+            }
+            if (phase != Phase.ENDED) {
+                updateInterest();
+            }
+        }));
+        if (!viaSocks) {
+            updateInterest();
+        }
+    }
+
+    private String clientIp() {
+        return HostPort.canonicalHost(clientAddress().getAddress().getHostAddress());
     }
 
     private InetSocketAddress clientAddress() {
@@ -641,14 +720,21 @@ final class ClientSession {
         ConnectRequest req = request;
         Destination dest = destination;
         Match m = match;
+        DataConnections.Announcement data = dataFor;
+        FtpControlRelay ftp = ftpControl;
         SocksVersion version = handshake.version();
         byte[] address = dest == null ? null : dest.address();
+        String user = handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user());
+        if (ftp != null && !ftp.ftpUser().isEmpty()) {
+            user = user + "/ftp:" + SocksServerHandshake.printable(ftp.ftpUser());
+        }
         return new SessionView(id, clientText,
-                req != null ? req.protocol() : version == null ? "-" : "SOCKS" + version.code(),
-                handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user()),
-                req == null ? "-" : IpAddress.hostForPort(HostPort.canonicalHost(req.host())) + ":" + req.port(),
+                req != null ? req.protocol() : data != null ? "DATA" : version == null ? "-" : "SOCKS" + version.code(),
+                user,
+                data != null ? data.destination : req == null ? "-" : IpAddress.hostForPort(HostPort.canonicalHost(req.host())) + ":" + req.port(),
                 address == null ? "-" : IpAddress.format(address),
-                m == null ? "-" : m.ruleName(), m == null ? "-" : m.action().name(), via, phase.name(), result,
+                data != null ? data.rule : m == null ? "-" : m.ruleName(),
+                data != null ? "FTPDATA(" + data.controlTag + ")" : m == null ? "-" : m.action().name(), via, phase.name(), result,
                 bytesUp.get(), bytesDown.get(), Duration.ofNanos(now - startNanos), Duration.ofNanos(now - lastActivityNanos));
     }
 }

@@ -4,6 +4,7 @@ import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.auth.UserDirectory;
 import org.ftb.config.BrokerSettings;
+import org.ftb.config.DataSettings;
 import org.ftb.config.SocksAuth;
 import org.ftb.config.SocksSettings;
 import org.ftb.config.SshHostSettings;
@@ -56,6 +57,7 @@ public final class SocksServer {
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
     private final Counters counters = new Counters();
+    private final DataConnections dataConnections;
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
@@ -66,8 +68,9 @@ public final class SocksServer {
     private ScheduledFuture<?> sweeper;
 
     public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
-                       Services services, MessageLog messages, Consumer<SessionView> audit) {
+                       DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
+        this.dataConnections = new DataConnections(data, this, services.timer(), messages);
         sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
         this.settings = settings;
         this.rules = rules;
@@ -259,6 +262,23 @@ public final class SocksServer {
 
     RuleSet rules() {
         return rules;
+    }
+
+    DataConnections dataConnections() {
+        return dataConnections;
+    }
+
+    /** A data connection accepted on an announced DATA port, straight to the broker (not through SOCKS). */
+    void acceptData(SocketChannel channel, DataConnections.Announcement announcement, Reactor reactor) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+        long id = nextId.incrementAndGet();
+        counters.accepted.incrementAndGet();
+        ClientSession session = new ClientSession(this, reactor, id, channel,
+                IpAddress.hostForPort(IpAddress.format(remote.getAddress().getAddress())) + ":" + remote.getPort(), false);
+        sessions.put(id, session);
+        counters.peak.accumulateAndGet(sessions.size(), Math::max);
+        session.startData(announcement);
     }
 
     SshTunnels tunnels() {

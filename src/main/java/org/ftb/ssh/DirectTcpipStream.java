@@ -23,9 +23,17 @@ final class DirectTcpipStream implements TunnelStream {
     private final String description;
     private final ByteArrayBuffer readBuffer = new ByteArrayBuffer(64 * 1024, false);
 
-    DirectTcpipStream(ChannelDirectTcpip channel, String description, Runnable onClose) {
+    /** Opens a sibling channel on the same SSH session. */
+    interface SiblingOpener {
+        java.util.concurrent.CompletableFuture<TunnelStream> open(String destination, int port, String originHost, int originPort);
+    }
+
+    private final SiblingOpener siblings;
+
+    DirectTcpipStream(ChannelDirectTcpip channel, String description, Runnable onClose, SiblingOpener siblings) {
         this.channel = channel;
         this.description = description;
+        this.siblings = siblings;
         channel.addCloseFutureListener(f -> onClose.run());
     }
 
@@ -85,6 +93,12 @@ final class DirectTcpipStream implements TunnelStream {
     @Override
     public void close(boolean abort) {
         channel.close(abort);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<TunnelStream> openAlongside(String destination, int port, String originHost,
+                                                                            int originPort) {
+        return siblings.open(destination, port, originHost, originPort);
     }
 
     @Override

@@ -123,8 +123,19 @@ public final class SshTunnels implements AutoCloseable {
         String address = host.hostFor(destination);
         PoolKey key = new PoolKey(host.name(), address, credentials.user(), digest(credentials));
         Pooled pooled = acquire(key, host, () -> connect(host, address, credentials));
-        return pooled.session.thenCompose(session -> openChannel(host, session, destination, port, originHost, originPort,
-                        () -> release(key, pooled)))
+        return pooled.session.thenCompose(session -> channelOn(host, key, pooled, session, destination, port, originHost, originPort));
+    }
+
+    /** A channel on an acquired connection; the connection's count is released when the channel closes or fails. */
+    private CompletableFuture<TunnelStream> channelOn(SshHostSettings host, PoolKey key, Pooled pooled, ClientSession session,
+                                                      String destination, int port, String originHost, int originPort) {
+        return openChannel(host, session, destination, port, originHost, originPort, () -> release(key, pooled),
+                (dest, p, oh, op) -> {
+                    synchronized (this) {
+                        pooled.channels++;
+                    }
+                    return channelOn(host, key, pooled, session, dest, p, oh, op);
+                })
                 .whenComplete((stream, error) -> {
                     if (error != null) {
                         release(key, pooled);
@@ -305,7 +316,8 @@ public final class SshTunnels implements AutoCloseable {
     }
 
     private CompletableFuture<TunnelStream> openChannel(SshHostSettings host, ClientSession session, String destination, int port,
-                                                        String originHost, int originPort, Runnable onClose) {
+                                                        String originHost, int originPort, Runnable onClose,
+                                                        DirectTcpipStream.SiblingOpener siblings) {
         CompletableFuture<TunnelStream> result = new CompletableFuture<>();
         ChannelDirectTcpip channel;
         OpenFuture opening;
@@ -323,7 +335,7 @@ public final class SshTunnels implements AutoCloseable {
                 + session.getNegotiatedKexParameter(KexProposalOption.C2SENC) + ")";
         opening.addListener(opened -> {
             if (opened.isOpened()) {
-                result.complete(new DirectTcpipStream(channel, description, onClose));
+                result.complete(new DirectTcpipStream(channel, description, onClose, siblings));
             } else {
                 result.completeExceptionally(channelFailure(host, destination, port, opened.getException()));
             }

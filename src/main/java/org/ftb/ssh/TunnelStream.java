@@ -30,6 +30,12 @@ public interface TunnelStream {
     /** Closes the tunnel; {@code abort} closes at once without waiting for queued data. */
     void close(boolean abort);
 
+    /**
+     * Opens another tunnel on the same SSH connection and login, for example an FTP data
+     * connection beside its control connection.
+     */
+    java.util.concurrent.CompletableFuture<TunnelStream> openAlongside(String destination, int port, String originHost, int originPort);
+
     /** How the tunnel runs, for logs: SSH host, user and the cipher in use. */
     String describe();
 

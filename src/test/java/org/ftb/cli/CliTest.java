@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@org.junit.jupiter.api.Timeout(60)
 class CliTest {
     private record Run(int rc, String out) {
     }
@@ -64,20 +65,21 @@ class CliTest {
     void checkWithWarningsReturns4AndPrintsTheEffectiveConfiguration(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("warn.txt");
         Files.writeString(config, "SSHHOST NAME(GW) HOST(*) KNOWNHOSTS('/kh')\n"
-                + "RULE NAME(FTP) DEST(ftp.&SITE.) PORTS(21) ACTION(FTPTUNNEL) VIA(GW)\n");
+                + "RULE NAME(FTP) DEST(ftp.&SITE.) PORTS(21) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)\n");
         Run run = run("check", "--config", config.toString(), "--symbol", "SITE=example.com");
         assertThat(run.rc()).isEqualTo(4);
-        assertThat(run.out()).contains("RULE NAME(FTP) DEST(ftp.example.com) PORTS(21) ACTION(FTPTUNNEL) VIA(GW) AUTH(FTPLOGIN) FALLBACK(NO)");
+        assertThat(run.out()).contains("RULE NAME(FTP) DEST(ftp.example.com) PORTS(21) ACTION(FTPTUNNEL) VIA(GW) AUTH(FTPLOGIN) FALLBACK(PLAIN)");
     }
 
     @Test
     void brokerRefusesToStartWithTunnelRulesOrErrors(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("tunnel.txt");
         try (LogCapture log = new LogCapture()) {
-            Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nSSHHOST NAME(GW) HOST(*)\nRULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW)\n");
+            Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nSSHHOST NAME(GW) HOST(*) USER(u) KEY('k')\n"
+                    + "RULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW) AUTH(KEY)\n");
             assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
             assertThat(log.withId("FTB0008E")).containsExactly(
-                    "FTB0008E RULE FTP (line 3) uses ACTION(FTPTUNNEL), which this release does not carry out yet; the broker did not start");
+                    "FTB0008E RULE FTP (line 3) uses ACTION(FTPTUNNEL) with AUTH(KEY), which this release does not carry out yet; the broker did not start");
             Files.writeString(config, "RULE NAME(FTP) ACTION(NOTHING)\n");
             assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
             assertThat(log.withId("FTB0117E")).hasSize(1);

@@ -124,7 +124,7 @@ class ConfigBinderTest {
     @Test
     void statementAndOperandErrors() {
         assertThat(messages("SOCK LISTEN(127.0.0.1:1080)")).contains(
-                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, SSHHOST, LOG");
+                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, SSHHOST, DATA, LOG");
         assertThat(messages("LOG LEVEL(INFO) COLOR(RED)")).contains(
                 "FTB0111E line 1 column 17: COLOR is not an operand of LOG; its operands are LEVEL, FILE, CHARSET, AUDIT");
         assertThat(messages("LOG LEVEL(INFO) LEVEL(WARN)")).contains(
@@ -203,8 +203,9 @@ class ConfigBinderTest {
                 "FTB0131W line 2 column 1: rule LATE can never match: rule ALL on line 1 matches every destination and port");
         assertThat(messages("LOG LEVEL(INFO)")).containsExactly(
                 "FTB0132W the configuration has no RULE statement: every connection will be denied");
-        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).containsExactly(
-                "FTB0133W line 2 column 14: ACTION(FTPTUNNEL) is checked but not carried out by this release; ftb broker will not start with it");
+        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).isEmpty();
+        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)")).containsExactly(
+                "FTB0133W line 2 column 40: ACTION(FTPTUNNEL) with FALLBACK(PLAIN) is checked but not carried out by this release; ftb broker will not start with it");
     }
 
     @Test

@@ -43,6 +43,18 @@ class LiveFuzzTest {
         }
     }
 
+    /** The socket count once it has stopped falling (closes finish asynchronously). */
+    private static long settledSockets() throws Exception {
+        long previous = Long.MAX_VALUE;
+        long now = openSockets();
+        for (int i = 0; i < 50 && now < previous; i++) {
+            Thread.sleep(200);
+            previous = now;
+            now = openSockets();
+        }
+        return now;
+    }
+
     private static long brokerThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(Broker.THREAD_PREFIX)).count();
     }
@@ -80,6 +92,7 @@ class LiveFuzzTest {
              Socket healthy = SocksClient.open(broker.port())) {
             assertThat(SocksClient.v5(healthy, Bytes.v5Ipv4(1, new int[]{127, 0, 0, 1}, echo.port()))).startsWith(5, 0);
             long socketsBefore = openSockets();
+            long socketsHalfway = -1;
             long threadsBefore = brokerThreads();
             Random seeds = new Random(SEED);
             for (int i = 0; i < CASES; i++) {
@@ -107,6 +120,10 @@ class LiveFuzzTest {
                 } catch (IOException e) {
                     // the broker may refuse and close first: that is its right
                 }
+                if (i == CASES / 2) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> broker.broker().status().activeSessions() == 1);
+                    socketsHalfway = settledSockets();
+                }
                 if (i % 100 == 0) {
                     byte[] message = ("still here " + i + "\n").getBytes(StandardCharsets.US_ASCII);
                     SocksClient.send(healthy, message);
@@ -116,8 +133,11 @@ class LiveFuzzTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> broker.broker().status().activeSessions() == 1);
             assertThat(broker.broker().status().sessions()).singleElement()
                     .satisfies(v -> assertThat(v.phase()).isEqualTo("RELAY"));
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(openSockets()).as("open sockets").isLessThanOrEqualTo(socketsBefore));
+            // Other tests' servers in this JVM may still be closing sockets, so allow a little slack, and
+            // require that the second half of the cases added nothing: a leak grows with the cases.
+            long socketsAfter = settledSockets();
+            assertThat(socketsAfter).as("open sockets after all cases").isLessThanOrEqualTo(socketsBefore + 2);
+            assertThat(socketsAfter).as("open sockets after the second half").isLessThanOrEqualTo(socketsHalfway);
             assertThat(brokerThreads()).isLessThanOrEqualTo(Math.max(threadsBefore, 1) + 4);
             assertThat(broker.broker().status().totals().accepted()).isEqualTo(CASES + 1);
         }
