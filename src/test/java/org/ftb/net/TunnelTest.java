@@ -108,6 +108,42 @@ class TunnelTest {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }
 
+    /** OpenSSH-format keys made by ssh-keygen: ed25519 with a passphrase, ECDSA and RSA without. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"ed25519, correct horse battery", "ecdsa, ''", "rsa, ''"})
+    void keyLoginWithOpenSshFormatKeys(String type, String passphrase) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("true".equals(System.getenv("CI")) || Files.isExecutable(Path.of("/usr/bin/ssh-keygen")),
+                "ssh-keygen (openssh-client) is installed by .ci/run");
+        Path key = dir.resolve("generated_" + type);
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-f", key.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertThat(p.waitFor()).isZero();
+        Path passphraseFile = dir.resolve("passphrase");
+        Files.writeString(passphraseFile, passphrase + "\n");
+        java.security.PublicKey publicKey = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
+                Files.readString(Path.of(key + ".pub")).trim()).resolvePublicKey(null, null, null);
+        try (TestSshServer ssh = TestSshServer.start(dir, Map.of(), publicKey, true)) {
+            Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
+            String config = "SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts + "')"
+                    + " USER(tunnel) KEY('" + key + "')" + (passphrase.isEmpty() ? "" : " PASSPHRASE('" + passphraseFile + "')") + "\n"
+                    + "RULE NAME(T) DEST(127.0.0.1) ACTION(TUNNEL) VIA(GW)\n";
+            try (TestBroker broker = TestBroker.start(config); Socket s = SocksClient.open(broker.port())) {
+                assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), echo.port()))).startsWith(5, 0);
+                send(s, "k".getBytes(StandardCharsets.US_ASCII));
+                assertThat(read(s, 1)).containsExactly('k');
+            }
+            if (!passphrase.isEmpty()) {
+                Files.writeString(passphraseFile, "wrong\n");
+                try (TestBroker broker = TestBroker.start(config); Socket s = SocksClient.open(broker.port())) {
+                    assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), echo.port()))).startsWith(5, 1);
+                }
+                assertThat(log.withId("FTB0224E")).singleElement().asString().contains("cannot use KEY " + key, "wrong passphrase?")
+                        .doesNotContain(passphrase).doesNotContain("wrong\n");
+            }
+        }
+        assertThat(log.lines()).noneMatch(l -> !passphrase.isEmpty() && l.contains(passphrase));
+    }
+
     @Test
     void tunnelsShareOneSshConnection() throws Exception {
         try (TestSshServer ssh = sshServer(true)) {
