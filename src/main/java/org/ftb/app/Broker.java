@@ -11,7 +11,6 @@ import org.ftb.net.SocksServer;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.rules.Action;
 import org.ftb.rules.Fallback;
-import org.ftb.rules.TunnelAuth;
 import org.ftb.rules.Rule;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
@@ -72,13 +71,13 @@ public final class Broker implements BrokerControl {
 
     /** Rules whose actions this release cannot carry out; a broker with any of them must not start. */
     public static List<Rule> unavailableRules(BrokerConfig config) {
-        return config.rules().stream().filter(r -> r.action() == Action.FTPTUNNEL
-                && (r.auth().orElseThrow() == TunnelAuth.KEY || r.fallback().orElseThrow() == Fallback.PLAIN)).toList();
+        return config.rules().stream().filter(r -> r.action() == Action.FTPTUNNEL && r.fallback().orElseThrow() == Fallback.PLAIN)
+                .toList();
     }
 
     /** What a rule asks for that this release cannot do, in configuration words. */
     public static String unavailableFeature(Rule rule) {
-        return rule.auth().orElseThrow() == TunnelAuth.KEY ? "ACTION(FTPTUNNEL) with AUTH(KEY)" : "ACTION(FTPTUNNEL) with FALLBACK(PLAIN)";
+        return "ACTION(FTPTUNNEL) with FALLBACK(PLAIN)";
     }
 
     /**

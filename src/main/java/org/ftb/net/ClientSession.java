@@ -11,6 +11,7 @@ import org.ftb.socks.SocksServerHandshake;
 import org.ftb.socks.SocksVersion;
 import org.ftb.socks.Step;
 import org.ftb.rules.Rule;
+import org.ftb.rules.TunnelAuth;
 import org.ftb.ssh.Credentials;
 import org.ftb.ssh.TunnelFailure;
 import org.ftb.ssh.TunnelStream;
@@ -381,7 +382,14 @@ final class ClientSession {
                 }
             }
             case TUNNEL -> openTunnel(decision.rule().orElseThrow());
-            case FTPTUNNEL -> startFtp(decision.rule().orElseThrow());
+            case FTPTUNNEL -> {
+                Rule rule = decision.rule().orElseThrow();
+                if (rule.auth().orElseThrow() == TunnelAuth.KEY) {
+                    openTunnel(rule);
+                } else {
+                    startFtp(rule);
+                }
+            }
         }
     }
 
@@ -494,10 +502,7 @@ final class ClientSession {
     /** The broker answers the SOCKS request itself and speaks FTP to the client from here on. */
     private void startFtp(Rule rule) {
         via = rule.via().orElseThrow();
-        InetSocketAddress origin = clientAddress();
-        FtpControlRelay ftp = new FtpControlRelay(client, reactor, server, new FtpControlRelay.Target("C" + id,
-                HostPort.canonicalHost(request.host()), request.port(), via, rule.name(), clientIp(), origin.getPort()),
-                bytesUp, bytesDown, relayOwner);
+        FtpControlRelay ftp = new FtpControlRelay(client, reactor, server, ftpTarget(rule), bytesUp, bytesDown, relayOwner);
         ftpControl = ftp;
         server.counters().relayed.incrementAndGet();
         send(ReplyCode.SUCCEEDED.encode(request.version()));
@@ -507,6 +512,11 @@ final class ClientSession {
         } catch (IOException e) {
             end("RESET", true);
         }
+    }
+
+    private FtpControlRelay.Target ftpTarget(Rule rule) {
+        return new FtpControlRelay.Target("C" + id, HostPort.canonicalHost(request.host()), request.port(), rule.via().orElseThrow(),
+                rule.name(), clientIp(), clientAddress().getPort());
     }
 
     /** A passive data connection the control connection announced: tunnel it to the FTP server. */
@@ -567,7 +577,14 @@ final class ClientSession {
         server.messages().log(Msg.FTB0210I, tag(), destinationText(), stream.describe());
         server.counters().relayed.incrementAndGet();
         send(ReplyCode.SUCCEEDED.encode(request.version()));
-        pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
+        if (match.action() == org.ftb.rules.Action.FTPTUNNEL) {
+            FtpControlRelay ftp = FtpControlRelay.overOpenTunnel(client, reactor, server, ftpTarget(match.rule().orElseThrow()),
+                    bytesUp, bytesDown, relayOwner, stream);
+            ftpControl = ftp;
+            pendingRelay = ftp;
+        } else {
+            pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
+        }
         try {
             startRelayOnceReplied();
         } catch (IOException e) {

@@ -78,6 +78,19 @@ final class FtpControlRelay implements Relay {
         this.owner = owner;
     }
 
+    /**
+     * AUTH(KEY): the tunnel is already open with the SSH host's key, so the dialogue is relayed from
+     * the server's greeting on, still reading every line.
+     */
+    static FtpControlRelay overOpenTunnel(SocketChannel client, Reactor reactor, SocksServer server, Target target,
+                                          java.util.concurrent.atomic.AtomicLong bytesUp, java.util.concurrent.atomic.AtomicLong bytesDown,
+                                          Relay.Owner owner, TunnelStream tunnel) {
+        FtpControlRelay relay = new FtpControlRelay(client, reactor, server, target, bytesUp, bytesDown, owner);
+        relay.tunnel = tunnel;
+        relay.stage = Stage.RELAY;
+        return relay;
+    }
+
     /** The FTP user, once given: for the audit record. */
     String ftpUser() {
         return user;
@@ -85,7 +98,11 @@ final class FtpControlRelay implements Relay {
 
     @Override
     public void begin(ByteBuffer pipelined) throws IOException {
-        reply(220, "FTP Tunnel Broker ready: log in to reach " + target.host() + " through SSH host " + target.sshHost());
+        if (tunnel == null) {
+            reply(220, "FTP Tunnel Broker ready: log in to reach " + target.host() + " through SSH host " + target.sshHost());
+        } else {
+            readTunnel();
+        }
         if (pipelined.hasRemaining()) {
             byte[] bytes = new byte[pipelined.remaining()];
             pipelined.get(bytes);
@@ -190,7 +207,12 @@ final class FtpControlRelay implements Relay {
                     reply(503, "Send PASS next");
                 }
             }
-            case RELAY -> toServer.writeBytes(c.raw());
+            case RELAY -> {
+                if (c.verb().equals("USER")) {
+                    user = c.argument().strip();
+                }
+                toServer.writeBytes(c.raw());
+            }
             default -> throw new IllegalStateException("command in stage " + stage);
         }
     }

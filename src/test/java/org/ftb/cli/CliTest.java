@@ -76,10 +76,10 @@ class CliTest {
         Path config = dir.resolve("tunnel.txt");
         try (LogCapture log = new LogCapture()) {
             Files.writeString(config, "SOCKS LISTEN(127.0.0.1:1)\nSSHHOST NAME(GW) HOST(*) USER(u) KEY('k')\n"
-                    + "RULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW) AUTH(KEY)\n");
+                    + "RULE NAME(FTP) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)\n");
             assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
             assertThat(log.withId("FTB0008E")).containsExactly(
-                    "FTB0008E RULE FTP (line 3) uses ACTION(FTPTUNNEL) with AUTH(KEY), which this release does not carry out yet; the broker did not start");
+                    "FTB0008E RULE FTP (line 3) uses ACTION(FTPTUNNEL) with FALLBACK(PLAIN), which this release does not carry out yet; the broker did not start");
             Files.writeString(config, "RULE NAME(FTP) ACTION(NOTHING)\n");
             assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
             assertThat(log.withId("FTB0117E")).hasSize(1);

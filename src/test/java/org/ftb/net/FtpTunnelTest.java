@@ -121,6 +121,37 @@ class FtpTunnelTest {
     }
 
     @Test
+    void keyLoginRelaysTheDialogueFromTheServersGreeting() throws Exception {
+        Path key = dir.resolve("id_rsa");
+        java.security.KeyPair pair = TestSshServer.writeRsaKey(key);
+        try (TestSshServer keyed = TestSshServer.start(dir, Map.of(), pair.getPublic(), true)) {
+            Path knownHosts = dir.resolve("known_hosts_keyed");
+            Files.writeString(knownHosts, keyed.knownHostsLine() + "\n");
+            try (TestBroker keyBroker = TestBroker.start("SSHHOST NAME(K) HOST(127.0.0.1) PORT(" + keyed.port() + ") KNOWNHOSTS('"
+                    + knownHosts + "') USER(svc) KEY('" + key + "')\n"
+                    + "RULE NAME(FTPK) DEST(127.0.0.1) ACTION(FTPTUNNEL) VIA(K) AUTH(KEY)\n")) {
+                FTPClient client = new FTPClient();
+                client.setProxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", keyBroker.port())));
+                client.connect("127.0.0.1", ftp.port());
+                try {
+                    assertThat(client.getReplyString()).doesNotContain("FTP Tunnel Broker");
+                    assertThat(client.login(USER, PASSWORD)).isTrue();
+                    client.enterLocalPassiveMode();
+                    byte[] content = "through a keyed tunnel\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    assertThat(client.storeFile("keyed.txt", new ByteArrayInputStream(content))).isTrue();
+                    ByteArrayOutputStream back = new ByteArrayOutputStream();
+                    assertThat(client.retrieveFile("keyed.txt", back)).isTrue();
+                    assertThat(back.toByteArray()).isEqualTo(content);
+                    assertThat(client.sendCommand("PORT 127,0,0,1,1,1")).isEqualTo(502);
+                } finally {
+                    client.disconnect();
+                }
+            }
+            assertThat(keyed.sessionsCreated()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void wrongPasswordGets530Quickly() throws Exception {
         FTPClient client = client(5);
         try {
