@@ -189,6 +189,11 @@ public final class Broker implements BrokerControl {
         timer.shutdownNow();
     }
 
+    /** Counted down when a stop has completed. */
+    public CountDownLatch stoppedLatch() {
+        return stopped;
+    }
+
     /** Waits until a stop has completed. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();

@@ -5,8 +5,6 @@ import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigLoader;
 import org.ftb.config.Diagnostic;
 import org.ftb.config.Diagnostics;
-import org.ftb.console.CommandDispatcher;
-import org.ftb.console.StreamConsole;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
@@ -20,7 +18,6 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code ftb broker}: runs the broker in the foreground until STOP, SIGTERM or Ctrl-C. */
@@ -66,23 +63,7 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (SocksServer.ListenException | IOException e) {
             return Diagnostics.RC_SEVERE;
         }
-        Duration hookLimit = config.broker().stopTimeout().plusSeconds(5);
-        Thread hook = new Thread(() -> {
-            broker.stop("SIGTERM");
-            try {
-                broker.awaitStopped(hookLimit);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            LogSetup.shutdown();
-        }, Broker.THREAD_PREFIX + "shutdown");
-        java.lang.Runtime.getRuntime().addShutdownHook(hook);
-        Thread console = new Thread(new StreamConsole(System.in, platform.nativeCharset(), System.out,
-                CommandDispatcher.standard(broker, messages), "console"), Broker.THREAD_PREFIX + "console");
-        console.setDaemon(true);
-        console.start();
-        broker.awaitStopped();
-        java.lang.Runtime.getRuntime().removeShutdownHook(hook);
+        Foreground.run(broker, broker.stoppedLatch(), config.broker().stopTimeout().plusSeconds(5), messages, platform.nativeCharset());
         LogSetup.shutdown();
         return Diagnostics.RC_OK;
     }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ftb}: the command line. Return codes follow the mainframe convention: 0, 4, 8, 12. */
 @Command(name = "ftb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "FTP Tunnel Broker: carries unmodified FTP jobs through SSH via a local SOCKS broker.",
-        subcommands = {BrokerCommand.class, CheckCommand.class, MatchCommand.class, PasswdCommand.class,
+        subcommands = {BrokerCommand.class, CheckCommand.class, MatchCommand.class, PasswdCommand.class, GatewayCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = 12, exitCodeOnExecutionException = 12)
 public final class Main implements Runnable {
@@ -27,7 +28,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: broker, check, match, passwd or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: broker, check, match, passwd, gateway, demo or help");
     }
 
     /** The version from the jar manifest, or "development" when run from classes. */

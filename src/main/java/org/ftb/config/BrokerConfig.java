@@ -7,7 +7,8 @@ import java.util.List;
 
 /** A whole, validated configuration. */
 public record BrokerConfig(String source, BrokerSettings broker, SocksSettings socks, List<Rule> rules,
-                           List<SshHostSettings> sshHosts, DataSettings data, LogSettings log) {
+                           List<SshHostSettings> sshHosts, DataSettings data, java.util.Optional<GatewaySettings> gateway,
+                           LogSettings log) {
     public BrokerConfig {
         rules = List.copyOf(rules);
         sshHosts = List.copyOf(sshHosts);

@@ -39,6 +39,7 @@ public final class ConfigBinder {
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
                 "PASSPHRASE", "MAXCHANNELS"));
         schema.put("DATA", List.of("LISTEN", "PORTS"));
+        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "PERMIT"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
@@ -70,6 +71,7 @@ public final class ConfigBinder {
         SocksSettings socks = SocksSettings.DEFAULTS;
         LogSettings log = LogSettings.defaults(platformCharset);
         DataSettings data = DataSettings.DEFAULTS;
+        Optional<GatewaySettings> gateway = Optional.empty();
         List<Rule> rules = new ArrayList<>();
         Map<String, Integer> ruleLines = new HashMap<>();
         Map<String, SshHostSettings> sshHosts = new LinkedHashMap<>();
@@ -98,6 +100,11 @@ public final class ConfigBinder {
                         data = data(operands);
                     }
                 }
+                case "GATEWAY" -> {
+                    if (firstOfItsKind(statement)) {
+                        gateway = Optional.of(gateway(operands));
+                    }
+                }
                 case "LOG" -> {
                     if (firstOfItsKind(statement)) {
                         log = log(operands, log);
@@ -113,7 +120,7 @@ public final class ConfigBinder {
         if (statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
         }
-        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), data, log);
+        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), data, gateway, log);
     }
 
     private boolean firstOfItsKind(Statement statement) {
@@ -232,6 +239,60 @@ public final class ConfigBinder {
 
     private Path resolve(String file) {
         return baseDirectory.resolve(file).normalize();
+    }
+
+    private GatewaySettings gateway(Operands op) {
+        Statement st = op.statement();
+        HostPort listen = op.list("LISTEN").map(this::listenAddresses).map(l -> l.get(0)).orElse(GatewaySettings.DEFAULT_LISTEN);
+        if (op.get("LISTEN").map(o -> o.values().size() > 1).orElse(false)) {
+            Statement.Operand o = op.get("LISTEN").orElseThrow();
+            diagnostics.at(Msg.FTB0115E, o.line(), o.column(), "GATEWAY LISTEN takes one address");
+        }
+        op.require("HOSTKEY", "'file'");
+        op.require("PERMIT", "host:ports ...");
+        Path hostKey = op.single("HOSTKEY").map(v -> resolve(v.text())).orElse(Path.of("ftb-gateway-hostkey"));
+        Optional<Path> usersFile = op.single("USERS").map(v -> resolve(v.text()));
+        Optional<org.ftb.auth.UserDirectory> users = usersFile.flatMap(f -> loadUsers(f, op.get("USERS").orElseThrow()));
+        Optional<Path> authorizedKeys = op.single("AUTHORIZEDKEYS").map(v -> resolve(v.text()));
+        if (usersFile.isEmpty() && authorizedKeys.isEmpty()) {
+            diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
+        }
+        List<GatewaySettings.Permit> permits = new ArrayList<>();
+        op.list("PERMIT").ifPresent(values -> {
+            for (Statement.Value value : values) {
+                permit(value.text()).ifPresentOrElse(permits::add,
+                        () -> diagnostics.at(Msg.FTB0139E, value.line(), value.column(), value.text()));
+            }
+        });
+        if (!isLoopback(listen.host()) && usersFile.isEmpty() && authorizedKeys.isEmpty()) {
+            diagnostics.at(Msg.FTB0130W, st.line(), st.column(), listen);
+        }
+        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, permits);
+    }
+
+    /** {@code host:ports}, {@code [v6]:ports} or {@code cidr:ports}, the host part as in DEST, the ports as in PORTS. */
+    private static Optional<GatewaySettings.Permit> permit(String text) {
+        String host;
+        String ports;
+        if (text.startsWith("[")) {
+            int close = text.indexOf("]:");
+            if (close < 0) {
+                return Optional.empty();
+            }
+            host = text.substring(1, close);
+            ports = text.substring(close + 2);
+        } else {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0 || text.indexOf(':') != colon) {
+                return Optional.empty();
+            }
+            host = text.substring(0, colon);
+            ports = text.substring(colon + 1);
+        }
+        Optional<DestinationPattern> destination = DestinationPattern.parse(host);
+        Optional<PortRange> range = PortRange.parse(ports);
+        return destination.isPresent() && range.isPresent()
+                ? Optional.of(new GatewaySettings.Permit(destination.get(), range.get())) : Optional.empty();
     }
 
     private DataSettings data(Operands op) {

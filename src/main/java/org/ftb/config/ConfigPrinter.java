@@ -48,6 +48,10 @@ public final class ConfigPrinter {
                     + rule.fallback().map(f -> " FALLBACK(" + f + ")").orElse(""));
         }
         out.add("DATA LISTEN(" + config.data().listen() + ") PORTS(" + config.data().ports().text() + ")");
+        config.gateway().ifPresent(g -> out.add("GATEWAY LISTEN(" + g.listen() + ") HOSTKEY(" + quote(g.hostKey()) + ")"
+                + g.usersFile().map(f -> " USERS(" + quote(f) + ")").orElse("")
+                + g.authorizedKeys().map(f -> " AUTHORIZEDKEYS(" + quote(f) + ")").orElse("")
+                + " PERMIT(" + join(g.permits(), GatewaySettings.Permit::text) + ")"));
         LogSettings l = config.log();
         out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ")").orElse("")
                 + " CHARSET(" + l.charset().name() + ") AUDIT(" + (l.audit() ? "YES" : "NO") + ")");

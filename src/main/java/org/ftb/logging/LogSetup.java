@@ -48,6 +48,7 @@ public final class LogSetup {
         // MINA SSHD at DEBUG slows the data path a lot; it only follows the broker at TRACE.
         context.getLogger("org.apache.sshd").setLevel(settings.level().ordinal() >= org.ftb.config.LogLevel.TRACE.ordinal()
                 ? Level.DEBUG : Level.WARN);
+        context.getLogger("org.apache.ftpserver").setLevel(Level.WARN);
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
     }
 

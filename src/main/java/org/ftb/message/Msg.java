@@ -53,6 +53,7 @@ public enum Msg {
     FTB0135E("line %d column %d: SSHHOST name %s is used twice; the first is on line %d"),
     FTB0136E("line %d column %d: HOST(%s) must be *, an IP address or a host name"),
     FTB0137E("line %d column %d: VIA(%s) of rule %s names no SSHHOST statement"),
+    FTB0139E("line %d column %d: PERMIT(%s) must be host:ports, such as ftp.example.com:21, 10.1.0.0/16:1024-65535 or [2001:db8::1]:*"),
     FTB0138E("line %d column %d: LISTEN(%s) must be an IPv4 address: FTP 227 replies carry IPv4 only"),
 
     FTB0200I("%s"),
@@ -87,6 +88,14 @@ public enum Msg {
     FTB0303I("STOP is already in progress; STOP again ends all sessions at once"),
     FTB0310I("FTB DISPLAY%s"),
     FTB0311I("FTB COMMANDS%s"),
+
+    FTB0500I("Gateway listening on %s; host key %s %s"),
+    FTB0501I("Gateway host key generated in %s"),
+    FTB0502W("Gateway refused %s a tunnel to %s: not in PERMIT"),
+    FTB0503W("Gateway refused %s: %s"),
+    FTB0504E("Gateway cannot start: %s"),
+    FTB0505I("Gateway stopped"),
+    FTB0506E("%s has no GATEWAY statement: nothing to run"),
 
     FTB0401I("%s"),
     FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),

@@ -30,8 +30,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheSshPackageTouchesMinaSshd() {
-        noClasses().that().resideOutsideOfPackage("org.ftb.ssh..").should().dependOnClassesThat()
+    void onlyTheSshClientAndTheGatewayTouchMinaSshd() {
+        noClasses().that().resideOutsideOfPackages("org.ftb.ssh..", "org.ftb.gateway..").should().dependOnClassesThat()
                 .resideInAPackage("org.apache.sshd..").check(PRODUCT);
     }
 

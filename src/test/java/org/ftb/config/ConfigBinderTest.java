@@ -70,6 +70,27 @@ class ConfigBinderTest {
     }
 
     @Test
+    void gatewayAndDataStatements() {
+        BrokerConfig config = config("""
+                GATEWAY LISTEN(0.0.0.0:2022) HOSTKEY('/etc/ftb/hostkey') AUTHORIZEDKEYS('/etc/ftb/keys')
+                        PERMIT(127.0.0.1:21 10.1.0.0/16:1024-65535 [2001:db8::1]:* ftp.example.com:21)
+                DATA LISTEN(127.0.0.2) PORTS(30000-30100)
+                RULE NAME(A) ACTION(DENY)
+                """);
+        GatewaySettings g = config.gateway().orElseThrow();
+        assertThat(g.listen()).isEqualTo(new HostPort("0.0.0.0", 2022));
+        assertThat(g.permits()).extracting(GatewaySettings.Permit::text)
+                .containsExactly("127.0.0.1:21", "10.1.0.0/16:1024-65535", "[2001:db8::1]:*", "ftp.example.com:21");
+        assertThat(config.data()).isEqualTo(new DataSettings("127.0.0.2", new org.ftb.rules.PortRange(30000, 30100)));
+        assertThat(messages("GATEWAY HOSTKEY('k') USERS('u') PERMIT(nohost)\nRULE NAME(A) ACTION(DENY)")).anyMatch(m -> m.startsWith(
+                "FTB0139E line 1 column 40: PERMIT(nohost) must be host:ports"));
+        assertThat(messages("GATEWAY HOSTKEY('k') PERMIT(*:21)\nRULE NAME(A) ACTION(DENY)")).contains(
+                "FTB0114E line 1 column 1: GATEWAY needs USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
+        assertThat(messages("DATA LISTEN(::1)\nRULE NAME(A) ACTION(DENY)")).contains(
+                "FTB0138E line 1 column 13: LISTEN(::1) must be an IPv4 address: FTP 227 replies carry IPv4 only");
+    }
+
+    @Test
     void sshHostStatement() {
         BrokerConfig config = config("""
                 SSHHOST NAME(GW) HOST(gw.Example.com) PORT(2222) KNOWNHOSTS('kh') HOSTKEYS(ACCEPTNEW)
@@ -124,7 +145,7 @@ class ConfigBinderTest {
     @Test
     void statementAndOperandErrors() {
         assertThat(messages("SOCK LISTEN(127.0.0.1:1080)")).contains(
-                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, SSHHOST, DATA, LOG");
+                "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, SSHHOST, DATA, GATEWAY, LOG");
         assertThat(messages("LOG LEVEL(INFO) COLOR(RED)")).contains(
                 "FTB0111E line 1 column 17: COLOR is not an operand of LOG; its operands are LEVEL, FILE, CHARSET, AUDIT");
         assertThat(messages("LOG LEVEL(INFO) LEVEL(WARN)")).contains(

@@ -82,6 +82,48 @@ class BrokerJarIT {
     }
 
     @Test
+    void theDemoWorksAsPrinted() throws Exception {
+        boolean required = "true".equals(System.getenv("CI"));
+        Assumptions.assumeTrue(required || curlAvailable(), "curl is not installed (CI installs it and requires this test)");
+        int socksPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socksPort = probe.getLocalPort();
+        }
+        Process demo = new ProcessBuilder(ftb("demo", "--socks-port", Integer.toString(socksPort))).redirectErrorStream(true).start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                // the demo ended
+            }
+        });
+        reader.start();
+        PrintStream console = new PrintStream(demo.getOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.strip().startsWith("curl ")));
+            String printed = output.stream().map(String::strip).filter(l -> l.startsWith("curl ")).findFirst().orElseThrow();
+            List<String> command = new ArrayList<>(List.of(printed.split(" ")));
+            command.addAll(1, List.of("-sS", "--max-time", "30"));
+            Result curl = run(command);
+            assertThat(curl.rc()).as(curl.out()).isZero();
+            assertThat(curl.out()).isEqualTo("Hello from the FTP Tunnel Broker demo: this file came through an SSH tunnel.\n");
+            console.println("STOP");
+            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.exitValue()).isZero();
+        } finally {
+            demo.destroyForcibly();
+            reader.join(5000);
+        }
+        assertThat(output).anyMatch(l -> l.contains("FTB0230I") && l.contains("FTP user demo logged in"))
+                .anyMatch(l -> l.contains("FTB0200I") && l.contains("action=FTPDATA"))
+                .noneMatch(l -> l.contains("FTB0200I") && l.contains("demo-password"));
+    }
+
+    @Test
     void theJarRunsAndShipsNoJzosStubs() throws Exception {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             assertThat(zip.stream().map(e -> e.getName()).filter(n -> n.startsWith("com/ibm/jzos"))).isEmpty();

@@ -1,0 +1,89 @@
+package org.ftb.cli;
+
+import org.ftb.config.ConfigLoader;
+import org.ftb.config.Diagnostics;
+import org.ftb.config.GatewaySettings;
+import org.ftb.console.BrokerControl;
+import org.ftb.gateway.Gateway;
+import org.ftb.logging.LogSetup;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.platform.Platform;
+import org.ftb.status.BrokerStatus;
+import org.ftb.status.Totals;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ftb gateway}: the SSH end of the tunnels, for sites without an SSH server of their own. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, subcommands = PasswdCommand.class,
+        description = "Run the SSH gateway of the GATEWAY statement in the foreground: only direct-tcpip tunnels to PERMIT "
+                + "destinations. 'ftb gateway passwd --file FILE USER' manages its USERS file.")
+final class GatewayCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions options;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Platform platform = Platform.detect();
+        MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
+        ConfigLoader.Result result = options.load(platform, spec.commandLine());
+        ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
+        if (result.config().isEmpty()) {
+            messages.log(Msg.FTB0007E, result.source(), result.returnCode());
+            return result.returnCode();
+        }
+        GatewaySettings settings = result.config().get().gateway().orElse(null);
+        if (settings == null) {
+            messages.log(Msg.FTB0506E, result.source());
+            return Diagnostics.RC_ERROR;
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(settings, messages);
+        } catch (IOException e) {
+            messages.log(Msg.FTB0504E, e.getMessage());
+            return Diagnostics.RC_SEVERE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Foreground.run(new Control(gateway, settings, stopped, messages), stopped, Duration.ofSeconds(10), messages,
+                platform.nativeCharset());
+        LogSetup.shutdown();
+        return Diagnostics.RC_OK;
+    }
+
+    /** DISPLAY and STOP for the gateway. */
+    private record Control(Gateway gateway, GatewaySettings settings, CountDownLatch stopped, MessageLog messages)
+            implements BrokerControl {
+        @Override
+        public BrokerStatus status() {
+            return new BrokerStatus("gateway " + Main.version(), stopped.getCount() == 0, Duration.ZERO,
+                    List.of(settings.listen().host() + ":" + gateway.port()), "SSH",
+                    (settings.users().isPresent() ? "PASSWORD " : "") + (settings.authorizedKeys().isPresent() ? "PUBLICKEY" : ""),
+                    gateway.activeSessions(), 0, new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0), List.of());
+        }
+
+        @Override
+        public boolean stop(String origin) {
+            if (stopped.getCount() == 0) {
+                return false;
+            }
+            try {
+                gateway.close();
+            } catch (IOException e) {
+                messages.log(Msg.FTB0504E, e.getMessage());
+            }
+            stopped.countDown();
+            return true;
+        }
+    }
+}

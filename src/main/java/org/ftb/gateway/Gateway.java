@@ -1,0 +1,132 @@
+package org.ftb.gateway;
+
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
+import org.apache.sshd.server.forward.DirectTcpipFactory;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.ftb.config.GatewaySettings;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.rules.Destination;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.util.List;
+
+/**
+ * {@code ftb gateway}: an embedded SSH server that allows only direct-tcpip channels, and only to
+ * the PERMIT destinations. No shell, exec, sftp or remote forwarding. Passwords are checked against
+ * a users file of salted hashes; public keys against an authorized_keys file.
+ */
+public final class Gateway implements AutoCloseable {
+    private final SshServer server;
+    private final GatewaySettings settings;
+    private final MessageLog messages;
+
+    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages) {
+        this.server = server;
+        this.settings = settings;
+        this.messages = messages;
+    }
+
+    /** Starts listening; the host key file is generated on first start. */
+    public static Gateway start(GatewaySettings settings, MessageLog messages) throws IOException {
+        SshServer server = SshServer.setUpDefaultServer();
+        server.setHost(settings.listen().host());
+        server.setPort(settings.listen().port());
+        boolean generate = !Files.exists(settings.hostKey());
+        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(settings.hostKey());
+        KeyPair hostKey = hostKeys.loadKeys(null).iterator().next();
+        if (generate) {
+            messages.log(Msg.FTB0501I, settings.hostKey());
+        }
+        server.setKeyPairProvider(hostKeys);
+        server.setPasswordAuthenticator(settings.users().<org.apache.sshd.server.auth.password.PasswordAuthenticator>map(users ->
+                (user, password, session) -> {
+                    boolean ok = users.verify(user, password.getBytes(StandardCharsets.UTF_8));
+                    if (!ok) {
+                        messages.log(Msg.FTB0503W, user + "@" + session.getClientAddress(), "password not accepted");
+                    }
+                    return ok;
+                }).orElse(null));
+        server.setPublickeyAuthenticator(settings.authorizedKeys().map(AuthorizedKeysAuthenticator::new).orElse(null));
+        server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
+        server.setShellFactory(null);
+        server.setSubsystemFactories(List.of());
+        Gateway gateway = new Gateway(server, settings, messages);
+        server.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, gateway.permitFilter()));
+        server.start();
+        messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
+                KeyUtils.getFingerPrint(hostKey.getPublic()));
+        return gateway;
+    }
+
+    /** The port actually bound (LISTEN may name port 0 in tests and demos). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The host key as a known_hosts entry for this gateway. */
+    public String knownHostsLine() throws IOException {
+        KeyPair key;
+        try {
+            key = server.getKeyPairProvider().loadKeys(null).iterator().next();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot read the gateway host key", e);
+        }
+        return "[" + settings.listen().host() + "]:" + port() + " "
+                + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+    }
+
+    public int activeSessions() {
+        return server.getActiveSessions().size();
+    }
+
+    private TcpForwardingFilter permitFilter() {
+        return new TcpForwardingFilter() {
+            @Override
+            public boolean canListen(SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+                return false;
+            }
+
+            @Override
+            public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+                boolean ok = type == Type.Direct && permitted(address.getHostName(), address.getPort());
+                if (!ok) {
+                    messages.log(Msg.FTB0502W, session.getUsername() + "@" + session.getRemoteAddress(),
+                            address.getHostName() + ":" + address.getPort());
+                }
+                return ok;
+            }
+        };
+    }
+
+    /** Matches the host as named and, for names, its address: a name cannot slip past an address rule. */
+    boolean permitted(String host, int port) {
+        byte[] address = org.ftb.address.IpAddress.parse(host).orElse(null);
+        if (address == null) {
+            try {
+                address = InetAddress.getByName(host).getAddress();
+            } catch (UnknownHostException e) {
+                address = null;
+            }
+        }
+        Destination destination = org.ftb.address.IpAddress.isLiteral(host) ? Destination.ofAddress(address, port)
+                : Destination.ofName(host, address, port);
+        return settings.permits().stream().anyMatch(p -> p.destination().matches(destination) && p.ports().contains(port));
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+        messages.log(Msg.FTB0505I);
+    }
+}
