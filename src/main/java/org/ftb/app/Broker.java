@@ -9,9 +9,6 @@ import org.ftb.message.Msg;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocksServer;
 import org.ftb.ssh.SshTunnels;
-import org.ftb.rules.Action;
-import org.ftb.rules.Fallback;
-import org.ftb.rules.Rule;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
 import org.slf4j.LoggerFactory;
@@ -69,26 +66,12 @@ public final class Broker implements BrokerControl {
                 new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels), messages, this::audit);
     }
 
-    /** Rules whose actions this release cannot carry out; a broker with any of them must not start. */
-    public static List<Rule> unavailableRules(BrokerConfig config) {
-        return config.rules().stream().filter(r -> r.action() == Action.FTPTUNNEL && r.fallback().orElseThrow() == Fallback.PLAIN)
-                .toList();
-    }
-
-    /** What a rule asks for that this release cannot do, in configuration words. */
-    public static String unavailableFeature(Rule rule) {
-        return "ACTION(FTPTUNNEL) with FALLBACK(PLAIN)";
-    }
-
     /**
      * Starts listening. Returns once every LISTEN address is bound.
      *
      * @throws SocksServer.ListenException when an address cannot be bound; nothing is left running
      */
     public static Broker start(BrokerConfig config, Resolver resolver, String version) throws IOException, SocksServer.ListenException {
-        if (!unavailableRules(config).isEmpty()) {
-            throw new IllegalArgumentException("the configuration has rules this release does not carry out");
-        }
         Broker broker = new Broker(config, resolver, version);
         try {
             broker.tunnels.start();

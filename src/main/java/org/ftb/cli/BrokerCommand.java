@@ -11,7 +11,6 @@ import org.ftb.message.Msg;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocksServer;
 import org.ftb.platform.Platform;
-import org.ftb.rules.Rule;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,13 +40,6 @@ final class BrokerCommand implements Callable<Integer> {
             return result.returnCode();
         }
         BrokerConfig config = result.config().get();
-        if (!Broker.unavailableRules(config).isEmpty()) {
-            ConfigOptions.report(result, d -> log(messages, d));
-            for (Rule rule : Broker.unavailableRules(config)) {
-                messages.log(Msg.FTB0008E, rule.name(), rule.line(), Broker.unavailableFeature(rule));
-            }
-            return Diagnostics.RC_ERROR;
-        }
         try {
             LogSetup.apply(config.log(), platform.nativeCharset());
         } catch (IOException e) {

@@ -358,10 +358,6 @@ public final class ConfigBinder {
             return Optional.of(Rule.of(name.get(), st.line(), destinations, ports, action.get()));
         }
         TunnelAuth defaultAuth = action.get() == Action.TUNNEL ? TunnelAuth.KEY : TunnelAuth.FTPLOGIN;
-        if (action.get() == Action.FTPTUNNEL && fallback.orElse(Fallback.NO) == Fallback.PLAIN) {
-            Statement.Operand where = op.get("FALLBACK").orElseThrow();
-            diagnostics.at(Msg.FTB0133W, where.line(), where.column(), "ACTION(FTPTUNNEL) with FALLBACK(PLAIN)");
-        }
         return Optional.of(new Rule(name.get(), st.line(), destinations, ports, action.get(), via,
                 Optional.of(auth.orElse(defaultAuth)), Optional.of(fallback.orElse(Fallback.NO))));
     }

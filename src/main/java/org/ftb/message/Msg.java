@@ -14,7 +14,6 @@ public enum Msg {
     FTB0005I("Broker stopped; %d session(s) were ended by the stop"),
     FTB0006E("Cannot listen on %s: %s"),
     FTB0007E("Configuration %s has errors (RC %d); the broker did not start"),
-    FTB0008E("RULE %s (line %d) uses %s, which this release does not carry out yet; the broker did not start"),
     FTB0009W("Stop time limit reached: ending %d session(s) now"),
     FTB0010E("Internal error in %s, the broker carries on: %s"),
 
@@ -48,7 +47,6 @@ public enum Msg {
     FTB0130W("line %d column %d: SOCKS listens on %s, which is not a loopback address, with AUTH(NONE): any host that reaches it may use the broker"),
     FTB0131W("line %d column %d: rule %s can never match: rule %s on line %d matches every destination and port"),
     FTB0132W("the configuration has no RULE statement: every connection will be denied"),
-    FTB0133W("line %d column %d: %s is checked but not carried out by this release; ftb broker will not start with it"),
     FTB0134I("Configuration %s: RC %d, %d error(s), %d warning(s)"),
     FTB0135E("line %d column %d: SSHHOST name %s is used twice; the first is on line %d"),
     FTB0136E("line %d column %d: HOST(%s) must be *, an IP address or a host name"),
@@ -81,6 +79,7 @@ public enum Msg {
     FTB0234E("%s FTP session to %s cannot start: %s"),
     FTB0235W("%s FTP server %s sent a malformed reply: %s"),
     FTB0236I("%s refused %s: %s"),
+    FTB0237W("%s SSH host unreachable (%s): FALLBACK(PLAIN) - continuing to %s IN PLAINTEXT, UNENCRYPTED"),
 
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; the commands are %s"),

@@ -516,7 +516,7 @@ final class ClientSession {
 
     private FtpControlRelay.Target ftpTarget(Rule rule) {
         return new FtpControlRelay.Target("C" + id, HostPort.canonicalHost(request.host()), request.port(), rule.via().orElseThrow(),
-                rule.name(), clientIp(), clientAddress().getPort());
+                rule.name(), clientIp(), clientAddress().getPort(), rule.fallback().orElseThrow() == org.ftb.rules.Fallback.PLAIN);
     }
 
     /** A passive data connection the control connection announced: tunnel it to the FTP server. */

@@ -38,7 +38,8 @@ final class FtpControlRelay implements Relay {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSING }
 
     /** Where the control connection goes and what it needs from its session. */
-    record Target(String tag, String host, int port, String sshHost, String rule, String clientIp, int clientPort) {
+    record Target(String tag, String host, int port, String sshHost, String rule, String clientIp, int clientPort,
+                  boolean plainFallback) {
     }
 
     private final SocketChannel client;
@@ -64,6 +65,7 @@ final class FtpControlRelay implements Relay {
     private boolean tunnelEnded;
     /** Login replay: the replies still expected from the server, in order. */
     private LoginStep login;
+    private boolean plaintext;
 
     private enum LoginStep { GREETING, USER, PASS }
 
@@ -280,9 +282,11 @@ final class FtpControlRelay implements Relay {
     }
 
     private void loginFailed(Throwable error) throws IOException {
-        wipePassword();
         TunnelFailure failure = error instanceof TunnelFailure f ? f
                 : new TunnelFailure(TunnelFailure.Kind.OTHER, String.valueOf(error.getMessage()), error);
+        if (!(failure.kind() == TunnelFailure.Kind.SSH_UNREACHABLE && target.plainFallback())) {
+            wipePassword();
+        }
         if (failure.kind() == TunnelFailure.Kind.LOGIN_REFUSED) {
             server.messages().log(Msg.FTB0233W, target.tag(), user, failure.getMessage());
             reply(530, "Login incorrect: SSH host " + target.sshHost() + " refused user " + user);
@@ -290,9 +294,54 @@ final class FtpControlRelay implements Relay {
             processCommands();
             return;
         }
+        if (failure.kind() == TunnelFailure.Kind.SSH_UNREACHABLE && target.plainFallback()) {
+            fallBackToPlaintext(failure);
+            return;
+        }
         server.messages().log(Msg.FTB0234E, target.tag(), target.host() + ":" + target.port(), failure.getMessage());
         reply(421, "Service not available: " + failure.getMessage());
         stage = Stage.CLOSING;
+    }
+
+    /**
+     * FALLBACK(PLAIN): the SSH host cannot be reached, so the session goes straight to the FTP server,
+     * unencrypted, and says so loudly. The password is kept only until it has been replayed.
+     */
+    private void fallBackToPlaintext(TunnelFailure failure) {
+        server.messages().log(Msg.FTB0237W, target.tag(), failure.getMessage(), target.host() + ":" + target.port());
+        plaintext = true;
+        char[] kept = password;
+        PlainStream.connect(target.host(), target.port(), reactor, server.workers()).whenComplete((stream, error) -> reactor.execute(() -> {
+            if (stage != Stage.LOGIN) {
+                if (stream != null) {
+                    stream.close(true);
+                }
+                return;
+            }
+            try {
+                if (error != null) {
+                    password = kept;
+                    wipePassword();
+                    server.messages().log(Msg.FTB0234E, target.tag(), target.host() + ":" + target.port(),
+                            failure.getMessage() + "; plaintext fallback failed too: " + error.getMessage());
+                    reply(421, "Service not available: SSH host unreachable and plaintext fallback failed");
+                    stage = Stage.CLOSING;
+                } else {
+                    tunnel = stream;
+                    login = LoginStep.GREETING;
+                    readTunnel();
+                }
+            } catch (IOException e) {
+                owner.failed(e);
+                return;
+            }
+            owner.changed();
+        }));
+    }
+
+    /** True when the session fell back to plaintext (FALLBACK(PLAIN)). */
+    boolean plaintext() {
+        return plaintext;
     }
 
     private void wipePassword() {

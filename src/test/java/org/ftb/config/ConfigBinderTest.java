@@ -225,8 +225,7 @@ class ConfigBinderTest {
         assertThat(messages("LOG LEVEL(INFO)")).containsExactly(
                 "FTB0132W the configuration has no RULE statement: every connection will be denied");
         assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).isEmpty();
-        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)")).containsExactly(
-                "FTB0133W line 2 column 40: ACTION(FTPTUNNEL) with FALLBACK(PLAIN) is checked but not carried out by this release; ftb broker will not start with it");
+        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)")).isEmpty();
     }
 
     @Test

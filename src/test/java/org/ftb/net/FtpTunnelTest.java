@@ -152,6 +152,47 @@ class FtpTunnelTest {
     }
 
     @Test
+    void sshDownGives421WithoutFallbackAndAWarnedPlaintextSessionWithIt() throws Exception {
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort();
+        }
+        String sshHost = "SSHHOST NAME(DOWN) HOST(127.0.0.1) PORT(" + closed + ") KNOWNHOSTS('" + dir.resolve("known_hosts") + "')\n";
+        try (TestBroker strict = TestBroker.start(sshHost + "RULE NAME(F) DEST(127.0.0.1) ACTION(FTPTUNNEL) VIA(DOWN)\n")) {
+            FTPClient client = new FTPClient();
+            client.setProxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", strict.port())));
+            client.connect("127.0.0.1", ftp.port());
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.login(USER, PASSWORD))
+                        .hasMessageContaining("421");
+                assertThat(client.getReplyString()).startsWith("421 Service not available: cannot reach SSH host 127.0.0.1:" + closed);
+            } finally {
+                client.disconnect();
+            }
+        }
+        try (TestBroker lenient = TestBroker.start(sshHost
+                + "RULE NAME(F) DEST(127.0.0.1) ACTION(FTPTUNNEL) VIA(DOWN) FALLBACK(PLAIN)\n")) {
+            FTPClient client = new FTPClient();
+            client.setProxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", lenient.port())));
+            client.connect("127.0.0.1", ftp.port());
+            try {
+                assertThat(client.login(USER, PASSWORD)).isTrue();
+                client.enterLocalPassiveMode();
+                byte[] content = "plain but working\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                assertThat(client.storeFile("plain.txt", new ByteArrayInputStream(content))).isTrue();
+                ByteArrayOutputStream back = new ByteArrayOutputStream();
+                assertThat(client.retrieveFile("plain.txt", back)).isTrue();
+                assertThat(back.toByteArray()).isEqualTo(content);
+            } finally {
+                client.disconnect();
+            }
+        }
+        assertThat(log.withId("FTB0234E")).hasSize(1);
+        assertThat(log.withId("FTB0237W")).singleElement().asString().contains("IN PLAINTEXT, UNENCRYPTED");
+        assertThat(log.lines()).noneMatch(l -> l.contains(PASSWORD));
+    }
+
+    @Test
     void wrongPasswordGets530Quickly() throws Exception {
         FTPClient client = client(5);
         try {
