@@ -11,8 +11,8 @@ final class AuditRecord {
 
     static String format(SessionView v) {
         return String.format(Locale.ROOT,
-                "%s END client=%s proto=%s user=%s dest=%s addr=%s rule=%s action=%s via=%s up=%d down=%d ms=%d result=%s",
+                "%s END client=%s proto=%s user=%s dest=%s addr=%s rule=%s action=%s via=%s up=%d down=%d ms=%d result=%s%s",
                 v.tag(), v.client(), v.protocol(), v.user().replace(' ', '_'), v.destination(), v.address(), v.rule(),
-                v.action(), v.via(), v.bytesUp(), v.bytesDown(), v.age().toMillis(), v.result());
+                v.action(), v.via(), v.bytesUp(), v.bytesDown(), v.age().toMillis(), v.result(), v.details().isEmpty() ? "" : " " + v.details());
     }
 }

@@ -56,6 +56,9 @@ final class DisplayCommand implements ConsoleCommand {
             lines.add(String.format(Locale.ROOT, " %-7s %-21s %-8s %-24s %-8s %-6s %-10s %10d %10d %8s %6s",
                     v.tag(), v.client(), v.user(), v.destination(), v.rule(), v.action(), v.phase(),
                     v.bytesUp(), v.bytesDown(), duration(v.age()), v.idle().toSeconds() + "s"));
+            if (!v.details().isEmpty()) {
+                lines.add("         " + v.details());
+            }
         }
         if (s.sessions().size() > MAX_SESSION_ROWS) {
             lines.add(" ... " + (s.sessions().size() - MAX_SESSION_ROWS) + " more sessions not shown");

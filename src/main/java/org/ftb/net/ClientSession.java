@@ -29,6 +29,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -516,7 +517,9 @@ final class ClientSession {
 
     private FtpControlRelay.Target ftpTarget(Rule rule) {
         return new FtpControlRelay.Target("C" + id, HostPort.canonicalHost(request.host()), request.port(), rule.via().orElseThrow(),
-                rule.name(), clientIp(), clientAddress().getPort(), rule.fallback().orElseThrow() == org.ftb.rules.Fallback.PLAIN);
+                rule.name(), clientIp(), clientAddress().getPort(), rule.fallback().orElseThrow() == org.ftb.rules.Fallback.PLAIN,
+                server.sshHostIsDestination(rule.via().orElseThrow(), HostPort.canonicalHost(request.host())),
+                rule.auth().orElseThrow() == TunnelAuth.KEY ? Optional.of(server.sshUser(rule.via().orElseThrow())) : Optional.empty());
     }
 
     /** A passive data connection the control connection announced: tunnel it to the FTP server. */
@@ -678,6 +681,9 @@ final class ClientSession {
             result = outcome;
         }
         cancelTimer();
+        if (dataFor != null) {
+            dataFor.dataBytes.addAndGet(bytesUp.get() + bytesDown.get());
+        }
         close(client, abort);
         if (relay != null) {
             relay.close(abort);
@@ -752,6 +758,9 @@ final class ClientSession {
                 address == null ? "-" : IpAddress.format(address),
                 data != null ? data.rule : m == null ? "-" : m.ruleName(),
                 data != null ? "FTPDATA(" + data.controlTag + ")" : m == null ? "-" : m.action().name(), via, phase.name(), result,
-                bytesUp.get(), bytesDown.get(), Duration.ofNanos(now - startNanos), Duration.ofNanos(now - lastActivityNanos));
+                bytesUp.get(), bytesDown.get(), Duration.ofNanos(now - startNanos), Duration.ofNanos(now - lastActivityNanos),
+                ftp != null ? ftp.details() : m != null && m.action() == org.ftb.rules.Action.TUNNEL
+                        ? "sshuser=" + server.sshUser(via) + (server.sshHostIsDestination(via, HostPort.canonicalHost(req.host())) ? "" : " lastleg=CLEAR-from-" + via)
+                        : "");
     }
 }

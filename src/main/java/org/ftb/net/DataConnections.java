@@ -45,12 +45,15 @@ final class DataConnections {
         final String rule;
         final String via;
         final Supplier<CompletableFuture<TunnelStream>> opener;
+        /** Bytes of this control connection's data connections, both ways, counted as they end. */
+        final java.util.concurrent.atomic.AtomicLong dataBytes;
         ServerSocketChannel listener;
         ScheduledFuture<?> expiry;
 
         Announcement(int port, String controlTag, String clientIp, Set<String> hosts, String destination, String rule, String via,
-                     Supplier<CompletableFuture<TunnelStream>> opener) {
+                     Supplier<CompletableFuture<TunnelStream>> opener, java.util.concurrent.atomic.AtomicLong dataBytes) {
             this.port = port;
+            this.dataBytes = dataBytes;
             this.controlTag = controlTag;
             this.clientIp = clientIp;
             this.hosts = hosts;
@@ -63,7 +66,7 @@ final class DataConnections {
 
     /** What an announcing control connection supplies. */
     record Request(String controlTag, String clientIp, Set<String> hosts, String destination, String rule, String via,
-                   Supplier<CompletableFuture<TunnelStream>> opener) {
+                   Supplier<CompletableFuture<TunnelStream>> opener, java.util.concurrent.atomic.AtomicLong dataBytes) {
     }
 
     private final DataSettings settings;
@@ -91,7 +94,7 @@ final class DataConnections {
         Set<String> hosts = new java.util.HashSet<>(request.hosts());
         hosts.add(settings.listen());
         Announcement a = new Announcement(port, request.controlTag(), request.clientIp(), Set.copyOf(hosts), request.destination(),
-                request.rule(), request.via(), request.opener());
+                request.rule(), request.via(), request.opener(), request.dataBytes());
         a.listener = listener;
         byPort.put(port, a);
         reactor.register(listener, SelectionKey.OP_ACCEPT, new Reactor.Handler() {

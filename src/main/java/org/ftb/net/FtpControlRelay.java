@@ -39,7 +39,7 @@ final class FtpControlRelay implements Relay {
 
     /** Where the control connection goes and what it needs from its session. */
     record Target(String tag, String host, int port, String sshHost, String rule, String clientIp, int clientPort,
-                  boolean plainFallback) {
+                  boolean plainFallback, boolean sshHostIsFtpHost, java.util.Optional<String> sshUser) {
     }
 
     private final SocketChannel client;
@@ -66,6 +66,8 @@ final class FtpControlRelay implements Relay {
     /** Login replay: the replies still expected from the server, in order. */
     private LoginStep login;
     private boolean plaintext;
+    private final java.util.concurrent.atomic.AtomicLong dataBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile int transfers;
 
     private enum LoginStep { GREETING, USER, PASS }
 
@@ -339,9 +341,15 @@ final class FtpControlRelay implements Relay {
         }));
     }
 
-    /** True when the session fell back to plaintext (FALLBACK(PLAIN)). */
-    boolean plaintext() {
-        return plaintext;
+    /**
+     * The FTP fields of the audit record and DISPLAY: users, transfers, data bytes, and how the last
+     * leg to the FTP server travels (over SSH, in clear text from the SSH host, or all in plaintext).
+     */
+    String details() {
+        String lastLeg = plaintext ? "PLAINTEXT" : target.sshHostIsFtpHost() ? "ssh" : "CLEAR-from-" + target.sshHost();
+        return "ftpuser=" + (user.isEmpty() ? "-" : org.ftb.socks.SocksServerHandshake.printable(user).replace(' ', '_'))
+                + " sshuser=" + (plaintext ? "-" : target.sshUser().orElse(user.isEmpty() ? "-" : user).replace(' ', '_'))
+                + " transfers=" + transfers + " databytes=" + dataBytes.get() + " lastleg=" + lastLeg;
     }
 
     private void wipePassword() {
@@ -441,6 +449,9 @@ final class FtpControlRelay implements Relay {
             if (login != null) {
                 loginReply(r);
             } else {
+                if (r.code() == 150 || r.code() == 125) {
+                    transfers++;
+                }
                 sendToClient(rewrite(r).raw());
             }
         }
@@ -471,7 +482,7 @@ final class FtpControlRelay implements Relay {
         // Data goes only to the control connection's server, whatever address the reply named.
         return server.dataConnections().announce(new DataConnections.Request(target.tag(), target.clientIp(), hosts,
                 target.host() + ":" + serverPort, target.rule(), target.sshHost(),
-                () -> control.openAlongside(target.host(), serverPort, target.clientIp(), target.clientPort())), reactor);
+                () -> control.openAlongside(target.host(), serverPort, target.clientIp(), target.clientPort()), dataBytes), reactor);
     }
 
     private void writeServer(byte[] bytes) throws IOException {

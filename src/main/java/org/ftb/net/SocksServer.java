@@ -285,6 +285,11 @@ public final class SocksServer {
         return services.tunnels();
     }
 
+    /** True when the SSH host is the destination itself (HOST(*) or the same host), so no leg runs in clear text. */
+    boolean sshHostIsDestination(String sshHost, String destination) {
+        return sshHosts.get(sshHost).host().map(h -> h.equals(destination)).orElse(true);
+    }
+
     /** The SSH user of an SSH host's AUTH(KEY) tunnels; the configuration guarantees one. */
     String sshUser(String sshHost) {
         return sshHosts.get(sshHost).user().orElseThrow();

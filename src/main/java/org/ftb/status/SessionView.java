@@ -9,10 +9,11 @@ import java.time.Duration;
  * @param address     the address connected to (or to be), or "-"
  * @param via         the SSH host that carries a tunnel, or "-"
  * @param result      how the connection ended, or empty while it is active
+ * @param details     further key=value fields (FTP and SSH users, transfers, the last leg), or empty
  */
 public record SessionView(long id, String client, String protocol, String user, String destination, String address,
                           String rule, String action, String via, String phase, String result, long bytesUp, long bytesDown,
-                          Duration age, Duration idle) {
+                          Duration age, Duration idle, String details) {
 
     /** The connection's log identity, such as {@code C17}. */
     public String tag() {

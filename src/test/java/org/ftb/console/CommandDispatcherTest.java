@@ -35,7 +35,7 @@ class CommandDispatcherTest {
 
     private static SessionView session(long id) {
         return new SessionView(id, "127.0.0.1:40122", "SOCKS5", "JOB1", "ftp.example.com:21", "10.1.1.5", "FTP", "DIRECT", "-",
-                "RELAY", "", 100, 2000, Duration.ofSeconds(65), Duration.ofSeconds(2));
+                "RELAY", "", 100, 2000, Duration.ofSeconds(65), Duration.ofSeconds(2), "");
     }
 
     @Test

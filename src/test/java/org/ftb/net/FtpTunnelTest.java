@@ -118,6 +118,10 @@ class FtpTunnelTest {
         }
         assertThat(log.withId("FTB0230I")).singleElement().asString().contains("FTP user job1 logged in to 127.0.0.1:" + ftp.port(), "via GW");
         assertThat(log.lines()).noneMatch(l -> l.contains(PASSWORD));
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(log.withId("FTB0200I"))
+                .anyMatch(l -> l.contains("action=FTPTUNNEL via=GW") && l.contains("ftpuser=job1 sshuser=job1 transfers=7 databytes=")
+                        && l.endsWith("lastleg=ssh"))
+                .anyMatch(l -> l.contains("action=FTPDATA(")));
     }
 
     @Test
