@@ -1,6 +1,5 @@
 package org.ftb.cli;
 
-import org.ftb.config.ConfigLoader;
 import org.ftb.config.Diagnostics;
 import org.ftb.config.GatewaySettings;
 import org.ftb.console.BrokerControl;
@@ -36,15 +35,13 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Platform platform = Platform.detect();
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
-        ConfigLoader.Result result = options.load(platform, spec.commandLine());
-        ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
-        if (result.config().isEmpty()) {
-            messages.log(Msg.FTB0007E, result.source(), result.returnCode());
-            return result.returnCode();
+        java.util.Optional<org.ftb.config.BrokerConfig> config = options.loadForService(platform, spec.commandLine(), messages);
+        if (config.isEmpty()) {
+            return Diagnostics.RC_ERROR;
         }
-        GatewaySettings settings = result.config().get().gateway().orElse(null);
+        GatewaySettings settings = config.get().gateway().orElse(null);
         if (settings == null) {
-            messages.log(Msg.FTB0506E, result.source());
+            messages.log(Msg.FTB0506E, config.get().source());
             return Diagnostics.RC_ERROR;
         }
         Gateway gateway;

@@ -33,6 +33,11 @@ public final class Demo {
     public static FtpServer startFtpServer(Path home) throws IOException, FtpException {
         Files.writeString(home.resolve(FILE), CONTENT, StandardCharsets.US_ASCII);
         Files.writeString(home.resolve("README.txt"), "Files here are served by the demo FTP server of ftb demo.\n");
+        return startFtpServer(home, USER, PASSWORD);
+    }
+
+    /** An Apache FtpServer on 127.0.0.1 (any free port, passive on loopback) with one user who may write. */
+    public static FtpServer startFtpServer(Path home, String userName, String password) throws FtpException {
         FtpServerFactory factory = new FtpServerFactory();
         ListenerFactory listener = new ListenerFactory();
         listener.setServerAddress("127.0.0.1");
@@ -42,13 +47,13 @@ public final class Demo {
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
         factory.addListener("default", listener.createListener());
         ConnectionConfigFactory connections = new ConnectionConfigFactory();
-        connections.setMaxLogins(100);
+        connections.setMaxLogins(500);
         factory.setConnectionConfig(connections.createConnectionConfig());
         BaseUser user = new BaseUser();
-        user.setName(USER);
-        user.setPassword(PASSWORD);
+        user.setName(userName);
+        user.setPassword(password);
         user.setHomeDirectory(home.toString());
-        user.setAuthorities(List.<Authority>of(new WritePermission(), new ConcurrentLoginPermission(100, 100)));
+        user.setAuthorities(List.<Authority>of(new WritePermission(), new ConcurrentLoginPermission(500, 500)));
         factory.getUserManager().save(user);
         FtpServer server = factory.createServer();
         server.start();

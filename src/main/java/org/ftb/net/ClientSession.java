@@ -485,17 +485,7 @@ final class ClientSession {
         ConnectRequest req = request;
         InetSocketAddress origin = clientAddress();
         offload(() -> server.tunnels().open(sshHost, new Credentials.HostKey(server.sshUser(sshHost)), req.host(), req.port(),
-                origin.getHostString(), origin.getPort()), opening -> opening.whenComplete((stream, error) -> reactor.execute(() -> {
-                    if (phase == Phase.ENDED) {
-                        if (stream != null) {
-                            stream.close(true);
-                        }
-                    } else if (error != null) {
-                        tunnelFailed(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
-                    } else {
-                        tunnelOpened(stream);
-                    }
-                })));
+                origin.getHostString(), origin.getPort()), opening -> whenOpen(opening, this::tunnelOpened, this::tunnelFailed));
     }
 
     // ---- FTP ----
@@ -527,41 +517,53 @@ final class ClientSession {
         phase = Phase.CONNECTING;
         dataFor = announcement;
         via = announcement.via;
-        announcement.opener.get().whenComplete((stream, error) -> reactor.execute(() -> {
+        whenOpen(announcement.opener.get(), stream -> dataTunnelOpened(stream, viaSocks), cause -> {
+            server.messages().log(Msg.FTB0227E, tag(), announcement.destination, String.valueOf(cause.getMessage()));
+            server.counters().failed.incrementAndGet();
+            if (viaSocks) {
+                refuse(failureReply(ReplyCode.GENERAL_FAILURE), "TUNNEL_FAILED");
+            } else {
+                end("TUNNEL_FAILED", true);
+            }
+        });
+        if (!viaSocks) {
+            updateInterest();
+        }
+    }
+
+    private void dataTunnelOpened(TunnelStream stream, boolean viaSocks) {
+        if (viaSocks) {
+            send(ReplyCode.SUCCEEDED.encode(request.version()));
+        }
+        pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
+        try {
+            startRelayOnceReplied();
+        } catch (IOException e) {
+            end("RESET", true);
+            return;
+        }
+        if (phase != Phase.ENDED) {
+            updateInterest();
+        }
+    }
+
+    /**
+     * Continues on the reactor once a tunnel is open or has failed; a tunnel that opens after the
+     * session ended is closed at once.
+     */
+    private void whenOpen(java.util.concurrent.CompletableFuture<TunnelStream> opening, java.util.function.Consumer<TunnelStream> opened,
+                          java.util.function.Consumer<Throwable> failed) {
+        opening.whenComplete((stream, error) -> reactor.execute(() -> {
             if (phase == Phase.ENDED) {
                 if (stream != null) {
                     stream.close(true);
                 }
-                return;
-            }
-            if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-                server.messages().log(Msg.FTB0227E, tag(), announcement.destination, String.valueOf(cause.getMessage()));
-                server.counters().failed.incrementAndGet();
-                if (viaSocks) {
-                    refuse(failureReply(ReplyCode.GENERAL_FAILURE), "TUNNEL_FAILED");
-                } else {
-                    end("TUNNEL_FAILED", true);
-                }
-                return;
-            }
-            if (viaSocks) {
-                send(ReplyCode.SUCCEEDED.encode(request.version()));
-            }
-            pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
-            try {
-                startRelayOnceReplied();
-            } catch (IOException e) {
-                end("RESET", true);
-                return;
-            }
-            if (phase != Phase.ENDED) {
-                updateInterest();
+            } else if (error != null) {
+                failed.accept(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+            } else {
+                opened.accept(stream);
             }
         }));
-        if (!viaSocks) {
-            updateInterest();
-        }
     }
 
     private String clientIp() {
