@@ -66,7 +66,8 @@ final class GatewayCommand implements Callable<Integer> {
             return new BrokerStatus("gateway " + Main.version(), stopped.getCount() == 0, Duration.ZERO,
                     List.of(settings.listen().host() + ":" + gateway.port()), "SSH",
                     (settings.users().isPresent() ? "PASSWORD " : "") + (settings.authorizedKeys().isPresent() ? "PUBLICKEY" : ""),
-                    gateway.activeSessions(), 0, new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0), List.of());
+                    gateway.activeSessions(), 0, new Totals(gateway.sessionsStarted(), gateway.tunnelsOpened(), 0, 0, 0, 0, 0, 0, 0),
+                    List.of());
         }
 
         @Override

@@ -30,6 +30,8 @@ public final class Gateway implements AutoCloseable {
     private final SshServer server;
     private final GatewaySettings settings;
     private final MessageLog messages;
+    private final java.util.concurrent.atomic.AtomicLong sessionsStarted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong tunnelsOpened = new java.util.concurrent.atomic.AtomicLong();
 
     private Gateway(SshServer server, GatewaySettings settings, MessageLog messages) {
         this.server = server;
@@ -63,6 +65,18 @@ public final class Gateway implements AutoCloseable {
         server.setSubsystemFactories(List.of());
         Gateway gateway = new Gateway(server, settings, messages);
         server.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, gateway.permitFilter()));
+        server.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
+            @Override
+            public void sessionCreated(org.apache.sshd.common.session.Session session) {
+                gateway.sessionsStarted.incrementAndGet();
+            }
+        });
+        server.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
+            @Override
+            public void channelOpenSuccess(org.apache.sshd.common.channel.Channel channel) {
+                gateway.tunnelsOpened.incrementAndGet();
+            }
+        });
         server.start();
         messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
                 KeyUtils.getFingerPrint(hostKey.getPublic()));
@@ -88,6 +102,16 @@ public final class Gateway implements AutoCloseable {
 
     public int activeSessions() {
         return server.getActiveSessions().size();
+    }
+
+    /** SSH connections accepted since start. */
+    public long sessionsStarted() {
+        return sessionsStarted.get();
+    }
+
+    /** Tunnels (direct-tcpip channels) opened since start. */
+    public long tunnelsOpened() {
+        return tunnelsOpened.get();
     }
 
     private TcpForwardingFilter permitFilter() {

@@ -3,6 +3,8 @@ package org.ftb.net;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
+import org.ftb.config.GatewaySettings;
+import org.ftb.gateway.Gateway;
 import org.ftb.testing.LogCapture;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestFtpServer;
@@ -41,7 +43,7 @@ class FtpTunnelTest {
     @TempDir
     Path dir;
     private TestFtpServer ftp;
-    private TestSshServer ssh;
+    private Gateway ssh;
     private TestBroker broker;
     private LogCapture log;
 
@@ -50,7 +52,12 @@ class FtpTunnelTest {
         log = new LogCapture();
         Path home = Files.createDirectories(dir.resolve("home"));
         ftp = TestFtpServer.start(home, USER, PASSWORD);
-        ssh = TestSshServer.start(dir, Map.of(USER, PASSWORD), null, true);
+        Path users = dir.resolve("gateway-users");
+        Files.write(users, java.util.List.of(org.ftb.auth.UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
+        ssh = Gateway.start(new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"),
+                java.util.Optional.of(users), java.util.Optional.of(org.ftb.auth.UserDirectory.read(users)), java.util.Optional.empty(),
+                java.util.List.of(new GatewaySettings.Permit(org.ftb.rules.DestinationPattern.parse("127.0.0.1").orElseThrow(),
+                        org.ftb.rules.PortRange.ALL))), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")));
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
         broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts + "')\n"
@@ -117,6 +124,8 @@ class FtpTunnelTest {
             client.disconnect();
         }
         assertThat(log.withId("FTB0230I")).singleElement().asString().contains("FTP user job1 logged in to 127.0.0.1:" + ftp.port(), "via GW");
+        // Every connection the FTP server saw came through the gateway: 1 control + 3 STOR + 3 RETR + 1 LIST.
+        assertThat(ssh.tunnelsOpened()).isEqualTo(8);
         assertThat(log.lines()).noneMatch(l -> l.contains(PASSWORD));
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(log.withId("FTB0200I"))
                 .anyMatch(l -> l.contains("action=FTPTUNNEL via=GW") && l.contains("ftpuser=job1 sshuser=job1 transfers=7 databytes=")
@@ -291,6 +300,7 @@ class FtpTunnelTest {
         }
         assertThat(failures).isEmpty();
         // 50 control + 100 data channels with MAXCHANNELS(32): a handful of SSH connections, not 150.
-        assertThat(ssh.sessionsCreated()).isBetween(1, 10);
+        assertThat(ssh.sessionsStarted()).isBetween(1L, 10L);
+        assertThat(ssh.tunnelsOpened()).as("50 control and 100 data connections, all through the gateway").isEqualTo(150);
     }
 }
