@@ -94,10 +94,8 @@ final class PasswdCommand implements Callable<Integer> {
         Path absolute = file.toAbsolutePath();
         Path temp = Files.createTempFile(absolute.getParent(), ".ftb-users", ".tmp");
         try {
-            try {
+            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the directory's own protection applies
             }
             Files.write(temp, lines, StandardCharsets.UTF_8);
             try {

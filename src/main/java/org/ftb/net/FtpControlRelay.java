@@ -260,7 +260,21 @@ final class FtpControlRelay implements Relay {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             opening.completeExceptionally(e);
         }
-        opening.thenCompose(f -> f).whenComplete((stream, error) -> reactor.execute(() -> {
+        whenConnected(opening.thenCompose(f -> f), this::loginFailed);
+    }
+
+    /** A step that handles a failure and may write to the client. */
+    @FunctionalInterface
+    private interface FailureStep {
+        void handle(Throwable cause) throws IOException;
+    }
+
+    /**
+     * Once the way to the FTP server is open (a tunnel, or a plaintext connection), replays the login
+     * over it on the reactor thread; a connection that opens after the login was abandoned is closed.
+     */
+    private void whenConnected(CompletableFuture<TunnelStream> opening, FailureStep failed) {
+        opening.whenComplete((stream, error) -> reactor.execute(() -> {
             if (stage != Stage.LOGIN) {
                 if (stream != null) {
                     stream.close(true);
@@ -269,7 +283,7 @@ final class FtpControlRelay implements Relay {
             }
             try {
                 if (error != null) {
-                    loginFailed(error instanceof CompletionException ? error.getCause() : error);
+                    failed.handle(error instanceof CompletionException ? error.getCause() : error);
                 } else {
                     tunnel = stream;
                     login = LoginStep.GREETING;
@@ -312,33 +326,13 @@ final class FtpControlRelay implements Relay {
     private void fallBackToPlaintext(TunnelFailure failure) {
         server.messages().log(Msg.FTB0237W, target.tag(), failure.getMessage(), target.host() + ":" + target.port());
         plaintext = true;
-        char[] kept = password;
-        PlainStream.connect(target.host(), target.port(), reactor, server.workers()).whenComplete((stream, error) -> reactor.execute(() -> {
-            if (stage != Stage.LOGIN) {
-                if (stream != null) {
-                    stream.close(true);
-                }
-                return;
-            }
-            try {
-                if (error != null) {
-                    password = kept;
-                    wipePassword();
-                    server.messages().log(Msg.FTB0234E, target.tag(), target.host() + ":" + target.port(),
-                            failure.getMessage() + "; plaintext fallback failed too: " + error.getMessage());
-                    reply(421, "Service not available: SSH host unreachable and plaintext fallback failed");
-                    stage = Stage.CLOSING;
-                } else {
-                    tunnel = stream;
-                    login = LoginStep.GREETING;
-                    readTunnel();
-                }
-            } catch (IOException e) {
-                owner.failed(e);
-                return;
-            }
-            owner.changed();
-        }));
+        whenConnected(PlainStream.connect(target.host(), target.port(), reactor, server.workers()), error -> {
+            wipePassword();
+            server.messages().log(Msg.FTB0234E, target.tag(), target.host() + ":" + target.port(),
+                    failure.getMessage() + "; plaintext fallback failed too: " + error.getMessage());
+            reply(421, "Service not available: SSH host unreachable and plaintext fallback failed");
+            stage = Stage.CLOSING;
+        });
     }
 
     /**

@@ -182,11 +182,12 @@ class TunnelTest {
         assertThat(echo.connections()).isZero();
     }
 
-    @Test
-    void strictRefusesAChangedHostKey() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"STRICT", "ACCEPTNEW"})
+    void aChangedHostKeyIsAlwaysRefused(String policy) throws Exception {
         try (TestSshServer other = sshServer(true); TestSshServer ssh = sshServer(true)) {
             Files.writeString(knownHosts, other.knownHostsLine().replace("]:" + other.port() + " ", "]:" + ssh.port() + " ") + "\n");
-            try (TestBroker broker = TestBroker.start(config(ssh.port(), "ACCEPTNEW"));
+            try (TestBroker broker = TestBroker.start(config(ssh.port(), policy));
                  Socket s = SocksClient.open(broker.port())) {
                 assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), echo.port()))).startsWith(5, 1);
             }
