@@ -117,7 +117,8 @@ public final class ConfigBinder {
         }
         checkReachable(rules);
         checkTunnelRules(rules, sshHosts, statements);
-        if (statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
+        boolean gatewayOnly = gateway.isPresent() && statements.stream().noneMatch(s -> s.keyword().equals("SOCKS"));
+        if (!gatewayOnly && statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
         }
         return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), data, gateway, log);
