@@ -26,12 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A full run with the broker's log at TRACE, the most it ever writes, into a file: FTP logins that
- * succeed and fail, and a key with a passphrase. Not one log line may hold a password or passphrase.
+ * succeed and fail, and an ed25519 key with a passphrase (made by ssh-keygen, which .ci/run installs). Not one log line may hold a password or passphrase.
  */
 @Timeout(120)
 class LogSecrecyTest {
     private static final String PASSWORD = "Sup3r-Secret-FTP";
     private static final String WRONG = "Wr0ng-Guess-FTP";
+    private static final String PASSPHRASE = "Key-Passphrase-77";
 
     @TempDir
     Path dir;
@@ -61,6 +62,26 @@ class LogSecrecyTest {
                     }
                 }
             }
+            Path key = dir.resolve("id_ed25519");
+            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", key.toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            assertThat(keygen.waitFor()).isZero();
+            Path passphrase = dir.resolve("passphrase");
+            Files.writeString(passphrase, PASSPHRASE + "\n");
+            java.security.PublicKey publicKey = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
+                    Files.readString(Path.of(key + ".pub")).trim()).resolvePublicKey(null, null, null);
+            try (org.ftb.testing.EchoServer echo = new org.ftb.testing.EchoServer();
+                 TestSshServer ssh = TestSshServer.start(dir, Map.of(), publicKey, true)) {
+                Path knownHosts = dir.resolve("known_hosts_key");
+                Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
+                try (TestBroker broker = TestBroker.start("SSHHOST NAME(K) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('"
+                        + knownHosts + "') USER(svc) KEY('" + key + "') PASSPHRASE('" + passphrase + "')\n"
+                        + "RULE NAME(T) DEST(127.0.0.1) ACTION(TUNNEL) VIA(K)\nLOG LEVEL(TRACE)\n");
+                     java.net.Socket s = org.ftb.testing.SocksClient.open(broker.port())) {
+                    assertThat(org.ftb.testing.SocksClient.v5(s, org.ftb.testing.Bytes.v5Ipv4(1, org.ftb.testing.SocksClient.loopback(),
+                            echo.port()))).startsWith(5, 0);
+                }
+            }
         } finally {
             LogSetup.shutdown();
             LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -68,7 +89,7 @@ class LogSecrecyTest {
             new ContextInitializer(context).autoConfig();
         }
         String log = Files.readString(logFile);
-        assertThat(log).as("the run was logged in detail").contains("FTB0230I", "FTB0233W", "FTB0200I");
-        assertThat(log).doesNotContain(PASSWORD).doesNotContain(WRONG);
+        assertThat(log).as("the run was logged in detail").contains("FTB0230I", "FTB0233W", "FTB0200I", "FTB0210I");
+        assertThat(log).doesNotContain(PASSWORD).doesNotContain(WRONG).doesNotContain(PASSPHRASE);
     }
 }
