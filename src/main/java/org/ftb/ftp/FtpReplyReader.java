@@ -9,14 +9,13 @@ import java.util.Optional;
 /**
  * Reads FTP replies from a byte stream: bytes in, complete replies out. A multi-line reply starts
  * with {@code ddd-} and ends at the first line that starts with the same code and a blank; lines in
- * between are free text. Lines end with CRLF (a bare LF is accepted). Every line and every reply is
- * bounded, so a hostile server cannot make it buffer without limit.
+ * between are free text. Every line and every reply is bounded, so a hostile server cannot make it buffer without limit.
  */
 public final class FtpReplyReader {
     public static final int MAX_LINE = 8 * 1024;
     public static final int MAX_LINES = 1000;
 
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final LineSplitter splitter = new LineSplitter(MAX_LINE);
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
     private final List<String> lines = new ArrayList<>();
     private int code = -1;
@@ -33,22 +32,12 @@ public final class FtpReplyReader {
     /** Takes {@code length} bytes and returns the replies they complete, in order. */
     public List<FtpReply> feed(byte[] data, int offset, int length) throws MalformedReply {
         List<FtpReply> out = new ArrayList<>();
-        for (int i = offset; i < offset + length; i++) {
-            byte b = data[i];
-            raw.write(b);
-            if (b != '\n') {
-                if (line.size() >= MAX_LINE) {
-                    throw new MalformedReply("reply line longer than " + MAX_LINE + " bytes");
-                }
-                line.write(b);
-                continue;
-            }
-            String text = line.toString(StandardCharsets.ISO_8859_1);
-            line.reset();
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
-            }
+        boolean ok = splitter.feed(data, offset, length, (text, lineBytes) -> {
+            raw.writeBytes(lineBytes);
             lineComplete(text).ifPresent(out::add);
+        });
+        if (!ok) {
+            throw new MalformedReply("reply line longer than " + MAX_LINE + " bytes");
         }
         return out;
     }

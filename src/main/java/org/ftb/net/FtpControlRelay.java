@@ -145,6 +145,7 @@ final class FtpControlRelay implements Relay {
 
     private void takeFromClient(byte[] data, int length) throws IOException {
         bytesUp.addAndGet(length);
+        server.counters().bytesUp.addAndGet(length);
         try {
             queued.addAll(commands.feed(data, 0, length));
         } catch (FtpCommandReader.LineTooLong e) {
@@ -227,6 +228,7 @@ final class FtpControlRelay implements Relay {
 
     private void sendToClient(byte[] bytes) throws IOException {
         bytesDown.addAndGet(bytes.length);
+        server.counters().bytesDown.addAndGet(bytes.length);
         toClient.add(ByteBuffer.wrap(bytes));
         flushClient();
     }
