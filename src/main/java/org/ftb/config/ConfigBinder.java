@@ -336,14 +336,7 @@ public final class ConfigBinder {
         int errorsBefore = errorCount();
         op.require("NAME", "id");
         op.require("ACTION", "DIRECT|DENY|TUNNEL|FTPTUNNEL");
-        Optional<String> name = op.single("NAME").flatMap(this::ruleName);
-        name.ifPresent(n -> {
-            Integer first = ruleLines.putIfAbsent(n, st.line());
-            if (first != null) {
-                Statement.Operand where = op.get("NAME").orElseThrow();
-                diagnostics.at(Msg.FTB0121E, where.line(), where.column(), n, first);
-            }
-        });
+        Optional<String> name = uniqueName(op, ruleLines, Msg.FTB0121E);
         List<DestinationPattern> destinations = op.list("DEST").map(this::destinations)
                 .orElse(List.of(new DestinationPattern.Any()));
         List<PortRange> ports = op.list("PORTS").map(this::ports).orElse(List.of(PortRange.ALL));
@@ -415,18 +408,10 @@ public final class ConfigBinder {
     }
 
     private Optional<SshHostSettings> sshHost(Operands op, Map<String, Integer> lines) {
-        Statement st = op.statement();
         int errorsBefore = errorCount();
         op.require("NAME", "id");
         op.require("HOST", "name|*");
-        Optional<String> name = op.single("NAME").flatMap(this::ruleName);
-        name.ifPresent(n -> {
-            Integer first = lines.putIfAbsent(n, st.line());
-            if (first != null) {
-                Statement.Operand where = op.get("NAME").orElseThrow();
-                diagnostics.at(Msg.FTB0135E, where.line(), where.column(), n, first);
-            }
-        });
+        Optional<String> name = uniqueName(op, lines, Msg.FTB0135E);
         Optional<String> host = op.single("HOST").flatMap(this::sshHostName);
         int port = op.integer("PORT", 1, 65535).orElse(SshHostSettings.DEFAULT_PORT);
         Path knownHosts = op.single("KNOWNHOSTS").map(v -> resolve(v.text()))
@@ -448,6 +433,19 @@ public final class ConfigBinder {
         }
         return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
                 passphrase, maxChannels));
+    }
+
+    /** NAME(...), reported with {@code duplicate} when an earlier statement of the kind has it; names are upper case. */
+    private Optional<String> uniqueName(Operands op, Map<String, Integer> firstLines, Msg duplicate) {
+        Optional<String> name = op.single("NAME").flatMap(this::ruleName);
+        name.ifPresent(n -> {
+            Integer first = firstLines.putIfAbsent(n, op.statement().line());
+            if (first != null) {
+                Statement.Operand where = op.get("NAME").orElseThrow();
+                diagnostics.at(duplicate, where.line(), where.column(), n, first);
+            }
+        });
+        return name;
     }
 
     /** {@code *}, an IP literal, or a DNS name. */

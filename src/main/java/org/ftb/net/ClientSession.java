@@ -497,12 +497,7 @@ final class ClientSession {
         ftpControl = ftp;
         server.counters().relayed.incrementAndGet();
         send(ReplyCode.SUCCEEDED.encode(request.version()));
-        pendingRelay = ftp;
-        try {
-            startRelayOnceReplied();
-        } catch (IOException e) {
-            end("RESET", true);
-        }
+        relayOnceReplied(ftp);
     }
 
     private FtpControlRelay.Target ftpTarget(Rule rule) {
@@ -535,7 +530,12 @@ final class ClientSession {
         if (viaSocks) {
             send(ReplyCode.SUCCEEDED.encode(request.version()));
         }
-        pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
+        relayOnceReplied(new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner));
+    }
+
+    /** Starts {@code next} as soon as the SOCKS reply (if any) is out. */
+    private void relayOnceReplied(Relay next) {
+        pendingRelay = next;
         try {
             startRelayOnceReplied();
         } catch (IOException e) {
@@ -586,18 +586,9 @@ final class ClientSession {
             FtpControlRelay ftp = FtpControlRelay.overOpenTunnel(client, reactor, server, ftpTarget(match.rule().orElseThrow()),
                     bytesUp, bytesDown, relayOwner, stream);
             ftpControl = ftp;
-            pendingRelay = ftp;
+            relayOnceReplied(ftp);
         } else {
-            pendingRelay = new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner);
-        }
-        try {
-            startRelayOnceReplied();
-        } catch (IOException e) {
-            end("RESET", true);
-            return;
-        }
-        if (phase != Phase.ENDED) {
-            updateInterest();
+            relayOnceReplied(new TunnelRelay(client, stream, reactor, server.counters(), bytesUp, bytesDown, relayOwner));
         }
     }
 

@@ -504,18 +504,8 @@ final class FtpControlRelay implements Relay {
     }
 
     @Override
-    public void upstreamReady(SelectionKey key) {
-        // the server side is a tunnel, not a socket of this session
-    }
-
-    @Override
     public int clientInterest() {
         return (wantsClientRead() ? SelectionKey.OP_READ : 0) | (toClient.isEmpty() ? 0 : SelectionKey.OP_WRITE);
-    }
-
-    @Override
-    public int upstreamInterest() {
-        return 0;
     }
 
     @Override

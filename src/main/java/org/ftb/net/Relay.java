@@ -15,11 +15,16 @@ interface Relay {
     void clientReady(SelectionKey key) throws IOException;
 
     /** The destination socket is ready; only relays to a socket have one. */
-    void upstreamReady(SelectionKey key) throws IOException;
+    default void upstreamReady(SelectionKey key) throws IOException {
+        // no destination socket of the session's own
+    }
 
     int clientInterest();
 
-    int upstreamInterest();
+    /** Interest for the destination socket, if the relay has one. */
+    default int upstreamInterest() {
+        return 0;
+    }
 
     /** Both directions have ended and everything was delivered. */
     boolean finished();

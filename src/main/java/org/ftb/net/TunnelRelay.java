@@ -122,18 +122,8 @@ final class TunnelRelay implements Relay {
     }
 
     @Override
-    public void upstreamReady(SelectionKey key) {
-        // a tunnel has no destination socket of its own
-    }
-
-    @Override
     public int clientInterest() {
         return (!clientEnded && !upWriting ? SelectionKey.OP_READ : 0) | (downPending != null ? SelectionKey.OP_WRITE : 0);
-    }
-
-    @Override
-    public int upstreamInterest() {
-        return 0;
     }
 
     @Override
