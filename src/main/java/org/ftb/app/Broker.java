@@ -7,7 +7,7 @@ import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Resolver;
-import org.ftb.net.SocksServer;
+import org.ftb.broker.SocksServer;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
@@ -39,6 +39,8 @@ public final class Broker implements BrokerControl {
     private static final int WORKER_THREADS = 4;
     private static final int WORKER_QUEUE = 10_000;
     private static final Duration DRAIN_POLL = Duration.ofMillis(100);
+    /** How long a stop waits for the reactors and the audit writer to finish their queues. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final BrokerConfig config;
     private final String version;
@@ -46,6 +48,8 @@ public final class Broker implements BrokerControl {
     private final org.slf4j.Logger audit = LoggerFactory.getLogger(LogSetup.AUDIT_LOGGER);
     private final ScheduledExecutorService timer;
     private final ExecutorService workers;
+    /** Writes audit records, so that a slow log never holds up a selector thread. */
+    private final ExecutorService auditWriter;
     private final SocksServer socks;
     private final SshTunnels tunnels;
     private final long startNanos = System.nanoTime();
@@ -60,6 +64,10 @@ public final class Broker implements BrokerControl {
         this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(WORKER_QUEUE), threads("worker"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+        ThreadPoolExecutor audits = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                threads("audit"));
+        audits.prestartCoreThread(); // one fixed thread from the start, whatever the load
+        this.auditWriter = audits;
         int reactors = Math.max(1, Math.min(4, java.lang.Runtime.getRuntime().availableProcessors()));
         this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
         this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(), config.data(),
@@ -102,7 +110,7 @@ public final class Broker implements BrokerControl {
     }
 
     private void audit(SessionView view) {
-        audit.info(Msg.FTB0200I.format(AuditRecord.format(view)));
+        auditWriter.execute(() -> audit.info(Msg.FTB0200I.format(AuditRecord.format(view))));
     }
 
     public List<InetSocketAddress> listenAddresses() {
@@ -157,10 +165,17 @@ public final class Broker implements BrokerControl {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        // The reactors end the sessions still queued (and so write their audit records) before they stop.
+        socks.shutdown(STOP_WAIT);
+        auditWriter.shutdown();
+        try {
+            auditWriter.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         messages.log(Msg.FTB0005I, ended);
         stopped.countDown();
         // The pools go last: this method itself runs on the timer thread.
-        socks.shutdown();
         tunnels.close();
         workers.shutdown();
         timer.shutdown();
@@ -169,6 +184,7 @@ public final class Broker implements BrokerControl {
     private void shutdownPools() {
         tunnels.close();
         workers.shutdownNow();
+        auditWriter.shutdownNow();
         timer.shutdownNow();
     }
 

@@ -9,7 +9,7 @@ import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Resolver;
-import org.ftb.net.SocksServer;
+import org.ftb.broker.SocksServer;
 import org.ftb.platform.Platform;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

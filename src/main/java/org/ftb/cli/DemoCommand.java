@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
         Broker broker;
         try {
             broker = Broker.start(result.config().get(), Resolver.system(), Main.version());
-        } catch (org.ftb.net.SocksServer.ListenException e) {
+        } catch (org.ftb.broker.SocksServer.ListenException e) {
             gateway.close();
             ftp.stop();
             spec.commandLine().getErr().println("Port " + socksPort + " is in use: try ftb demo --socks-port 11080");

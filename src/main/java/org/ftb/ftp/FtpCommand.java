@@ -1,14 +1,18 @@
 package org.ftb.ftp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * One FTP command line from the client: the verb (upper case) and its argument.
  *
- * @param raw the line exactly as received, CRLF included, for relaying unchanged
+ * @param raw the line as received, CRLF included, for relaying unchanged, less any Telnet control
+ *            bytes in front of the verb (RFC 959 4.1.3: IP and Synch may precede ABOR, STAT, QUIT)
  */
 public record FtpCommand(String verb, String argument, byte[] raw) {
+    /** Stands for a line longer than {@link FtpCommandReader#MAX_LINE}, which was skipped. */
+    public static final FtpCommand TOO_LONG = new FtpCommand("", "", new byte[0]);
 
     public FtpCommand {
         raw = raw.clone();
@@ -21,10 +25,20 @@ public record FtpCommand(String verb, String argument, byte[] raw) {
 
     /** Parses a line without its line end. */
     static FtpCommand parse(String line, byte[] raw) {
-        int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String argument = space < 0 ? "" : line.substring(space + 1);
-        return new FtpCommand(verb, argument, raw);
+        int telnet = 0;
+        while (telnet < line.length() && isTelnetControl(line.charAt(telnet))) {
+            telnet++;
+        }
+        String text = line.substring(telnet);
+        int space = text.indexOf(' ');
+        String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : text.substring(space + 1);
+        return new FtpCommand(verb, argument, Arrays.copyOfRange(raw, telnet, raw.length));
+    }
+
+    /** IAC, IP, DM (RFC 854), as ftplib and others send them before ABOR. */
+    private static boolean isTelnetControl(char c) {
+        return c == 0xFF || c == 0xF4 || c == 0xF2;
     }
 
     /** A command the broker sends itself. */

@@ -6,45 +6,55 @@ import java.nio.charset.StandardCharsets;
 /**
  * Splits a control-connection byte stream into lines: CRLF ends a line, a bare LF is accepted, and no
  * line may be longer than the limit. Each line comes with its raw bytes, line end included, so that
- * it can be relayed unchanged.
+ * it can be relayed unchanged. A line over the limit is skipped to its end and reported as such, so
+ * the stream can be read on.
  */
 final class LineSplitter {
     /** Receives each complete line. */
-    @FunctionalInterface
-    interface Sink<X extends Exception> {
-        void line(String text, byte[] raw) throws X;
+    interface Sink {
+        void line(String text, byte[] raw);
+
+        /** A line longer than the limit was skipped. */
+        void tooLong();
     }
 
     private final int maxLine;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    private boolean skipping;
 
     LineSplitter(int maxLine) {
         this.maxLine = maxLine;
     }
 
-    /**
-     * Feeds bytes; complete lines go to {@code sink}, in order.
-     *
-     * @return false when a line grew longer than the limit: the stream cannot be read on
-     */
-    <X extends Exception> boolean feed(byte[] data, int offset, int length, Sink<X> sink) throws X {
+    /** Feeds bytes; complete lines go to {@code sink}, in order. */
+    void feed(byte[] data, int offset, int length, Sink sink) {
         for (int i = offset; i < offset + length; i++) {
             byte b = data[i];
-            raw.write(b);
             if (b != '\n') {
-                if (line.size() >= maxLine) {
-                    return false;
+                if (skipping) {
+                    continue;
                 }
-                line.write(b);
+                if (raw.size() >= maxLine) {
+                    skipping = true;
+                    raw.reset();
+                    continue;
+                }
+                raw.write(b);
                 continue;
             }
-            String text = line.toString(StandardCharsets.ISO_8859_1);
-            line.reset();
+            if (skipping) {
+                skipping = false;
+                sink.tooLong();
+                continue;
+            }
+            raw.write(b);
             byte[] lineBytes = raw.toByteArray();
             raw.reset();
-            sink.line(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, lineBytes);
+            int end = lineBytes.length - 1;
+            if (end > 0 && lineBytes[end - 1] == '\r') {
+                end--;
+            }
+            sink.line(new String(lineBytes, 0, end, StandardCharsets.ISO_8859_1), lineBytes);
         }
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 package org.ftb.ftp;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,12 +8,15 @@ import java.util.regex.Pattern;
 /**
  * The data port a server announces in a 227 (PASV) or 229 (EPSV) reply, and the replies the broker
  * sends instead, pointing the client at its own data listener. The 227 address is kept only as a
- * hint: data always goes to the control connection's server.
+ * hint: data always goes to the control connection's server. Every line of a multi-line reply is
+ * searched, since servers put the numbers on the first line or the last.
  */
 public final class PassiveReply {
     /** RFC 1123 4.1.2.6: scan for the six numbers wherever they are in the text. */
     private static final Pattern PASV = Pattern.compile("(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3}),(\\d{1,3})");
-    /** RFC 2428: (<d><d><d>port<d>) with any delimiter from 33 to 126. */
+    /** The reply code in front of a line, which must not be taken for one of the numbers. */
+    private static final Pattern CODE = Pattern.compile("\\d{3}[ -]");
+    /** RFC 2428 section 3: (<d><d><d>port<d>) with any delimiter from 33 to 126. */
     private static final Pattern EPSV = Pattern.compile("\\(([\\x21-\\x7E])\\1\\1(\\d{1,5})\\1\\)");
 
     /** What the server announced. */
@@ -22,15 +26,21 @@ public final class PassiveReply {
     private PassiveReply() {
     }
 
-    /** The address and port of a 227 reply; empty if the text holds none that is valid. */
-    public static Optional<Announced> parse227(FtpReply reply) {
-        if (reply.code() != 227) {
-            return Optional.empty();
+    /** The address and port of a 227 reply's lines (code included); empty if none holds a valid one. */
+    public static Optional<Announced> parse227(List<String> lines) {
+        for (String line : lines) {
+            Matcher m = PASV.matcher(CODE.matcher(line).lookingAt() ? line.substring(4) : line);
+            while (m.find()) {
+                Optional<Announced> found = announced(m);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
         }
-        Matcher m = PASV.matcher(reply.text());
-        if (!m.find()) {
-            return Optional.empty();
-        }
+        return Optional.empty();
+    }
+
+    private static Optional<Announced> announced(Matcher m) {
         int[] n = new int[6];
         for (int i = 0; i < 6; i++) {
             n[i] = Integer.parseInt(m.group(i + 1));
@@ -42,17 +52,18 @@ public final class PassiveReply {
         return port == 0 ? Optional.empty() : Optional.of(new Announced(n[0] + "." + n[1] + "." + n[2] + "." + n[3], port));
     }
 
-    /** The port of a 229 reply; empty if none is valid. */
-    public static Optional<Integer> parse229(FtpReply reply) {
-        if (reply.code() != 229) {
-            return Optional.empty();
+    /** The port of a 229 reply's lines; empty if none is valid. */
+    public static Optional<Integer> parse229(List<String> lines) {
+        for (String line : lines) {
+            Matcher m = EPSV.matcher(line);
+            while (m.find()) {
+                int port = Integer.parseInt(m.group(2));
+                if (port >= 1 && port <= 65535) {
+                    return Optional.of(port);
+                }
+            }
         }
-        Matcher m = EPSV.matcher(reply.text());
-        if (!m.find()) {
-            return Optional.empty();
-        }
-        int port = Integer.parseInt(m.group(2));
-        return port >= 1 && port <= 65535 ? Optional.of(port) : Optional.empty();
+        return Optional.empty();
     }
 
     /** A 227 reply pointing at {@code ipv4:port}. */

@@ -17,9 +17,9 @@ import java.util.concurrent.ThreadFactory;
  * One selector and the thread that runs it. Every channel registered here is touched only by that
  * thread, so connection state needs no locks; other threads hand work over with {@link #execute}.
  */
-final class Reactor implements Executor {
+public final class Reactor implements Executor {
     /** What a registered channel's attachment does when the channel is ready. */
-    interface Handler {
+    public interface Handler {
         void ready(SelectionKey key) throws IOException;
 
         /** An I/O error or bug while handling readiness; the handler must close what it owns. */
@@ -32,14 +32,14 @@ final class Reactor implements Executor {
     private final MessageLog messages;
     private volatile boolean running = true;
 
-    Reactor(ThreadFactory threads, MessageLog messages) throws IOException {
+    public Reactor(ThreadFactory threads, MessageLog messages) throws IOException {
         this.selector = Selector.open();
         this.messages = messages;
         this.thread = threads.newThread(this::loop);
         thread.start();
     }
 
-    boolean inReactor() {
+    public boolean inReactor() {
         return Thread.currentThread() == thread;
     }
 
@@ -51,7 +51,7 @@ final class Reactor implements Executor {
     }
 
     /** Registers a channel (non-blocking) for {@code ops}; call on the reactor thread. */
-    SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
+    public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
         channel.configureBlocking(false);
         return channel.register(selector, ops, handler);
     }
@@ -112,7 +112,7 @@ final class Reactor implements Executor {
      * Closes a registered channel for good and waits until it is: the JDK defers the close of a
      * registered channel until its key leaves the selector, and a listener must stop listening now.
      */
-    void closeNow(SelectableChannel channel) {
+    public void closeNow(SelectableChannel channel) {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         execute(() -> {
             try {
@@ -134,8 +134,17 @@ final class Reactor implements Executor {
         }
     }
 
+    /** Waits up to {@code limit} for the loop to end. */
+    public void join(java.time.Duration limit) {
+        try {
+            thread.join(Math.max(1, limit.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Stops the loop after the tasks already queued; channels still registered are closed. */
-    void shutdown() {
+    public void shutdown() {
         execute(() -> running = false);
     }
 }

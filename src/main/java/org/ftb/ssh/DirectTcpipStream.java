@@ -1,34 +1,42 @@
 package org.ftb.ssh;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
+import java.io.EOFException;
 import java.io.IOException;
-import java.util.function.Consumer;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A direct-tcpip channel in asynchronous mode as a {@link TunnelStream}. It fixes MINA's end-of-file
  * stall against OpenSSH: an incoming SSH EOF ends our read side at once instead of waiting for the
- * channel to close, which OpenSSH does only after both directions have ended.
+ * channel to close, which OpenSSH does only after both directions have ended. It also tells that EOF
+ * apart from a channel that closed without one (the connection lost), which MINA reports alike.
  */
 final class DirectTcpipStream implements TunnelStream {
     /** MINA's hint when SSH_MSG_CHANNEL_EOF arrives. */
     static final String EOF_HINT = "SSH_MSG_CHANNEL_EOF";
+    private static final AttributeRepository.AttributeKey<Boolean> EOF_RECEIVED = new AttributeRepository.AttributeKey<>();
+    private static final int READ_BUFFER = 64 * 1024;
 
     private final ChannelDirectTcpip channel;
     private final String description;
-    private final ByteArrayBuffer readBuffer = new ByteArrayBuffer(64 * 1024, false);
+    private final ByteArrayBuffer readBuffer = new ByteArrayBuffer(READ_BUFFER, false);
 
     /** Opens a sibling channel on the same SSH session. */
     interface SiblingOpener {
-        java.util.concurrent.CompletableFuture<TunnelStream> open(String destination, int port, String originHost, int originPort);
+        CompletableFuture<TunnelStream> open(String destination, int port, String originHost, int originPort);
     }
 
     private final SiblingOpener siblings;
+    /** Our EOF is sent: set before the channel can close in answer to it. */
+    private volatile boolean outputShut;
 
     DirectTcpipStream(ChannelDirectTcpip channel, String description, Runnable onClose, SiblingOpener siblings) {
         this.channel = channel;
@@ -37,12 +45,13 @@ final class DirectTcpipStream implements TunnelStream {
         channel.addCloseFutureListener(f -> onClose.run());
     }
 
-    /** Ends the read side when the peer's EOF arrives; register before the channel opens. */
+    /** Records the peer's EOF and ends the read side at once; register before the channel opens. */
     static ChannelListener eofListener() {
         return new ChannelListener() {
             @Override
             public void channelStateChanged(Channel channel, String hint) {
                 if (EOF_HINT.equals(hint) && channel instanceof ChannelDirectTcpip direct && direct.getAsyncOut() != null) {
+                    direct.setAttribute(EOF_RECEIVED, Boolean.TRUE);
                     direct.getAsyncOut().close(false);
                 }
             }
@@ -50,54 +59,96 @@ final class DirectTcpipStream implements TunnelStream {
     }
 
     @Override
-    public void write(byte[] data, int length, Runnable done, Consumer<Throwable> failed) {
-        try {
-            channel.getAsyncIn().writeBuffer(new ByteArrayBuffer(data, 0, length, true)).addListener(f -> {
-                if (f.isWritten()) {
-                    done.run();
-                } else {
-                    failed.accept(f.getException());
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            failed.accept(e);
-        }
-    }
-
-    @Override
-    public void read(Received received, Consumer<Throwable> failed) {
+    public void read(Reader reader) {
         readBuffer.clear(false);
-
         try {
             channel.getAsyncOut().read(readBuffer).addListener((IoReadFuture f) -> {
                 Throwable error = f.getException();
-                if (error instanceof java.io.EOFException) {
-                    received.bytes(readBuffer.array(), 0, -1);
+                if (error instanceof EOFException) {
+                    endOfStream(reader);
                 } else if (error != null) {
-                    failed.accept(error);
+                    reader.failed(error);
                 } else {
                     Buffer b = f.getBuffer();
-                    received.bytes(b.array(), b.rpos(), b.available());
+                    reader.received(ByteBuffer.wrap(b.array(), b.rpos(), b.available()));
                 }
             });
         } catch (RuntimeException e) {
-            failed.accept(e);
+            reader.failed(e);
+        }
+    }
+
+    /**
+     * The channel's input ended. Clean only after the peer's EOF, or when the peer closed the channel
+     * after ours (RFC 4254 5.3 lets it close without an EOF of its own once both sides are done, as
+     * MINA's server does); a channel that closes under an open direction is broken, and one whose SSH
+     * connection is gone is lost.
+     */
+    private void endOfStream(Reader reader) {
+        if (Boolean.TRUE.equals(channel.getAttribute(EOF_RECEIVED))) {
+            reader.ended();
+        } else if (sessionGone()) {
+            reader.failed(lost());
+        } else if (outputShut) {
+            reader.ended();
+        } else {
+            reader.failed(new IOException("the SSH server closed the channel to the destination without end-of-file"));
+        }
+    }
+
+    private boolean sessionGone() {
+        var session = channel.getSession();
+        return session == null || session.isClosing() || session.isClosed();
+    }
+
+    private TunnelLost lost() {
+        return new TunnelLost("the SSH connection " + description + " was lost");
+    }
+
+    @Override
+    public void write(ByteBuffer data, Writer writer) {
+        int length = data.remaining();
+        ByteArrayBuffer buffer;
+        if (data.hasArray()) {
+            buffer = new ByteArrayBuffer(data.array(), data.arrayOffset() + data.position(), length, true);
+        } else {
+            byte[] copy = new byte[length];
+            data.duplicate().get(copy);
+            buffer = new ByteArrayBuffer(copy, 0, length, true);
+        }
+        try {
+            channel.getAsyncIn().writeBuffer(buffer).addListener(f -> {
+                if (f.isWritten()) {
+                    data.position(data.limit());
+                    writer.written();
+                } else {
+                    Throwable cause = f.getException();
+                    writer.failed(sessionGone() ? lost() : cause == null ? new IOException("write to the SSH channel failed") : cause);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            writer.failed(e);
         }
     }
 
     @Override
     public void shutdownOutput() {
+        outputShut = true;
         channel.getAsyncIn().close(false);
     }
 
+    /**
+     * Always MINA's graceful close, even to abort: it sends SSH_MSG_CHANNEL_CLOSE at once, which makes
+     * the SSH server close its socket to the destination; MINA's immediate close only forgets the
+     * channel locally, leaving the FTP server's connection open until the whole SSH connection ends.
+     */
     @Override
     public void close(boolean abort) {
-        channel.close(abort);
+        channel.close(false);
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<TunnelStream> openAlongside(String destination, int port, String originHost,
-                                                                            int originPort) {
+    public CompletableFuture<TunnelStream> openAlongside(String destination, int port, String originHost, int originPort) {
         return siblings.open(destination, port, originHost, originPort);
     }
 
@@ -105,5 +156,4 @@ final class DirectTcpipStream implements TunnelStream {
     public String describe() {
         return description;
     }
-
 }

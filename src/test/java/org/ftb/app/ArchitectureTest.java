@@ -16,7 +16,7 @@ class ArchitectureTest {
     @Test
     void protocolCodecsPolicyAndConsoleDoNoNetworking() {
         noClasses().that().resideInAnyPackage("org.ftb.socks..", "org.ftb.rules..", "org.ftb.config..", "org.ftb.console..",
-                        "org.ftb.address..", "org.ftb.message..", "org.ftb.status..")
+                        "org.ftb.address..", "org.ftb.message..", "org.ftb.status..", "org.ftb.ftp..", "org.ftb.relay..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.channels..", "org.apache.sshd..")
                 .check(PRODUCT);
     }
@@ -33,6 +33,24 @@ class ArchitectureTest {
     void onlyTheSshClientAndTheGatewayTouchMinaSshd() {
         noClasses().that().resideOutsideOfPackages("org.ftb.ssh..", "org.ftb.gateway..").should().dependOnClassesThat()
                 .resideInAPackage("org.apache.sshd..").check(PRODUCT);
+    }
+
+    @Test
+    void onlyTheBrokerCombinesTheRelaySshAndNetworking() {
+        noClasses().that().resideInAPackage("org.ftb.relay..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.ftb.net..", "org.ftb.ssh..", "org.ftb.broker..").check(PRODUCT);
+        noClasses().that().resideInAPackage("org.ftb.net..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.ftb.ssh..", "org.ftb.broker..").check(PRODUCT);
+        noClasses().that().resideInAPackage("org.ftb.ssh..").should().dependOnClassesThat()
+                .resideInAnyPackage("org.ftb.net..", "org.ftb.broker..").check(PRODUCT);
+        noClasses().that().resideOutsideOfPackages("org.ftb.broker..", "org.ftb.app..", "org.ftb.cli..").should().dependOnClassesThat()
+                .resideInAPackage("org.ftb.broker..").check(PRODUCT);
+    }
+
+    @Test
+    void thePackagesHaveNoCycles() {
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices().matching("org.ftb.(*)..").should().beFreeOfCycles()
+                .check(PRODUCT);
     }
 
     @Test

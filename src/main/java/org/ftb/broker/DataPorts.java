@@ -1,11 +1,12 @@
-package org.ftb.net;
+package org.ftb.broker;
 
 import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.config.DataSettings;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
-import org.ftb.ssh.TunnelStream;
+import org.ftb.net.Reactor;
+import org.ftb.net.SocketEndpoint;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,59 +15,54 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
- * FTP passive data connections the broker has announced in rewritten 227/229 replies. Each
- * announcement gets its own listener on the DATA address; the client may connect to it directly or
- * through SOCKS (to the rewritten address, to the control connection's host, or to the original
- * PASV address). Only the control connection's client may use it, only once, and only for a
- * while; then the data goes through a new tunnel to the control connection's server.
+ * FTP passive data ports the broker has announced in rewritten 227/229 replies. Each announcement
+ * gets its own listener on the DATA address; the client may connect to it directly or through SOCKS
+ * (to the rewritten address, to the control connection's host, or to the original PASV address).
+ * Only the control connection's client may use it, only once, and only for a while; then the data
+ * goes through the FTP session's own way to the control connection's server.
  */
-final class DataConnections {
+final class DataPorts {
     /** How long an announced data port waits for the client. */
     static final Duration EXPIRY = Duration.ofSeconds(60);
 
-    /** A data port announced to one control connection. */
+    /** A data port announced to one FTP session, for one data connection to {@code serverPort}. */
     static final class Announcement {
-        final int port;
-        final String controlTag;
-        final String clientIp;
-        final Set<String> hosts;
-        final String destination;
-        final String rule;
-        final String via;
-        final Supplier<CompletableFuture<TunnelStream>> opener;
-        /** Bytes of this control connection's data connections, both ways, counted as they end. */
-        final java.util.concurrent.atomic.AtomicLong dataBytes;
-        ServerSocketChannel listener;
-        ScheduledFuture<?> expiry;
+        private final int port;
+        private final FtpSession session;
+        private final Set<String> hosts;
+        private final int serverPort;
+        private ServerSocketChannel listener;
+        private ScheduledFuture<?> expiry;
 
-        Announcement(int port, String controlTag, String clientIp, Set<String> hosts, String destination, String rule, String via,
-                     Supplier<CompletableFuture<TunnelStream>> opener, java.util.concurrent.atomic.AtomicLong dataBytes) {
+        Announcement(int port, FtpSession session, Set<String> hosts, int serverPort) {
             this.port = port;
-            this.dataBytes = dataBytes;
-            this.controlTag = controlTag;
-            this.clientIp = clientIp;
+            this.session = session;
             this.hosts = hosts;
-            this.destination = destination;
-            this.rule = rule;
-            this.via = via;
-            this.opener = opener;
+            this.serverPort = serverPort;
         }
-    }
 
-    /** What an announcing control connection supplies. */
-    record Request(String controlTag, String clientIp, Set<String> hosts, String destination, String rule, String via,
-                   Supplier<CompletableFuture<TunnelStream>> opener, java.util.concurrent.atomic.AtomicLong dataBytes) {
+        FtpSession session() {
+            return session;
+        }
+
+        int serverPort() {
+            return serverPort;
+        }
+
+        /** The FTP server's data port as host:port, for logs and the audit record. */
+        String destination() {
+            return IpAddress.hostForPort(session.serverHost()) + ":" + serverPort;
+        }
     }
 
     private final DataSettings settings;
@@ -75,7 +71,7 @@ final class DataConnections {
     private final MessageLog messages;
     private final Map<Integer, Announcement> byPort = new ConcurrentHashMap<>();
 
-    DataConnections(DataSettings settings, SocksServer server, ScheduledExecutorService timer, MessageLog messages) {
+    DataPorts(DataSettings settings, SocksServer server, ScheduledExecutorService timer, MessageLog messages) {
         this.settings = settings;
         this.server = server;
         this.timer = timer;
@@ -87,14 +83,18 @@ final class DataConnections {
         return IpAddress.parse(settings.listen()).orElseThrow();
     }
 
-    /** Opens a listener for one data connection, on the caller's reactor thread; returns its port. */
-    int announce(Request request, Reactor reactor) throws IOException {
+    /**
+     * Opens a listener for one data connection of {@code session}, on the caller's reactor thread;
+     * returns its port.
+     */
+    int announce(FtpSession session, int serverPort, Optional<String> hint, Reactor reactor) throws IOException {
         ServerSocketChannel listener = bind();
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-        Set<String> hosts = new java.util.HashSet<>(request.hosts());
+        Set<String> hosts = new HashSet<>();
+        hint.ifPresent(hosts::add);
+        hosts.add(session.serverHost());
         hosts.add(settings.listen());
-        Announcement a = new Announcement(port, request.controlTag(), request.clientIp(), Set.copyOf(hosts), request.destination(),
-                request.rule(), request.via(), request.opener(), request.dataBytes());
+        Announcement a = new Announcement(port, session, Set.copyOf(hosts), serverPort);
         a.listener = listener;
         byPort.put(port, a);
         reactor.register(listener, SelectionKey.OP_ACCEPT, new Reactor.Handler() {
@@ -105,16 +105,16 @@ final class DataConnections {
                     return;
                 }
                 String peer = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
-                if (!HostPort.canonicalHost(peer).equals(a.clientIp)) {
-                    messages.log(Msg.FTB0231W, a.controlTag, port, peer);
-                    ClientSession.close(channel, true);
+                if (!HostPort.canonicalHost(peer).equals(session.clientIp())) {
+                    messages.log(Msg.FTB0231W, session.controlTag(), port, peer);
+                    SocketEndpoint.closeNow(channel, true);
                     return;
                 }
                 if (byPort.remove(port, a)) {
                     retire(a);
                     server.acceptData(channel, a, reactor);
                 } else {
-                    ClientSession.close(channel, true);
+                    SocketEndpoint.closeNow(channel, true);
                 }
             }
 
@@ -126,7 +126,7 @@ final class DataConnections {
         });
         a.expiry = timer.schedule(() -> {
             if (byPort.remove(port, a)) {
-                messages.log(Msg.FTB0232W, a.controlTag, port, EXPIRY.toSeconds());
+                messages.log(Msg.FTB0232W, session.controlTag(), port, EXPIRY.toSeconds());
                 reactor.execute(() -> retire(a));
             }
         }, EXPIRY.toMillis(), TimeUnit.MILLISECONDS);
@@ -161,17 +161,18 @@ final class DataConnections {
      */
     Optional<Announcement> claim(String clientIp, String host, int port) {
         Announcement a = byPort.get(port);
-        if (a == null || !a.clientIp.equals(clientIp) || !a.hosts.contains(HostPort.canonicalHost(host)) || !byPort.remove(port, a)) {
+        if (a == null || !a.session.clientIp().equals(clientIp) || !a.hosts.contains(HostPort.canonicalHost(host))
+                || !byPort.remove(port, a)) {
             return Optional.empty();
         }
         retire(a);
         return Optional.of(a);
     }
 
-    /** Ends every announcement of a control connection that has ended. */
-    void forget(String controlTag) {
+    /** Ends every announcement of a session that has ended. */
+    void forget(FtpSession session) {
         byPort.values().removeIf(a -> {
-            if (a.controlTag.equals(controlTag)) {
+            if (a.session == session) {
                 retire(a);
                 return true;
             }
@@ -183,6 +184,10 @@ final class DataConnections {
         if (a.expiry != null) {
             a.expiry.cancel(false);
         }
-        ClientSession.closeQuietly(a.listener);
+        try {
+            a.listener.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.ftb.net;
+package org.ftb.broker;
 
 import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
@@ -11,6 +11,9 @@ import org.ftb.config.SshHostSettings;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.net.Reactor;
+import org.ftb.net.Resolver;
+import org.ftb.net.SocketEndpoint;
 import org.ftb.rules.RuleSet;
 import org.ftb.status.SessionView;
 import org.ftb.status.Totals;
@@ -35,6 +38,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.ftb.ssh.TunnelFailure;
 
 /**
  * The SOCKS listeners and the connections they accept. Sockets are served by a few reactors (one
@@ -57,9 +64,9 @@ public final class SocksServer {
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
     private final Counters counters = new Counters();
-    private final DataConnections dataConnections;
+    private final DataPorts dataPorts;
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
-    private final Map<Long, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -70,7 +77,7 @@ public final class SocksServer {
     public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
                        DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
-        this.dataConnections = new DataConnections(data, this, services.timer(), messages);
+        this.dataPorts = new DataPorts(data, this, services.timer(), messages);
         sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
         this.settings = settings;
         this.rules = rules;
@@ -155,10 +162,12 @@ public final class SocksServer {
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            // Urgent data stays in the stream: ftplib and others send "ABOR\r\n" with MSG_OOB, and its last byte must not be lost.
+            channel.socket().setOOBInline(true);
             InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
             clientText = IpAddress.hostForPort(IpAddress.format(remote.getAddress().getAddress())) + ":" + remote.getPort();
         } catch (IOException e) {
-            ClientSession.closeQuietly(channel);
+            SocketEndpoint.closeNow(channel, false);
             return;
         }
         int active = sessions.size();
@@ -166,11 +175,11 @@ public final class SocksServer {
         if (active >= broker.maxSessions() + BUSY_ALLOWANCE) {
             counters.busy.incrementAndGet();
             messages.log(Msg.FTB0201W, "C" + id + " " + clientText, broker.maxSessions());
-            ClientSession.closeQuietly(channel);
+            SocketEndpoint.closeNow(channel, false);
             return;
         }
         Reactor reactor = reactors.get((int) (id % reactors.size()));
-        ClientSession session = new ClientSession(this, reactor, id, channel, clientText, active >= broker.maxSessions());
+        Connection session = new Connection(this, reactor, id, channel, clientText, active >= broker.maxSessions());
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
         reactor.execute(session::start);
@@ -180,19 +189,19 @@ public final class SocksServer {
         long now = System.nanoTime();
         long handshakeLimit = broker.handshakeTimeout().toNanos();
         long idleLimit = broker.idleTimeout().toNanos();
-        for (ClientSession session : sessions.values()) {
-            ClientSession.Phase phase = session.phase();
-            if (phase == ClientSession.Phase.HANDSHAKE && now - session.startNanos() > handshakeLimit) {
+        for (Connection session : sessions.values()) {
+            Connection.Phase phase = session.phase();
+            if (phase == Connection.Phase.HANDSHAKE && now - session.startNanos() > handshakeLimit) {
                 messages.log(Msg.FTB0202W, "C" + session.id(), broker.handshakeTimeout().toSeconds());
                 session.abort("HANDSHAKE_TIMEOUT");
-            } else if (phase == ClientSession.Phase.RELAY && idleLimit > 0 && now - session.lastActivityNanos() > idleLimit) {
+            } else if (phase == Connection.Phase.RELAY && idleLimit > 0 && now - session.lastActivityNanos() > idleLimit) {
                 messages.log(Msg.FTB0207I, "C" + session.id(), broker.idleTimeout().toSeconds());
                 session.abort("IDLE");
             }
         }
     }
 
-    void ended(ClientSession session) {
+    void ended(Connection session) {
         if (sessions.remove(session.id()) != null) {
             audit.accept(session.view());
         }
@@ -203,7 +212,7 @@ public final class SocksServer {
         accepting = false;
         for (ServerSocketChannel listener : listeners) {
             if (reactors.isEmpty()) {
-                ClientSession.closeQuietly(listener);
+                closeQuietly(listener);
             } else {
                 reactors.get(0).closeNow(listener);
             }
@@ -212,18 +221,22 @@ public final class SocksServer {
 
     /** Ends every connection at once, with a reset; returns how many there were. */
     public int abortAll(String outcome) {
-        List<ClientSession> all = new ArrayList<>(sessions.values());
+        List<Connection> all = new ArrayList<>(sessions.values());
         all.forEach(s -> s.abort(outcome));
         return all.size();
     }
 
-    /** Stops the reactors and the sweeper; call when no session is left. */
-    public void shutdown() {
+    /** Stops the reactors (after the work already queued on them) and the sweeper, waiting up to {@code wait}. */
+    public void shutdown(Duration wait) {
         stopAccepting();
         if (sweeper != null) {
             sweeper.cancel(false);
         }
         reactors.forEach(Reactor::shutdown);
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Reactor reactor : reactors) {
+            reactor.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
     }
 
     public int activeSessions() {
@@ -231,7 +244,7 @@ public final class SocksServer {
     }
 
     public List<SessionView> sessions() {
-        return sessions.values().stream().map(ClientSession::view).sorted(Comparator.comparingLong(SessionView::id)).toList();
+        return sessions.values().stream().map(Connection::view).sorted(Comparator.comparingLong(SessionView::id)).toList();
     }
 
     public Totals totals() {
@@ -264,17 +277,17 @@ public final class SocksServer {
         return rules;
     }
 
-    DataConnections dataConnections() {
-        return dataConnections;
+    DataPorts dataPorts() {
+        return dataPorts;
     }
 
     /** A data connection accepted on an announced DATA port, straight to the broker (not through SOCKS). */
-    void acceptData(SocketChannel channel, DataConnections.Announcement announcement, Reactor reactor) throws IOException {
+    void acceptData(SocketChannel channel, DataPorts.Announcement announcement, Reactor reactor) throws IOException {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         long id = nextId.incrementAndGet();
         counters.accepted.incrementAndGet();
-        ClientSession session = new ClientSession(this, reactor, id, channel,
+        Connection session = new Connection(this, reactor, id, channel,
                 IpAddress.hostForPort(IpAddress.format(remote.getAddress().getAddress())) + ":" + remote.getPort(), false);
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
@@ -293,6 +306,26 @@ public final class SocksServer {
     /** The SSH user of an SSH host's AUTH(KEY) tunnels; the configuration guarantees one. */
     String sshUser(String sshHost) {
         return sshHosts.get(sshHost).user().orElseThrow();
+    }
+
+    /**
+     * Runs {@code work}, which may block (DNS, key files, starting an SSH login), on the worker pool;
+     * a full queue fails the future at once instead of waiting.
+     */
+    <T> CompletableFuture<T> onWorker(Supplier<CompletableFuture<T>> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, services.workers()).thenCompose(f -> f);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER, "the broker's worker queue is full", e));
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel listener) {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
     }
 
     Resolver resolver() {

@@ -1,4 +1,4 @@
-package org.ftb.net;
+package org.ftb.broker;
 
 import org.ftb.status.Totals;
 
