@@ -1,6 +1,7 @@
 package org.ftb.net;
 
 import org.ftb.testing.LogCapture;
+import org.ftb.testing.ScriptedFtpServer;
 import org.ftb.testing.SocksClient;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestSshServer;
@@ -12,8 +13,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,63 +31,28 @@ class FtpBounceTest {
     Path dir;
 
     /** Answers the login, then a PASV whose address is 10.9.9.9 and whose port is its own data listener. */
-    private static Thread hostileServer(ServerSocket control, ServerSocket data, byte[] payload) {
-        return scriptedServer(control, data, payload, "220 hostile\r\n", "331 pw\r\n", "230 in\r\n");
-    }
-
-    /** A scripted FTP server: its greeting, and its answers to USER and PASS, are the test's. */
-    private static Thread scriptedServer(ServerSocket control, ServerSocket data, byte[] payload, String greeting, String userReply,
-                                         String passReply) {
-        Thread t = new Thread(() -> {
-            try (Socket s = control.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                OutputStream out = s.getOutputStream();
-                out.write(greeting.getBytes(StandardCharsets.US_ASCII));
-                String line;
-                while ((line = in.readLine()) != null) {
-                    String verb = line.split(" ")[0].toUpperCase();
-                    String reply = switch (verb) {
-                        case "USER" -> userReply;
-                        case "PASS" -> passReply;
-                        case "ACCT" -> "230 account accepted\r\n";
-                        case "PASV" -> "227 Entering Passive Mode (10,9,9,9," + (data.getLocalPort() >> 8) + "," + (data.getLocalPort() & 255) + ")\r\n";
-                        case "RETR" -> "150 here\r\n";
-                        default -> "200 ok\r\n";
-                    };
-                    out.write(reply.getBytes(StandardCharsets.US_ASCII));
-                    if (verb.equals("RETR")) {
-                        try (Socket d = data.accept()) {
-                            d.getOutputStream().write(payload);
-                        }
-                        out.write("226 done\r\n".getBytes(StandardCharsets.US_ASCII));
-                    }
-                    if (verb.equals("QUIT")) {
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                // the test ends the conversation
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return t;
+    private static ScriptedFtpServer hostileServer(byte[] payload) throws IOException {
+        ScriptedFtpServer server = ScriptedFtpServer.start().greeting("220 hostile").on("USER", "331 pw").on("PASS", "230 in");
+        return server.on("PASV", (c, argument) -> c.reply("227 Entering Passive Mode (" + c.server().pasvTuple("10.9.9.9") + ")"))
+                .on("RETR", (c, argument) -> {
+                    c.reply("150 here");
+                    c.serveData(payload);
+                    c.reply("226 done");
+                });
     }
 
     @Test
     void dataGoesOnlyToTheControlConnectionsServerWhateverThePasvAddress() throws Exception {
         byte[] payload = "data from the control server\n".getBytes(StandardCharsets.US_ASCII);
         try (LogCapture log = new LogCapture();
-             ServerSocket control = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-             ServerSocket data = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             ScriptedFtpServer control = hostileServer(payload);
              TestSshServer ssh = TestSshServer.start(dir, Map.of("u", "p"), null, true)) {
-            hostileServer(control, data, payload);
             Path knownHosts = dir.resolve("known_hosts");
             Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
             try (TestBroker broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts
-                    + "')\nRULE NAME(F) DEST(127.0.0.1) PORTS(" + control.getLocalPort() + ") ACTION(FTPTUNNEL) VIA(GW)\n");
+                    + "')\nRULE NAME(F) DEST(127.0.0.1) PORTS(" + control.port() + ") ACTION(FTPTUNNEL) VIA(GW)\n");
                  Socket c = SocksClient.open(broker.port())) {
-                assertThat(SocksClient.v5(c, org.ftb.testing.Bytes.v5Ipv4(1, SocksClient.loopback(), control.getLocalPort()))).startsWith(5, 0);
+                assertThat(SocksClient.v5(c, org.ftb.testing.Bytes.v5Ipv4(1, SocksClient.loopback(), control.port()))).startsWith(5, 0);
                 BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
                 OutputStream out = c.getOutputStream();
                 assertThat(in.readLine()).startsWith("220 FTP Tunnel Broker");
@@ -126,16 +90,15 @@ class FtpBounceTest {
     }
 
     private void login(String greeting, String userReply, String passReply, String expected) throws Exception {
-        try (ServerSocket control = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-             ServerSocket data = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        try (ScriptedFtpServer control = ScriptedFtpServer.start().greeting(greeting).on("USER", userReply).on("PASS", passReply)
+                .on("ACCT", "230 account accepted");
              TestSshServer ssh = TestSshServer.start(dir, Map.of("u", "p"), null, true)) {
-            scriptedServer(control, data, new byte[0], greeting, userReply, passReply);
             Path knownHosts = dir.resolve("known_hosts");
             Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
             try (TestBroker broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts
                     + "')\nRULE NAME(F) DEST(127.0.0.1) ACTION(FTPTUNNEL) VIA(GW)\n");
                  Socket c = SocksClient.open(broker.port())) {
-                assertThat(SocksClient.v5(c, org.ftb.testing.Bytes.v5Ipv4(1, SocksClient.loopback(), control.getLocalPort()))).startsWith(5, 0);
+                assertThat(SocksClient.v5(c, org.ftb.testing.Bytes.v5Ipv4(1, SocksClient.loopback(), control.port()))).startsWith(5, 0);
                 BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
                 OutputStream out = c.getOutputStream();
                 assertThat(in.readLine()).startsWith("220 FTP Tunnel Broker");

@@ -22,12 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real MINA SSH server on loopback that allows only direct-tcpip, for tunnel tests: users log in
- * with a password or with the test client key. Counts the SSH connections it accepts.
+ * with a password or with the test client key. Counts the SSH connections it accepts and the tunnels
+ * (direct-tcpip channels) it opens.
  */
 public final class TestSshServer implements AutoCloseable {
     private final SshServer server;
     private final KeyPair hostKey;
     private final AtomicInteger sessions = new AtomicInteger();
+    private final AtomicInteger tunnels = new AtomicInteger();
 
     private TestSshServer(SshServer server, KeyPair hostKey) {
         this.server = server;
@@ -58,6 +60,12 @@ public final class TestSshServer implements AutoCloseable {
                 test.sessions.incrementAndGet();
             }
         });
+        server.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
+            @Override
+            public void channelOpenSuccess(org.apache.sshd.common.channel.Channel channel) {
+                test.tunnels.incrementAndGet();
+            }
+        });
         server.start();
         return test;
     }
@@ -68,6 +76,11 @@ public final class TestSshServer implements AutoCloseable {
 
     public int sessionsCreated() {
         return sessions.get();
+    }
+
+    /** Tunnels (direct-tcpip channels, the only kind this server allows) opened since start. */
+    public int tunnelsOpened() {
+        return tunnels.get();
     }
 
     public int activeSessions() {
