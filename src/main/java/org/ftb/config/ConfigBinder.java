@@ -73,9 +73,9 @@ public final class ConfigBinder {
         DataSettings data = DataSettings.DEFAULTS;
         Optional<GatewaySettings> gateway = Optional.empty();
         List<Rule> rules = new ArrayList<>();
-        Map<String, Integer> ruleLines = new HashMap<>();
+        Map<String, Statement> ruleStatements = new HashMap<>();
         Map<String, SshHostSettings> sshHosts = new LinkedHashMap<>();
-        Map<String, Integer> sshHostLines = new HashMap<>();
+        Map<String, Statement> sshHostStatements = new HashMap<>();
         for (Statement statement : statements) {
             List<String> allowed = SCHEMA.get(statement.keyword());
             if (allowed == null) {
@@ -110,13 +110,13 @@ public final class ConfigBinder {
                         log = log(operands, log);
                     }
                 }
-                case "RULE" -> rule(operands, ruleLines).ifPresent(rules::add);
-                case "SSHHOST" -> sshHost(operands, sshHostLines).ifPresent(h -> sshHosts.put(h.name(), h));
+                case "RULE" -> rule(operands, ruleStatements).ifPresent(rules::add);
+                case "SSHHOST" -> sshHost(operands, sshHostStatements).ifPresent(h -> sshHosts.put(h.name(), h));
                 default -> throw new IllegalStateException("SCHEMA lists " + statement.keyword() + " without a binding");
             }
         }
-        checkReachable(rules);
-        checkTunnelRules(rules, sshHosts, statements);
+        checkReachable(rules, ruleStatements);
+        checkTunnelRules(rules, sshHosts, ruleStatements);
         boolean gatewayOnly = gateway.isPresent() && statements.stream().noneMatch(s -> s.keyword().equals("SOCKS"));
         if (!gatewayOnly && statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
@@ -331,12 +331,12 @@ public final class ConfigBinder {
         }
     }
 
-    private Optional<Rule> rule(Operands op, Map<String, Integer> ruleLines) {
+    private Optional<Rule> rule(Operands op, Map<String, Statement> ruleStatements) {
         Statement st = op.statement();
         int errorsBefore = errorCount();
         op.require("NAME", "id");
         op.require("ACTION", "DIRECT|DENY|TUNNEL|FTPTUNNEL");
-        Optional<String> name = uniqueName(op, ruleLines, Msg.FTB0121E);
+        Optional<String> name = uniqueName(op, ruleStatements, Msg.FTB0121E);
         List<DestinationPattern> destinations = op.list("DEST").map(this::destinations)
                 .orElse(List.of(new DestinationPattern.Any()));
         List<PortRange> ports = op.list("PORTS").map(this::ports).orElse(List.of(PortRange.ALL));
@@ -407,11 +407,11 @@ public final class ConfigBinder {
         return out;
     }
 
-    private Optional<SshHostSettings> sshHost(Operands op, Map<String, Integer> lines) {
+    private Optional<SshHostSettings> sshHost(Operands op, Map<String, Statement> statements) {
         int errorsBefore = errorCount();
         op.require("NAME", "id");
         op.require("HOST", "name|*");
-        Optional<String> name = uniqueName(op, lines, Msg.FTB0135E);
+        Optional<String> name = uniqueName(op, statements, Msg.FTB0135E);
         Optional<String> host = op.single("HOST").flatMap(this::sshHostName);
         int port = op.integer("PORT", 1, 65535).orElse(SshHostSettings.DEFAULT_PORT);
         Path knownHosts = op.single("KNOWNHOSTS").map(v -> resolve(v.text()))
@@ -435,14 +435,17 @@ public final class ConfigBinder {
                 passphrase, maxChannels));
     }
 
-    /** NAME(...), reported with {@code duplicate} when an earlier statement of the kind has it; names are upper case. */
-    private Optional<String> uniqueName(Operands op, Map<String, Integer> firstLines, Msg duplicate) {
+    /**
+     * NAME(...), reported with {@code duplicate} when an earlier statement of the kind has it; names are upper case.
+     * A statement is remembered by its name, not its line, because several may share a line.
+     */
+    private Optional<String> uniqueName(Operands op, Map<String, Statement> firstStatements, Msg duplicate) {
         Optional<String> name = op.single("NAME").flatMap(this::ruleName);
         name.ifPresent(n -> {
-            Integer first = firstLines.putIfAbsent(n, op.statement().line());
+            Statement first = firstStatements.putIfAbsent(n, op.statement());
             if (first != null) {
                 Statement.Operand where = op.get("NAME").orElseThrow();
-                diagnostics.at(duplicate, where.line(), where.column(), n, first);
+                diagnostics.at(duplicate, where.line(), where.column(), n, first.line());
             }
         });
         return name;
@@ -478,12 +481,12 @@ public final class ConfigBinder {
     }
 
     /** Every tunnel rule names an SSHHOST that exists and has what the rule's AUTH needs. */
-    private void checkTunnelRules(List<Rule> rules, Map<String, SshHostSettings> hosts, List<Statement> statements) {
+    private void checkTunnelRules(List<Rule> rules, Map<String, SshHostSettings> hosts, Map<String, Statement> ruleStatements) {
         for (Rule rule : rules) {
             if (rule.via().isEmpty()) {
                 continue;
             }
-            Statement st = statements.stream().filter(s -> s.keyword().equals("RULE") && s.line() == rule.line()).findFirst().orElseThrow();
+            Statement st = ruleStatements.get(rule.name());
             Statement.Operand via = st.operands().stream().filter(o -> o.name().equals("VIA")).findFirst().orElseThrow();
             SshHostSettings host = hosts.get(rule.via().get());
             if (host == null) {
@@ -495,14 +498,15 @@ public final class ConfigBinder {
         }
     }
 
-    private void checkReachable(List<Rule> rules) {
+    private void checkReachable(List<Rule> rules, Map<String, Statement> ruleStatements) {
         for (int i = 0; i < rules.size(); i++) {
             if (!rules.get(i).matchesEverything()) {
                 continue;
             }
             Rule catchAll = rules.get(i);
             for (Rule shadowed : rules.subList(i + 1, rules.size())) {
-                diagnostics.at(Msg.FTB0131W, shadowed.line(), 1, shadowed.name(), catchAll.name(), catchAll.line());
+                Statement where = ruleStatements.get(shadowed.name());
+                diagnostics.at(Msg.FTB0131W, where.line(), where.column(), shadowed.name(), catchAll.name(), catchAll.line());
             }
             return;
         }

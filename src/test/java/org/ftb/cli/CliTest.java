@@ -72,6 +72,16 @@ class CliTest {
     }
 
     @Test
+    void issue6CheckAcceptsTwoRulesOnOneLine(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("oneline.txt");
+        Files.writeString(config, "SSHHOST NAME(GW) HOST(127.0.0.1) KNOWNHOSTS('/dev/null')\n"
+                + "RULE NAME(A) DEST(10.0.0.1) ACTION(DIRECT) RULE NAME(B) ACTION(FTPTUNNEL) VIA(GW)\n");
+        Run run = run("check", "--config", config.toString());
+        assertThat(run.rc()).as(run.out()).isZero();
+        assertThat(run.out()).contains("RULE NAME(B) DEST(*) PORTS(*) ACTION(FTPTUNNEL) VIA(GW)");
+    }
+
+    @Test
     void brokerRefusesToStartWithErrors(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("bad.txt");
         try (LogCapture log = new LogCapture()) {

@@ -229,6 +229,22 @@ class ConfigBinderTest {
     }
 
     @Test
+    void issue6EveryStatementSequenceOnOneLineBindsAndFindingsPointAtTheirOwnStatement() {
+        BrokerConfig config = config("BROKER MAXSESSIONS(5) SOCKS VERSIONS(5) LOG LEVEL(WARN) DATA PORTS(*) "
+                + "SSHHOST NAME(GW) HOST(*) USER(u) KEY('k') RULE NAME(A) DEST(10.0.0.1) ACTION(DIRECT) "
+                + "RULE NAME(B) ACTION(TUNNEL) VIA(GW) RULE NAME(C) ACTION(FTPTUNNEL) VIA(GW) RULE NAME(D) ACTION(DENY)");
+        assertThat(config.rules()).extracting(org.ftb.rules.Rule::name).containsExactly("A", "B", "C", "D");
+        assertThat(config.broker().maxSessions()).isEqualTo(5);
+        assertThat(config.log().level()).isEqualTo(LogLevel.WARN);
+        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(A) DEST(10.0.0.1) ACTION(DENY) RULE NAME(B) ACTION(TUNNEL) VIA(GW)"))
+                .containsExactly("FTB0123E line 2 column 70: AUTH(KEY) needs SSHHOST GW to have USER(name) and KEY('file')");
+        assertThat(messages("RULE NAME(A) DEST(10.0.0.1) ACTION(DENY) RULE NAME(B) ACTION(FTPTUNNEL) VIA(NOWHERE)"))
+                .containsExactly("FTB0137E line 1 column 73: VIA(NOWHERE) of rule B names no SSHHOST statement");
+        assertThat(messages("RULE NAME(ALL) ACTION(DIRECT) RULE NAME(LATE) ACTION(DENY)")).containsExactly(
+                "FTB0131W line 1 column 31: rule LATE can never match: rule ALL on line 1 matches every destination and port");
+    }
+
+    @Test
     void effectiveConfigurationParsesBackToTheSameConfiguration() {
         BrokerConfig config = config("""
                 SOCKS LISTEN([::1]:1090) VERSIONS(5)
