@@ -15,7 +15,11 @@ import java.util.Locale;
  */
 public final class StatementParser {
 
-    private enum Kind { WORD, QUOTED, OPEN, CLOSE, COMMA, END }
+    /**
+     * UNCLOSED is a quoted value that reached the end of its line (FTB0102E is already reported). It
+     * ends its operand there, so that one missing quote does not swallow the statements that follow.
+     */
+    private enum Kind { WORD, QUOTED, UNCLOSED, OPEN, CLOSE, COMMA, END }
 
     private record Token(Kind kind, String text, int line, int column) {
     }
@@ -118,6 +122,7 @@ public final class StatementParser {
             i++;
         }
         diagnostics.at(Msg.FTB0102E, lineNo, open + 1);
+        tokens.add(new Token(Kind.UNCLOSED, substitute(value.toString(), lineNo, open + 2), lineNo, open + 1));
         return text.length();
     }
 
@@ -185,7 +190,9 @@ public final class StatementParser {
                 operands = new ArrayList<>();
                 next++;
             } else {
-                unexpected(token, "outside an operand's parentheses");
+                if (token.kind() != Kind.UNCLOSED) {
+                    unexpected(token, "outside an operand's parentheses");
+                }
                 next++;
             }
         }
@@ -228,6 +235,11 @@ public final class StatementParser {
                 case QUOTED -> {
                     values.add(new Statement.Value(token.text(), true, token.line(), token.column()));
                     next++;
+                }
+                case UNCLOSED -> {
+                    values.add(new Statement.Value(token.text(), true, token.line(), token.column()));
+                    next++;
+                    return new Statement.Operand(operandName, name.line(), name.column(), values);
                 }
                 case COMMA -> next++;
                 case OPEN -> {

@@ -90,6 +90,23 @@ class StatementParserTest {
     }
 
     @Test
+    void issue6AnUnclosedQuoteIsReportedOnItsLineOnlyAndTheNextLinesParse() {
+        assertThat(messages("LOG FILE('/tmp/x\nRULE NAME(A) DEST(10.0.0.1) ACTION(DENY)\nRULE NAME(B) ACTION(DIRECT)\n"))
+                .containsExactly("FTB0102E line 1 column 10: quoted value is not closed on its line");
+        assertThat(messages("LOG 'stray\nRULE NAME(A) ACTION(DENY)\n"))
+                .containsExactly("FTB0102E line 1 column 5: quoted value is not closed on its line");
+        Diagnostics diagnostics = new Diagnostics();
+        List<Statement> statements = StatementParser.parse(ConfigSource.ofText("t",
+                "RULE NAME(A) DEST('x.example.com, y) ACTION(DENY)\n     PORTS(21)\nRULE NAME(B) ACTION(DENY)\n",
+                ConfigSource.RecordFormat.STREAM), Symbols.none(), diagnostics);
+        assertThat(diagnostics.all()).extracting(Diagnostic::text)
+                .containsExactly("FTB0102E line 1 column 19: quoted value is not closed on its line");
+        assertThat(statements).hasSize(2);
+        assertThat(statements.get(0).operands()).extracting(Statement.Operand::name).containsExactly("NAME", "DEST", "PORTS");
+        assertThat(statements.get(1).operands()).extracting(Statement.Operand::name).containsExactly("NAME", "ACTION");
+    }
+
+    @Test
     void everyLexicalErrorIsReportedWithLineAndColumn() {
         assertThat(messages("LOG LEVEL(INFO)\n  /* never closed\n")).contains(
                 "FTB0101E line 2 column 3: comment is not closed; it starts here");
