@@ -22,10 +22,16 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code ftb gateway}: the SSH end of the tunnels, for sites without an SSH server of their own. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, subcommands = PasswdCommand.class,
+        customSynopsis = {"ftb gateway --config=SOURCE [--symbol=NAME=VALUE]... [--record-format=FORMAT]",
+                "       ftb gateway passwd --file=FILE USER"},
         description = "Run the SSH gateway of the GATEWAY statement in the foreground: only direct-tcpip tunnels to PERMIT "
                 + "destinations. 'ftb gateway passwd --file FILE USER' manages its USERS file.")
 final class GatewayCommand implements Callable<Integer> {
-    @CommandLine.Mixin
+    /**
+     * A group rather than a mixin: picocli checks a parent's required options before it runs a
+     * subcommand, and {@code ftb gateway passwd} has no configuration to name.
+     */
+    @CommandLine.ArgGroup(exclusive = false)
     ConfigOptions options;
 
     @CommandLine.Spec
@@ -34,6 +40,10 @@ final class GatewayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Platform platform = Platform.detect();
+        if (options == null) {
+            throw new CommandLine.MissingParameterException(spec.commandLine(), spec.findOption("--config"),
+                    "Missing required option: '--config=SOURCE'");
+        }
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         java.util.Optional<org.ftb.config.BrokerConfig> config = options.loadForService(platform, spec.commandLine(), messages);
         if (config.isEmpty()) {

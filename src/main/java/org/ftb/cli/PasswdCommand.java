@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ftb passwd}: sets a user's password in a users file, as a salted slow hash. */
 @Command(name = "passwd", mixinStandardHelpOptions = true,
-        description = "Set USER's password in a users file (SOCKS USERS). The password is read from the terminal "
+        description = "Set USER's password in a users file (the USERS file of SOCKS or GATEWAY). The password is read from the terminal "
                 + "(asked twice) or, without a terminal, from the first line of standard input. Only a salted "
                 + "PBKDF2 hash is stored.")
 final class PasswdCommand implements Callable<Integer> {

@@ -123,6 +123,29 @@ class CliTest {
     }
 
     @Test
+    void issue6GatewayPasswdWorksAsDocumented(@TempDir Path dir) throws Exception {
+        String documented = "ftb gateway passwd --file FILE USER";
+        assertThat(Files.readString(Path.of("docs/operations.md"))).contains("`" + documented + "`");
+        assertThat(Files.readString(Path.of("docs/configuration.md"))).contains("`" + documented + "`");
+        Path users = dir.resolve("gateway-users");
+        java.io.InputStream stdin = System.in;
+        Run set;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("gw-Secret-9\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            set = run(documented.substring("ftb ".length()).replace("FILE", users.toString()).replace("USER", "job1").split(" "));
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(set.rc()).as(set.out()).isZero();
+        assertThat(set.out()).contains("FTB0410I Password for user job1 written to " + users).doesNotContain("gw-Secret-9");
+        assertThat(org.ftb.auth.UserDirectory.read(users).verify("job1", "gw-Secret-9".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isTrue();
+        Run noConfig = run("gateway");
+        assertThat(noConfig.rc()).isEqualTo(12);
+        assertThat(noConfig.out()).contains("Missing required option: '--config=SOURCE'");
+    }
+
+    @Test
     void matchExplainsTheDecision(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("rules.txt");
         Files.writeString(config, "RULE NAME(MVS) DEST(10.1.0.0/16) PORTS(21) ACTION(DIRECT)\nRULE NAME(REST) ACTION(DENY)\n");
