@@ -43,20 +43,6 @@ final class ConfigOptions {
         return new ConfigLoader(new Symbols(explicit, platform::symbol), platform.nativeCharset()).load(config, recordFormat);
     }
 
-    /**
-     * Loads the configuration for a running service: every finding goes to the log, and a
-     * configuration with errors is refused with FTB0007E.
-     */
-    java.util.Optional<org.ftb.config.BrokerConfig> loadForService(Platform platform, CommandLine commandLine,
-                                                                    org.ftb.message.MessageLog messages) {
-        ConfigLoader.Result result = load(platform, commandLine);
-        report(result, d -> messages.logFormatted(d.msg(), d.text()));
-        if (result.config().isEmpty()) {
-            messages.log(Msg.FTB0007E, result.source(), result.returnCode());
-        }
-        return result.config();
-    }
-
     static void report(ConfigLoader.Result result, Consumer<Diagnostic> out) {
         result.diagnostics().all().forEach(out);
     }

@@ -1,16 +1,15 @@
 package org.ftb.cli;
 
+import org.ftb.config.BrokerConfig;
 import org.ftb.config.Diagnostics;
 import org.ftb.config.GatewaySettings;
 import org.ftb.console.BrokerControl;
 import org.ftb.gateway.Gateway;
-import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.platform.Platform;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.Totals;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,19 +38,17 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Platform platform = Platform.detect();
         if (options == null) {
             throw new CommandLine.MissingParameterException(spec.commandLine(), spec.findOption("--config"),
                     "Missing required option: '--config=SOURCE'");
         }
-        MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
-        java.util.Optional<org.ftb.config.BrokerConfig> config = options.loadForService(platform, spec.commandLine(), messages);
-        if (config.isEmpty()) {
-            return Diagnostics.RC_ERROR;
-        }
-        GatewaySettings settings = config.get().gateway().orElse(null);
+        return ServiceRun.run(options, spec.commandLine(), GatewayCommand::run);
+    }
+
+    private static int run(Platform platform, MessageLog messages, BrokerConfig config) throws InterruptedException {
+        GatewaySettings settings = config.gateway().orElse(null);
         if (settings == null) {
-            messages.log(Msg.FTB0506E, config.get().source());
+            messages.log(Msg.FTB0506E, config.source());
             return Diagnostics.RC_ERROR;
         }
         Gateway gateway;
@@ -64,7 +61,6 @@ final class GatewayCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Foreground.run(new Control(gateway, settings, stopped, messages), stopped, Duration.ofSeconds(10), messages,
                 platform.nativeCharset());
-        LogSetup.shutdown();
         return Diagnostics.RC_OK;
     }
 

@@ -128,14 +128,8 @@ class CliTest {
         assertThat(Files.readString(Path.of("docs/operations.md"))).contains("`" + documented + "`");
         assertThat(Files.readString(Path.of("docs/configuration.md"))).contains("`" + documented + "`");
         Path users = dir.resolve("gateway-users");
-        java.io.InputStream stdin = System.in;
-        Run set;
-        try {
-            System.setIn(new java.io.ByteArrayInputStream("gw-Secret-9\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            set = run(documented.substring("ftb ".length()).replace("FILE", users.toString()).replace("USER", "job1").split(" "));
-        } finally {
-            System.setIn(stdin);
-        }
+        Run set = runWithStdin("gw-Secret-9\n",
+                documented.substring("ftb ".length()).replace("FILE", users.toString()).replace("USER", "job1").split(" "));
         assertThat(set.rc()).as(set.out()).isZero();
         assertThat(set.out()).contains("FTB0410I Password for user job1 written to " + users).doesNotContain("gw-Secret-9");
         assertThat(org.ftb.auth.UserDirectory.read(users).verify("job1", "gw-Secret-9".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
@@ -143,6 +137,44 @@ class CliTest {
         Run noConfig = run("gateway");
         assertThat(noConfig.rc()).isEqualTo(12);
         assertThat(noConfig.out()).contains("Missing required option: '--config=SOURCE'");
+    }
+
+    @Test
+    void issue6GatewayAppliesTheLogStatementLikeTheBroker(@TempDir Path dir) throws Exception {
+        Path users = dir.resolve("users");
+        Files.write(users, List.of(org.ftb.auth.UserDirectory.entry("job1", "pw".toCharArray(), 10_000)));
+        Path logFile = dir.resolve("gateway.log");
+        Path config = dir.resolve("gateway.txt");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Files.writeString(config, "GATEWAY LISTEN(127.0.0.1:" + port + ") HOSTKEY('hostkey') USERS('users') PERMIT(127.0.0.1:21)\n"
+                + "LOG FILE('gateway.log')\n");
+        Run run = runWithStdin("STOP\n", "gateway", "--config", config.toString());
+        assertThat(run.rc()).as(run.out()).isZero();
+        assertThat(logFile).exists();
+        assertThat(Files.readAllLines(logFile)).anyMatch(l -> l.contains(" FTB0001I FTP Tunnel Broker"))
+                .anyMatch(l -> l.contains(" FTB0500I Gateway listening on 127.0.0.1:"))
+                .anyMatch(l -> l.contains(" FTB0505I Gateway stopped"));
+    }
+
+    /** Runs a command that reads standard input (a password, or operator commands), then puts back the test's logging. */
+    private static Run runWithStdin(String input, String... args) {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return run(args);
+        } finally {
+            System.setIn(stdin);
+            ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+            context.reset();
+            try {
+                new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig();
+            } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,55 @@
+package org.ftb.cli;
+
+import org.ftb.config.BrokerConfig;
+import org.ftb.config.ConfigLoader;
+import org.ftb.config.Diagnostics;
+import org.ftb.logging.LogSetup;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.platform.Platform;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+
+/**
+ * What {@code ftb broker} and {@code ftb gateway} do around their own start, so that both honour the
+ * LOG statement alike: load the configuration, apply LOG, announce the start, report the findings
+ * (after LOG, so that they reach its file too), and flush the log when the service has ended.
+ */
+final class ServiceRun {
+    private ServiceRun() {
+    }
+
+    /** A service started from a valid configuration; returns its return code. */
+    interface Body {
+        int run(Platform platform, MessageLog messages, BrokerConfig config) throws InterruptedException;
+    }
+
+    static int run(ConfigOptions options, CommandLine commandLine, Body body) throws InterruptedException {
+        Platform platform = Platform.detect();
+        MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
+        ConfigLoader.Result result = options.load(platform, commandLine);
+        if (result.config().isEmpty()) {
+            ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
+            messages.log(Msg.FTB0007E, result.source(), result.returnCode());
+            return result.returnCode();
+        }
+        BrokerConfig config = result.config().get();
+        try {
+            LogSetup.apply(config.log(), platform.nativeCharset());
+        } catch (IOException e) {
+            messages.log(Msg.FTB0007E, result.source() + " (" + e.getMessage() + ")", Diagnostics.RC_ERROR);
+            return Diagnostics.RC_ERROR;
+        }
+        messages.log(Msg.FTB0001I, Main.version(), platform.name(), System.getProperty("java.version"),
+                ManagementFactory.getRuntimeMXBean().getPid());
+        ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
+        try {
+            return body.run(platform, messages, config);
+        } finally {
+            LogSetup.shutdown();
+        }
+    }
+}
