@@ -8,14 +8,12 @@ import org.ftb.gateway.Gateway;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.platform.Platform;
-import org.ftb.status.BrokerStatus;
-import org.ftb.status.Totals;
+import org.ftb.status.GatewayStatus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -59,21 +57,16 @@ final class GatewayCommand implements Callable<Integer> {
             return Diagnostics.RC_SEVERE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Foreground.run(new Control(gateway, settings, stopped, messages), stopped, Duration.ofSeconds(10), messages,
+        Foreground.run(new Control(gateway, stopped, messages), stopped, Duration.ofSeconds(10), messages,
                 platform.nativeCharset());
         return Diagnostics.RC_OK;
     }
 
     /** DISPLAY and STOP for the gateway. */
-    private record Control(Gateway gateway, GatewaySettings settings, CountDownLatch stopped, MessageLog messages)
-            implements BrokerControl {
+    private record Control(Gateway gateway, CountDownLatch stopped, MessageLog messages) implements BrokerControl {
         @Override
-        public BrokerStatus status() {
-            return new BrokerStatus("gateway " + Main.version(), stopped.getCount() == 0, Duration.ZERO,
-                    List.of(settings.listen().host() + ":" + gateway.port()), "SSH",
-                    (settings.users().isPresent() ? "PASSWORD " : "") + (settings.authorizedKeys().isPresent() ? "PUBLICKEY" : ""),
-                    gateway.activeSessions(), 0, new Totals(gateway.sessionsStarted(), gateway.tunnelsOpened(), 0, 0, 0, 0, 0, 0, 0),
-                    List.of());
+        public GatewayStatus status() {
+            return gateway.status("gateway " + Main.version(), stopped.getCount() == 0);
         }
 
         @Override

@@ -1,10 +1,10 @@
 package org.ftb.console;
 
-import org.ftb.status.BrokerStatus;
+import org.ftb.status.ServiceStatus;
 
-/** The narrow view of a running broker that operator commands act on. */
+/** The narrow view of a running broker (or gateway) that operator commands act on. */
 public interface BrokerControl {
-    BrokerStatus status();
+    ServiceStatus status();
 
     /**
      * Asks for a graceful stop: no new connections, active ones drain. A second request ends all

@@ -2,6 +2,8 @@ package org.ftb.console;
 
 import org.ftb.message.Msg;
 import org.ftb.status.BrokerStatus;
+import org.ftb.status.GatewayStatus;
+import org.ftb.status.ServiceStatus;
 import org.ftb.status.SessionView;
 import org.ftb.status.Totals;
 
@@ -10,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** DISPLAY (D): listeners, counters and active connections, as one multi-line response. */
+/** DISPLAY (D): listeners, counters and active connections, as one multi-line response; the gateway shows its own figures. */
 final class DisplayCommand implements ConsoleCommand {
     /** More rows than this would flood a console; the count of the rest is shown instead. */
     static final int MAX_SESSION_ROWS = 50;
@@ -39,10 +41,27 @@ final class DisplayCommand implements ConsoleCommand {
     @Override
     public List<String> run(List<String> operands, String origin) throws CommandException {
         CommandDispatcher.noOperands(this, operands);
-        BrokerStatus s = control.status();
-        Totals t = s.totals();
+        ServiceStatus status = control.status();
         List<String> lines = new ArrayList<>();
-        lines.add(Msg.FTB0310I.format(" " + s.version() + (s.stopping() ? " STOPPING" : " ACTIVE") + " UP " + duration(s.uptime())));
+        lines.add(Msg.FTB0310I.format(" " + status.version() + (status.stopping() ? " STOPPING" : " ACTIVE") + " UP "
+                + duration(status.uptime())));
+        if (status instanceof GatewayStatus g) {
+            gateway(g, lines);
+        } else {
+            broker((BrokerStatus) status, lines);
+        }
+        return lines;
+    }
+
+    private static void gateway(GatewayStatus g, List<String> lines) {
+        lines.add(" LISTEN   " + g.listener() + "  SSH  AUTH " + g.auth());
+        lines.add(" SESSIONS " + g.activeSessions() + " (NO LIMIT)  PEAK " + g.peakSessions());
+        lines.add(" TOTALS   ACCEPTED " + g.accepted() + " TUNNELS " + g.tunnels() + " DENIED " + g.denied()
+                + " BADPASSWORD " + g.passwordRefused());
+    }
+
+    private static void broker(BrokerStatus s, List<String> lines) {
+        Totals t = s.totals();
         lines.add(" LISTEN   " + String.join(" ", s.listeners()) + "  SOCKS " + s.protocols() + "  AUTH " + s.auth());
         lines.add(" SESSIONS " + s.activeSessions() + " OF " + s.maxSessions() + "  PEAK " + t.peak());
         lines.add(" TOTALS   ACCEPTED " + t.accepted() + " RELAYED " + t.relayed() + " DENIED " + t.denied()
@@ -63,7 +82,6 @@ final class DisplayCommand implements ConsoleCommand {
         if (s.sessions().size() > MAX_SESSION_ROWS) {
             lines.add(" ... " + (s.sessions().size() - MAX_SESSION_ROWS) + " more sessions not shown");
         }
-        return lines;
     }
 
     static String duration(Duration d) {

@@ -8,10 +8,12 @@ import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.ftb.address.IpAddress;
 import org.ftb.config.GatewaySettings;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.rules.Destination;
+import org.ftb.status.GatewayStatus;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,7 +21,13 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code ftb gateway}: an embedded SSH server that allows only direct-tcpip channels, and only to
@@ -30,8 +38,13 @@ public final class Gateway implements AutoCloseable {
     private final SshServer server;
     private final GatewaySettings settings;
     private final MessageLog messages;
-    private final java.util.concurrent.atomic.AtomicLong sessionsStarted = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong tunnelsOpened = new java.util.concurrent.atomic.AtomicLong();
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong sessionsStarted = new AtomicLong();
+    private final AtomicLong tunnelsOpened = new AtomicLong();
+    private final AtomicLong tunnelsDenied = new AtomicLong();
+    private final AtomicLong passwordsRefused = new AtomicLong();
+    private final AtomicInteger sessionsOpen = new AtomicInteger();
+    private final AtomicInteger sessionsPeak = new AtomicInteger();
 
     private Gateway(SshServer server, GatewaySettings settings, MessageLog messages) {
         this.server = server;
@@ -51,10 +64,12 @@ public final class Gateway implements AutoCloseable {
             messages.log(Msg.FTB0501I, settings.hostKey());
         }
         server.setKeyPairProvider(hostKeys);
+        Gateway gateway = new Gateway(server, settings, messages);
         server.setPasswordAuthenticator(settings.users().<org.apache.sshd.server.auth.password.PasswordAuthenticator>map(users ->
                 (user, password, session) -> {
                     boolean ok = users.verify(user, password.getBytes(StandardCharsets.UTF_8));
                     if (!ok) {
+                        gateway.passwordsRefused.incrementAndGet();
                         messages.log(Msg.FTB0503W, user + "@" + session.getClientAddress(), "password not accepted");
                     }
                     return ok;
@@ -63,12 +78,17 @@ public final class Gateway implements AutoCloseable {
         server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
-        Gateway gateway = new Gateway(server, settings, messages);
         server.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, gateway.permitFilter()));
         server.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
             @Override
             public void sessionCreated(org.apache.sshd.common.session.Session session) {
                 gateway.sessionsStarted.incrementAndGet();
+                gateway.sessionsPeak.accumulateAndGet(gateway.sessionsOpen.incrementAndGet(), Math::max);
+            }
+
+            @Override
+            public void sessionClosed(org.apache.sshd.common.session.Session session) {
+                gateway.sessionsOpen.decrementAndGet();
             }
         });
         server.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
@@ -100,8 +120,13 @@ public final class Gateway implements AutoCloseable {
                 + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
     }
 
-    public int activeSessions() {
-        return server.getActiveSessions().size();
+    /** What DISPLAY shows; {@code version} heads it. */
+    public GatewayStatus status(String version, boolean stopping) {
+        String auth = Stream.of(settings.users().map(u -> "PASSWORD"), settings.authorizedKeys().map(k -> "PUBLICKEY"))
+                .flatMap(Optional::stream).collect(Collectors.joining(" "));
+        return new GatewayStatus(version, stopping, Duration.ofNanos(System.nanoTime() - startNanos),
+                IpAddress.hostForPort(settings.listen().host()) + ":" + port(), auth, sessionsOpen.get(), sessionsPeak.get(),
+                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), passwordsRefused.get());
     }
 
     /** SSH connections accepted since start. */
@@ -125,6 +150,7 @@ public final class Gateway implements AutoCloseable {
             public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
                 boolean ok = type == Type.Direct && permitted(address.getHostName(), address.getPort());
                 if (!ok) {
+                    tunnelsDenied.incrementAndGet();
                     messages.log(Msg.FTB0502W, session.getUsername() + "@" + session.getRemoteAddress(),
                             address.getHostName() + ":" + address.getPort());
                 }

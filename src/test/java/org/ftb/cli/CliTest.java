@@ -10,9 +10,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @org.junit.jupiter.api.Timeout(60)
 class CliTest {
@@ -145,10 +147,7 @@ class CliTest {
         Files.write(users, List.of(org.ftb.auth.UserDirectory.entry("job1", "pw".toCharArray(), 10_000)));
         Path logFile = dir.resolve("gateway.log");
         Path config = dir.resolve("gateway.txt");
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
         Files.writeString(config, "GATEWAY LISTEN(127.0.0.1:" + port + ") HOSTKEY('hostkey') USERS('users') PERMIT(127.0.0.1:21)\n"
                 + "LOG FILE('gateway.log')\n");
         Run run = runWithStdin("STOP\n", "gateway", "--config", config.toString());
@@ -159,14 +158,82 @@ class CliTest {
                 .anyMatch(l -> l.contains(" FTB0505I Gateway stopped"));
     }
 
-    /** Runs a command that reads standard input (a password, or operator commands), then puts back the test's logging. */
-    private static Run runWithStdin(String input, String... args) {
-        java.io.InputStream stdin = System.in;
+    @Test
+    void issue6GatewayDisplayShowsUptimeSessionsWithoutALimitAndNoFalseFigures(@TempDir Path dir) throws Exception {
+        Path users = dir.resolve("users");
+        Files.write(users, List.of(org.ftb.auth.UserDirectory.entry("job1", "gw-pw".toCharArray(), 10_000)));
+        int port = freePort();
+        Path config = dir.resolve("gateway.txt");
+        Files.writeString(config, "GATEWAY LISTEN(127.0.0.1:" + port + ") HOSTKEY('hostkey') USERS('users') PERMIT(127.0.0.1:21)\n");
+        java.io.PipedOutputStream commands = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stdin = new java.io.PipedInputStream(commands);
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<Run> gateway = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                runWithConsole(stdin, new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8),
+                        "gateway", "--config", config.toString()));
+        org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier.INSTANCE);
+        client.setUserAuthFactories(List.of(org.apache.sshd.client.auth.password.UserAuthPasswordFactory.INSTANCE));
+        client.start();
         try {
-            System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            await().atMost(30, TimeUnit.SECONDS).until(() -> console.toString(java.nio.charset.StandardCharsets.UTF_8).contains("FTB0500I"));
+            org.apache.sshd.client.session.ClientSession session = client.connect("job1", "127.0.0.1", port).verify(5000).getSession();
+            session.addPasswordIdentity("gw-pw");
+            session.auth().verify(5000);
+            try (org.apache.sshd.client.session.ClientSession wrong = client.connect("job1", "127.0.0.1", port).verify(5000).getSession()) {
+                wrong.addPasswordIdentity("not-it");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> wrong.auth().verify(5000)).isInstanceOf(Exception.class);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.createDirectTcpipChannel(
+                    new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 0),
+                    new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.2", 21)).open().verify(5000))
+                    .isInstanceOf(Exception.class);
+            String expected = String.join("\n", " LISTEN   127.0.0.1:" + port + "  SSH  AUTH PASSWORD",
+                    " SESSIONS 1 (NO LIMIT)  PEAK 2", " TOTALS   ACCEPTED 2 TUNNELS 0 DENIED 1 BADPASSWORD 1");
+            await().atMost(20, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(500)).untilAsserted(() -> {
+                commands.write("DISPLAY\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                commands.flush();
+                String shown = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(shown.substring(Math.max(0, shown.lastIndexOf("FTB0310I"))))
+                        .matches("(?s)FTB0310I FTB DISPLAY gateway \\S+ ACTIVE UP (?!0:00:00)\\d+:\\d\\d:\\d\\d\n"
+                        + java.util.regex.Pattern.quote(expected) + "\n.*");
+            });
+            session.close(true);
+            commands.write("STOP\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            commands.flush();
+            assertThat(gateway.get(30, TimeUnit.SECONDS).rc()).isZero();
+        } finally {
+            client.stop();
+            commands.close();
+        }
+        assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain(" OF 0", "BYTES", "gw-pw", "not-it");
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private static Run runWithStdin(String input, String... args) {
+        return runWithConsole(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)), System.out,
+                args);
+    }
+
+    /**
+     * Runs a command that reads standard input (a password, or operator commands) and answers on standard
+     * output, then puts back the test's streams and logging.
+     */
+    private static Run runWithConsole(java.io.InputStream in, java.io.PrintStream out, String... args) {
+        java.io.InputStream stdin = System.in;
+        java.io.PrintStream stdout = System.out;
+        try {
+            System.setIn(in);
+            System.setOut(out);
             return run(args);
         } finally {
             System.setIn(stdin);
+            System.setOut(stdout);
             ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
             context.reset();
             try {

@@ -1,0 +1,12 @@
+package org.ftb.status;
+
+import java.time.Duration;
+
+/** What DISPLAY shows of any service: the broker or the SSH gateway, each with only the figures it really has. */
+public sealed interface ServiceStatus permits BrokerStatus, GatewayStatus {
+    String version();
+
+    boolean stopping();
+
+    Duration uptime();
+}
