@@ -255,6 +255,7 @@ public final class ConfigBinder {
         Optional<Path> usersFile = op.single("USERS").map(v -> resolve(v.text()));
         Optional<org.ftb.auth.UserDirectory> users = usersFile.flatMap(f -> loadUsers(f, op.get("USERS").orElseThrow()));
         Optional<Path> authorizedKeys = op.single("AUTHORIZEDKEYS").map(v -> resolve(v.text()));
+        checkReadable(op, "AUTHORIZEDKEYS", authorizedKeys, "the gateway will refuse every public-key login");
         if (usersFile.isEmpty() && authorizedKeys.isEmpty()) {
             diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
         }
@@ -317,6 +318,10 @@ public final class ConfigBinder {
     private LogSettings log(Operands op, LogSettings d) {
         LogLevel level = op.choice("LEVEL", LogLevel.class).orElse(d.level());
         Optional<Path> file = op.single("FILE").map(v -> resolve(v.text()));
+        file.flatMap(FileAccess::unwritable).ifPresent(why -> {
+            Statement.Operand where = op.get("FILE").orElseThrow();
+            diagnostics.at(Msg.FTB0140E, where.line(), where.column(), file.get(), why);
+        });
         Charset charset = op.single("CHARSET").flatMap(this::charset).orElse(d.charset());
         boolean audit = op.choice("AUDIT", YesNo.class).map(v -> v == YesNo.YES).orElse(d.audit());
         return new LogSettings(level, file.isPresent() ? file : d.file(), charset, audit);
@@ -428,11 +433,29 @@ public final class ConfigBinder {
             Statement.Operand where = op.get("PASSPHRASE").orElseThrow();
             diagnostics.at(Msg.FTB0122E, where.line(), where.column(), "PASSPHRASE is used only with KEY('file')");
         }
+        FileAccess.unreadable(knownHosts).ifPresent(why -> {
+            // Without KNOWNHOSTS the default file is meant: the statement is at fault.
+            int line = op.get("KNOWNHOSTS").map(Statement.Operand::line).orElse(op.statement().line());
+            int column = op.get("KNOWNHOSTS").map(Statement.Operand::column).orElse(op.statement().column());
+            diagnostics.at(Msg.FTB0141W, line, column, knownHosts, why, hostKeys == SshHostSettings.HostKeyPolicy.STRICT
+                    ? "HOSTKEYS(STRICT) will refuse the host key of every SSH server of this SSHHOST"
+                    : "HOSTKEYS(ACCEPTNEW) will create it and trust the first host key each SSH server of this SSHHOST offers");
+        });
+        checkReadable(op, "KEY", key, "tunnels that log in with this key will fail (FTB0224E)");
+        checkReadable(op, "PASSPHRASE", passphrase, "tunnels that log in with this key will fail (FTB0224E)");
         if (errorCount() > errorsBefore || name.isEmpty() || !op.has("HOST")) {
             return Optional.empty();
         }
         return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
                 passphrase, maxChannels));
+    }
+
+    /** Warns, at the operand, when a file that is read only when a login needs it cannot be read now. */
+    private void checkReadable(Operands op, String operand, Optional<Path> file, String consequence) {
+        file.flatMap(FileAccess::unreadable).ifPresent(why -> {
+            Statement.Operand where = op.get(operand).orElseThrow();
+            diagnostics.at(Msg.FTB0142W, where.line(), where.column(), operand, file.get(), why, consequence);
+        });
     }
 
     /**

@@ -53,6 +53,9 @@ public enum Msg {
     FTB0137E("line %d column %d: VIA(%s) of rule %s names no SSHHOST statement"),
     FTB0139E("line %d column %d: PERMIT(%s) must be host:ports, such as ftp.example.com:21, 10.1.0.0/16:1024-65535 or [2001:db8::1]:*"),
     FTB0138E("line %d column %d: LISTEN(%s) must be an IPv4 address: FTP 227 replies carry IPv4 only"),
+    FTB0140E("line %d column %d: FILE(%s) cannot be written: %s"),
+    FTB0141W("line %d column %d: KNOWNHOSTS file %s cannot be read (%s): %s"),
+    FTB0142W("line %d column %d: %s file %s cannot be read (%s): %s"),
 
     FTB0200I("%s"),
     FTB0201W("%s refused: MAXSESSIONS(%d) reached"),

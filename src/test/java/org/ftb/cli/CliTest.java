@@ -29,15 +29,17 @@ class CliTest {
     }
 
     @Test
-    void everySampleConfigurationChecksClean() throws IOException {
+    void everySampleConfigurationChecksWithoutErrorsAndWarnsOnlyOfSiteFilesThisMachineLacks() throws IOException {
         try (Stream<Path> samples = Files.list(Path.of("samples"))) {
             List<Path> configs = samples.filter(p -> p.getFileName().toString().startsWith("ftbprm")).toList();
             assertThat(configs).isNotEmpty();
             for (Path config : configs) {
                 String format = config.toString().endsWith(".fb80") ? "FB80" : "STREAM";
                 Run run = run("check", "--config", config.toString(), "--record-format", format);
-                assertThat(run.rc()).as(config + ": " + run.out()).isZero();
-                assertThat(run.out()).contains("FTB0134I Configuration " + config + ": RC 0, 0 error(s), 0 warning(s)");
+                assertThat(run.rc()).as(config + ": " + run.out()).isLessThanOrEqualTo(4);
+                assertThat(run.out()).contains("FTB0134I Configuration " + config + ": RC " + run.rc() + ", 0 error(s)");
+                assertThat(run.out().lines().filter(l -> l.matches("FTB\\d{4}W .*"))).as(config.toString())
+                        .allMatch(l -> l.matches("FTB014[12]W .* file (/\\S+) cannot be read \\(no such file\\).*"));
             }
         }
     }
@@ -81,6 +83,26 @@ class CliTest {
         Run run = run("check", "--config", config.toString());
         assertThat(run.rc()).as(run.out()).isZero();
         assertThat(run.out()).contains("RULE NAME(B) DEST(*) PORTS(*) ACTION(FTPTUNNEL) VIA(GW)");
+    }
+
+    @Test
+    void issue6CheckReportsWhatTheBrokerRefusesAndWarnsOfMissingLoginFiles(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("files.txt");
+        Files.createDirectories(dir.resolve("logdir"));
+        Files.writeString(config, "LOG FILE('logdir')\nRULE NAME(A) ACTION(DENY)\n");
+        String finding = "FTB0140E line 1 column 5: FILE(" + dir.resolve("logdir") + ") cannot be written: it is a directory";
+        Run check = run("check", "--config", config.toString());
+        assertThat(check.rc()).isEqualTo(8);
+        assertThat(check.out()).contains(finding);
+        try (LogCapture log = new LogCapture()) {
+            assertThat(run("broker", "--config", config.toString()).rc()).isEqualTo(8);
+            assertThat(log.lines()).contains(finding, "FTB0007E Configuration " + config + " has errors (RC 8); the broker did not start");
+        }
+        Files.writeString(config, "SSHHOST NAME(K) HOST(*) KNOWNHOSTS('/dev/null') USER(u) KEY('id_missing')\n"
+                + "RULE NAME(A) ACTION(TUNNEL) VIA(K)\n");
+        Run keys = run("check", "--config", config.toString());
+        assertThat(keys.rc()).isEqualTo(4);
+        assertThat(keys.out()).contains("FTB0142W line 1 column 57: KEY file " + dir.resolve("id_missing") + " cannot be read");
     }
 
     @Test

@@ -224,8 +224,9 @@ class ConfigBinderTest {
                 "FTB0131W line 2 column 1: rule LATE can never match: rule ALL on line 1 matches every destination and port");
         assertThat(messages("LOG LEVEL(INFO)")).containsExactly(
                 "FTB0132W the configuration has no RULE statement: every connection will be denied");
-        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).isEmpty();
-        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)")).isEmpty();
+        assertThat(messages("SSHHOST NAME(GW) HOST(*) KNOWNHOSTS('/dev/null')\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW)")).isEmpty();
+        assertThat(messages("SSHHOST NAME(GW) HOST(*) KNOWNHOSTS('/dev/null')\nRULE NAME(F) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)"))
+                .isEmpty();
     }
 
     @Test
@@ -236,12 +237,49 @@ class ConfigBinderTest {
         assertThat(config.rules()).extracting(org.ftb.rules.Rule::name).containsExactly("A", "B", "C", "D");
         assertThat(config.broker().maxSessions()).isEqualTo(5);
         assertThat(config.log().level()).isEqualTo(LogLevel.WARN);
-        assertThat(messages("SSHHOST NAME(GW) HOST(*)\nRULE NAME(A) DEST(10.0.0.1) ACTION(DENY) RULE NAME(B) ACTION(TUNNEL) VIA(GW)"))
+        assertThat(messages("SSHHOST NAME(GW) HOST(*) KNOWNHOSTS('/dev/null')\nRULE NAME(A) DEST(10.0.0.1) ACTION(DENY) RULE NAME(B) ACTION(TUNNEL) VIA(GW)"))
                 .containsExactly("FTB0123E line 2 column 70: AUTH(KEY) needs SSHHOST GW to have USER(name) and KEY('file')");
         assertThat(messages("RULE NAME(A) DEST(10.0.0.1) ACTION(DENY) RULE NAME(B) ACTION(FTPTUNNEL) VIA(NOWHERE)"))
                 .containsExactly("FTB0137E line 1 column 73: VIA(NOWHERE) of rule B names no SSHHOST statement");
         assertThat(messages("RULE NAME(ALL) ACTION(DIRECT) RULE NAME(LATE) ACTION(DENY)")).containsExactly(
                 "FTB0131W line 1 column 31: rule LATE can never match: rule ALL on line 1 matches every destination and port");
+    }
+
+    @Test
+    void issue6FilesTheBrokerWouldRefuseOrFailOnAreFoundWhenBinding(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("plain"), "not a directory\n");
+        Files.writeString(dir.resolve("known_hosts"), "");
+        Files.writeString(dir.resolve("key"), "");
+        ConfigLoader.Result result = load("""
+                LOG FILE('logs')
+                RULE NAME(A) ACTION(DENY)
+                SSHHOST NAME(S) HOST(*) KNOWNHOSTS('nokh') USER(u) KEY('nokey') PASSPHRASE('nopass')
+                SSHHOST NAME(N) HOST(*) KNOWNHOSTS('nokh') HOSTKEYS(ACCEPTNEW)
+                SSHHOST NAME(OK) HOST(*) KNOWNHOSTS('known_hosts') USER(u) KEY('key')
+                GATEWAY HOSTKEY('hostkey') AUTHORIZEDKEYS('nokeys') PERMIT(*:21)
+                """, ConfigSource.RecordFormat.STREAM, Map.of(), dir);
+        Files.createDirectories(dir.resolve("logs"));
+        assertThat(load("LOG FILE('logs')\nRULE NAME(A) ACTION(DENY)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
+                .diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0140E line 1 column 5: FILE(" + dir.resolve("logs") + ") cannot be written: it is a directory");
+        assertThat(load("LOG FILE('plain/ftb.log')\nRULE NAME(A) ACTION(DENY)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
+                .diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0140E line 1 column 5: FILE(" + dir.resolve("plain/ftb.log") + ") cannot be written: "
+                        + dir.resolve("plain") + " is not a directory");
+        assertThat(load("LOG FILE('new/dir/ftb.log')\nRULE NAME(A) ACTION(DENY)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
+                .diagnostics().all()).as("missing directories are made, as the log appender makes them").isEmpty();
+        assertThat(result.returnCode()).as("LOG FILE('logs') is still writable while 'logs' does not exist").isEqualTo(4);
+        assertThat(result.diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0141W line 3 column 25: KNOWNHOSTS file " + dir.resolve("nokh") + " cannot be read (no such file): "
+                        + "HOSTKEYS(STRICT) will refuse the host key of every SSH server of this SSHHOST",
+                "FTB0142W line 3 column 52: KEY file " + dir.resolve("nokey") + " cannot be read (no such file): "
+                        + "tunnels that log in with this key will fail (FTB0224E)",
+                "FTB0142W line 3 column 65: PASSPHRASE file " + dir.resolve("nopass") + " cannot be read (no such file): "
+                        + "tunnels that log in with this key will fail (FTB0224E)",
+                "FTB0141W line 4 column 25: KNOWNHOSTS file " + dir.resolve("nokh") + " cannot be read (no such file): "
+                        + "HOSTKEYS(ACCEPTNEW) will create it and trust the first host key each SSH server of this SSHHOST offers",
+                "FTB0142W line 6 column 28: AUTHORIZEDKEYS file " + dir.resolve("nokeys") + " cannot be read (no such file): "
+                        + "the gateway will refuse every public-key login");
     }
 
     @Test
