@@ -4,6 +4,8 @@ import org.ftb.testing.Bytes;
 import org.ftb.testing.EchoServer;
 import org.ftb.testing.LogCapture;
 import org.ftb.testing.SocksClient;
+import org.ftb.testing.StreamEnd;
+import org.ftb.testing.TcpProxy;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestSshServer;
 import org.junit.jupiter.api.AfterEach;
@@ -11,9 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -245,29 +248,64 @@ class TunnelTest {
         assertThat(log.withId("FTB0226W")).singleElement().asString().contains("could not connect to the destination");
     }
 
+    /**
+     * Only a channel's own SSH_MSG_CHANNEL_EOF is a clean end. A channel that ends without it (the SSH
+     * server closes it as broken, as a server that passes a destination's reset on would) must reset
+     * the client: a reset is a reset, never a clean end of stream.
+     * <p>
+     * This replaces a test that reset the destination behind MINA's server and accepted either a reset
+     * or a clean end. MINA's server (like OpenSSH's) sends EOF and then CLOSE when its destination
+     * resets, exactly as when it closes cleanly, so no broker can tell the two apart there; the
+     * server here closes the channel without EOF instead, which a broker can and must tell.
+     */
     @Test
-    void aBrokenDestinationBehindTheTunnelResetsTheClient() throws Exception {
+    void aChannelClosedWithoutItsEofResetsTheClient() throws Exception {
         try (TestSshServer ssh = sshServer(true)) {
             Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
             try (TestBroker broker = TestBroker.start(config(ssh.port(), "STRICT"));
                  ServerSocket target = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
                  Socket s = SocksClient.open(broker.port())) {
                 assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), target.getLocalPort()))).startsWith(5, 0);
-                Socket server = target.accept();
-                server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
-                server.setSoLinger(true, 0);
-                server.close();
-                InputStream in = s.getInputStream();
-                assertThat(read(s, 7)).isEqualTo("partial".getBytes(StandardCharsets.US_ASCII));
-                // MINA's server passes a reset on as a channel close; the broker must not turn it into a clean end.
-                int next;
-                try {
-                    next = in.read();
-                } catch (java.net.SocketException e) {
-                    next = -2;
+                try (Socket server = target.accept()) {
+                    server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(read(s, 7)).isEqualTo("partial".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(ssh.closeChannelsWithoutEof()).as("channels the SSH server broke off").isEqualTo(1);
+                    StreamEnd end = StreamEnd.drain(s.getInputStream());
+                    assertThat(end.kind()).as("the client's stream after its channel closed without EOF: %s", end)
+                            .isEqualTo(StreamEnd.Kind.RESET);
                 }
-                assertThat(next).as("-2 = reset, -1 = clean end of stream").isIn(-2, -1);
             }
         }
+        await().untilAsserted(() -> assertThat(log.withId("FTB0200I")).singleElement().asString()
+                .contains("action=TUNNEL").doesNotContain("result=OK"));
+    }
+
+    /**
+     * The SSH connection under a relaying tunnel dies (its TCP connection cut with a FIN or a reset):
+     * the end of the SSH connection is not the channel's EOF, so the client is reset, the audit record
+     * says SSH_LOST and FTB0238E reports the lost tunnel.
+     */
+    @ParameterizedTest
+    @EnumSource(TcpProxy.Cut.class)
+    void aLostSshConnectionResetsTheClient(TcpProxy.Cut cut) throws Exception {
+        try (TestSshServer ssh = sshServer(true); TcpProxy proxy = TcpProxy.start(ssh.port())) {
+            Files.writeString(knownHosts, ssh.knownHostsLine().replace("]:" + ssh.port() + " ", "]:" + proxy.port() + " ") + "\n");
+            try (TestBroker broker = TestBroker.start(config(proxy.port(), "STRICT"));
+                 ServerSocket target = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                 Socket s = SocksClient.open(broker.port())) {
+                assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), target.getLocalPort()))).startsWith(5, 0);
+                try (Socket server = target.accept()) {
+                    server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(read(s, 7)).isEqualTo("partial".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(proxy.cutAll(cut)).as("SSH connections cut").isEqualTo(1);
+                    StreamEnd end = StreamEnd.drain(s.getInputStream());
+                    assertThat(end.kind()).as("the client's stream after its SSH connection was cut with %s: %s", cut, end)
+                            .isEqualTo(StreamEnd.Kind.RESET);
+                }
+            }
+        }
+        await().untilAsserted(() -> assertThat(log.withId("FTB0200I")).singleElement().asString()
+                .contains("action=TUNNEL", "result=SSH_LOST"));
+        assertThat(log.withId("FTB0238E")).as("the lost tunnel is reported").isNotEmpty().allMatch(l -> l.contains("lost"));
     }
 }

@@ -1,7 +1,12 @@
 package org.ftb.testing;
 
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -18,6 +23,7 @@ import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +36,7 @@ public final class TestSshServer implements AutoCloseable {
     private final KeyPair hostKey;
     private final AtomicInteger sessions = new AtomicInteger();
     private final AtomicInteger tunnels = new AtomicInteger();
+    private final List<Channel> openChannels = new CopyOnWriteArrayList<>();
 
     private TestSshServer(SshServer server, KeyPair hostKey) {
         this.server = server;
@@ -60,10 +67,16 @@ public final class TestSshServer implements AutoCloseable {
                 test.sessions.incrementAndGet();
             }
         });
-        server.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
+        server.addChannelListener(new ChannelListener() {
             @Override
-            public void channelOpenSuccess(org.apache.sshd.common.channel.Channel channel) {
+            public void channelOpenSuccess(Channel channel) {
                 test.tunnels.incrementAndGet();
+                test.openChannels.add(channel);
+            }
+
+            @Override
+            public void channelClosed(Channel channel, Throwable reason) {
+                test.openChannels.remove(channel);
             }
         });
         server.start();
@@ -85,6 +98,25 @@ public final class TestSshServer implements AutoCloseable {
 
     public int activeSessions() {
         return server.getActiveSessions().size();
+    }
+
+    /**
+     * Ends every open channel with SSH_MSG_CHANNEL_CLOSE and no SSH_MSG_CHANNEL_EOF before it, as an SSH
+     * server does that passes a broken destination on as a broken channel (MINA's and OpenSSH's own
+     * servers send EOF first even when the destination reset). Returns how many channels it closed.
+     */
+    public int closeChannelsWithoutEof() throws IOException {
+        int n = 0;
+        for (Channel channel : openChannels) {
+            Session session = channel.getSession();
+            Buffer close = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_CLOSE, Long.BYTES);
+            close.putUInt(channel.getRecipient());
+            session.writePacket(close);
+            channel.close(true); // locally, at once: nothing more is sent for this channel, no EOF
+            openChannels.remove(channel);
+            n++;
+        }
+        return n;
     }
 
     /** A known_hosts line for this server, as OpenSSH writes it for a non-22 port. */
