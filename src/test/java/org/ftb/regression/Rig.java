@@ -103,12 +103,30 @@ final class Rig {
 
     /**
      * What the control connection says once a transfer's data connection is done: the reply text, or
-     * how it ended without one ("closed without a reply" / "reset: ..." / the error).
+     * how it ended without one ("closed without a reply (...)" / "reset: ..." / "error: ...").
      */
     static String completion(FTPClient client) {
-        try {
+        return reply(client, () -> {
             client.completePendingCommand();
             return client.getReplyString().strip();
+        });
+    }
+
+    /** The next reply on the control connection, or how it ended without one (as {@link #completion}). */
+    static String nextReply(FTPClient client) {
+        return reply(client, () -> {
+            client.getReply();
+            return client.getReplyString().strip();
+        });
+    }
+
+    private interface ReplyRead {
+        String read() throws IOException;
+    }
+
+    private static String reply(FTPClient client, ReplyRead read) {
+        try {
+            return read.read();
         } catch (FTPConnectionClosedException e) {
             // Commons Net throws on 421 after reading it, and on end of stream without a reply.
             return String.valueOf(e.getMessage()).contains("421") ? client.getReplyString().strip()
