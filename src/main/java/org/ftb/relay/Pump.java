@@ -39,6 +39,7 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
     private volatile long delivered;
     private volatile long lastActivityNanos;
     private volatile boolean stopped;
+    private volatile boolean inWrite;
     // Owned by whichever thread runs the current step; handed over through {@link #state}.
     private ByteBuffer data;
     private int writing;
@@ -70,9 +71,14 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
         return delivered;
     }
 
-    /** When bytes last moved (read or delivered), in the clock's nanoseconds. */
+    /**
+     * When bytes last moved (read or delivered), in the clock's nanoseconds; now while a write is in
+     * flight, since a sink that takes bytes slowly (a client reading at its own pace, an SSH window)
+     * is a transfer in progress, not an idle one: the kernel may wake a slow socket's writer only
+     * every few seconds.
+     */
     public long lastActivityNanos() {
-        return lastActivityNanos;
+        return inWrite ? clock.getAsLong() : lastActivityNanos;
     }
 
     /** True once the pump has ended or failed. */
@@ -98,6 +104,7 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
         }
         if (data != null) {
             writing = data.remaining();
+            inWrite = true;
             sink.write(data, this);
             return true;
         }
@@ -134,6 +141,7 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
 
     @Override
     public void written() {
+        inWrite = false;
         delivered += writing;
         total.addAndGet(writing);
         lastActivityNanos = clock.getAsLong();
@@ -144,6 +152,7 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
     /** A failed read (from the source) or write (to the sink): only one is ever in flight. */
     @Override
     public void failed(Throwable cause) {
+        inWrite = false;
         failure = cause;
         failedAtSource = data == null;
         completed();
