@@ -85,7 +85,7 @@ final class DirectTcpipStream implements TunnelStream {
      * connection is gone is lost.
      */
     private void endOfStream(Reader reader) {
-        if (Boolean.TRUE.equals(channel.getAttribute(EOF_RECEIVED))) {
+        if (channel.isEofSignalled() || Boolean.TRUE.equals(channel.getAttribute(EOF_RECEIVED))) {
             reader.ended();
         } else if (sessionGone()) {
             reader.failed(lost());
