@@ -9,37 +9,77 @@ import org.ftb.message.MessageLog;
 
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a started service in the foreground: operator commands from standard input, SIGTERM and
- * Ctrl-C as STOP, and a return only when the stop has completed.
+ * Runs a started service in the foreground: operator commands from standard input, SIGTERM, SIGHUP and
+ * SIGINT (Ctrl-C) as STOP, and a return only when the stop has completed.
  */
 final class Foreground {
+    /** Signals that mean STOP; a second one, like a second STOP, ends every session at once. */
+    private static final List<String> STOP_SIGNALS = List.of("TERM", "HUP", "INT");
+
     private Foreground() {
     }
 
     /**
      * @param stopped counted down when the service has stopped
-     * @param stopLimit how long SIGTERM waits for a graceful stop
+     * @param stopLimit how long a JVM shutdown waits for a graceful stop
      */
     static void run(BrokerControl control, CountDownLatch stopped, Duration stopLimit, MessageLog messages, Charset consoleCharset)
             throws InterruptedException {
+        // A handled signal never shuts the JVM down, so the service stops in its own time and the command
+        // returns its own code. The hook covers a shutdown that comes another way (System.exit, or a
+        // signal this JVM does not let us handle).
         Thread hook = new Thread(() -> {
-            control.stop("SIGTERM");
+            control.stop("JVM shutdown");
             try {
-                stopped.await(stopLimit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                stopped.await(stopLimit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             LogSetup.shutdown();
         }, Broker.THREAD_PREFIX + "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        List<Runnable> restoreSignals = handleStopSignals(control);
         Thread console = new Thread(new StreamConsole(System.in, consoleCharset, System.out,
                 CommandDispatcher.standard(control, messages), "console"), Broker.THREAD_PREFIX + "console");
         console.setDaemon(true);
         console.start();
-        stopped.await();
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+            stopped.await();
+        } finally {
+            // A JVM that goes on (tests, ftb demo) must not keep sending its signals to a stopped service.
+            restoreSignals.forEach(Runnable::run);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook has stopped the service and ends the process.
+            }
+        }
+    }
+
+    /**
+     * sun.misc.Signal is the only way Java offers to tell the signals apart and to stop without the
+     * JVM's shutdown; javac warns of it, and no option silences that. A signal ignored from the start
+     * (nohup, a background job) stays ignored.
+     *
+     * @return what puts the previous handlers back
+     */
+    private static List<Runnable> handleStopSignals(BrokerControl control) {
+        List<Runnable> restore = new ArrayList<>();
+        for (String name : STOP_SIGNALS) {
+            sun.misc.Signal signal = new sun.misc.Signal(name);
+            try {
+                var previous = sun.misc.Signal.handle(signal, s -> control.stop("SIG" + name));
+                restore.add(() -> sun.misc.Signal.handle(signal, previous));
+            } catch (IllegalArgumentException e) {
+                // This JVM keeps the signal for itself (for example under -Xrs); the shutdown hook stands in.
+            }
+        }
+        return restore;
     }
 }

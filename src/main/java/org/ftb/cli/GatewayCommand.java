@@ -75,7 +75,7 @@ final class GatewayCommand implements Callable<Integer> {
                 return false;
             }
             try {
-                gateway.close();
+                gateway.stop(origin);
             } catch (IOException e) {
                 messages.log(Msg.FTB0504E, e.getMessage());
             }

@@ -174,6 +174,12 @@ public final class Gateway implements AutoCloseable {
         return settings.permits().stream().anyMatch(p -> p.destination().matches(destination) && p.ports().contains(port));
     }
 
+    /** Closes the listener and every SSH session at once, saying who asked. */
+    public void stop(String origin) throws IOException {
+        messages.log(Msg.FTB0507I, origin, sessionsOpen.get());
+        close();
+    }
+
     @Override
     public void close() throws IOException {
         server.stop(true);

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -67,10 +69,105 @@ class BrokerJarIT {
         return new Result(process.exitValue(), out);
     }
 
+    /** A process whose output lines are collected as they come; closing it kills what is left. */
+    private record Running(Process process, List<String> output, Thread reader) implements AutoCloseable {
+        static Running start(List<String> command) throws IOException {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            List<String> output = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        output.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            });
+            reader.start();
+            return new Running(process, output, reader);
+        }
+
+        PrintStream console() {
+            return new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        }
+
+        void awaitLine(String text) {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.contains(text)));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            reader.join(5000);
+        }
+    }
+
     private List<String> ftb(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         return command;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /**
+     * A child inherits ignored signals (a background job ignores SIGINT), and a JVM leaves an ignored
+     * signal ignored; GNU env puts them back to their defaults where it can, so that every signal sent
+     * reaches ftb.
+     */
+    private static List<String> withDefaultSignals(List<String> command) throws Exception {
+        List<String> probe = List.of("env", "--default-signal=HUP,INT,TERM", "true");
+        if (run(probe).rc() != 0) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(probe.subList(0, 2));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    private static void kill(String signal, Process process) throws Exception {
+        assertThat(run(List.of("kill", "-" + signal, Long.toString(process.pid()))).rc()).isZero();
+    }
+
+    /** A stop by signal names the signal, ends with RC 0 and prints no stack trace. */
+    private static void assertQuietStop(Running running, String stopMessage) throws InterruptedException {
+        assertThat(running.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(running.process().exitValue()).as(String.join("\n", running.output())).isZero();
+        running.reader().join(5000);
+        assertThat(running.output()).anyMatch(l -> l.contains(stopMessage))
+                .noneMatch(l -> l.contains("Exception") || l.startsWith("\tat "));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TERM", "HUP", "INT"})
+    void issue6ASignalStopsTheBrokerQuietlyNamingItsOriginWithRc0(String signal, @TempDir Path dir) throws Exception {
+        Path config = dir.resolve("ftbprm.txt");
+        Files.writeString(config, "SOCKS LISTEN(127.0.0.1:" + freePort() + ")\nRULE NAME(REST) ACTION(DENY)\n");
+        try (Running broker = Running.start(withDefaultSignals(ftb("broker", "--config", config.toString())))) {
+            broker.awaitLine("FTB0003I");
+            kill(signal, broker.process());
+            assertQuietStop(broker, "FTB0004I STOP from SIG" + signal + ":");
+            assertThat(broker.output()).anyMatch(l -> l.contains("FTB0005I Broker stopped"));
+        }
+    }
+
+    @Test
+    void issue6ASignalStopsTheGatewayQuietlyNamingItsOriginWithRc0(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("gateway.txt");
+        Files.writeString(config, "GATEWAY LISTEN(127.0.0.1:" + freePort() + ") HOSTKEY('hostkey') AUTHORIZEDKEYS('keys') "
+                + "PERMIT(127.0.0.1:21)\n");
+        Files.writeString(dir.resolve("keys"), "");
+        try (Running gateway = Running.start(withDefaultSignals(ftb("gateway", "--config", config.toString())))) {
+            gateway.awaitLine("FTB0500I");
+            kill("INT", gateway.process());
+            assertQuietStop(gateway, "FTB0507I STOP from SIGINT:");
+            assertThat(gateway.output()).anyMatch(l -> l.contains("FTB0505I Gateway stopped"));
+        }
     }
 
     private static boolean curlAvailable() {
@@ -85,38 +182,20 @@ class BrokerJarIT {
     void theDemoWorksAsPrinted() throws Exception {
         boolean required = "true".equals(System.getenv("CI"));
         Assumptions.assumeTrue(required || curlAvailable(), "curl is not installed (CI installs it and requires this test)");
-        int socksPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socksPort = probe.getLocalPort();
-        }
-        Process demo = new ProcessBuilder(ftb("demo", "--socks-port", Integer.toString(socksPort))).redirectErrorStream(true).start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                // the demo ended
-            }
-        });
-        reader.start();
-        PrintStream console = new PrintStream(demo.getOutputStream(), true, StandardCharsets.UTF_8);
-        try {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.strip().startsWith("curl ")));
+        int socksPort = freePort();
+        List<String> output;
+        try (Running demo = Running.start(ftb("demo", "--socks-port", Integer.toString(socksPort)))) {
+            output = demo.output();
+            demo.awaitLine("curl ");
             String printed = output.stream().map(String::strip).filter(l -> l.startsWith("curl ")).findFirst().orElseThrow();
             List<String> command = new ArrayList<>(List.of(printed.split(" ")));
             command.addAll(1, List.of("-sS", "--max-time", "30"));
             Result curl = run(command);
             assertThat(curl.rc()).as(curl.out()).isZero();
             assertThat(curl.out()).isEqualTo("Hello from the FTP Tunnel Broker demo: this file came through an SSH tunnel.\n");
-            console.println("STOP");
-            assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(demo.exitValue()).isZero();
-        } finally {
-            demo.destroyForcibly();
-            reader.join(5000);
+            demo.console().println("STOP");
+            assertThat(demo.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(demo.process().exitValue()).isZero();
         }
         assertThat(output).anyMatch(l -> l.contains("FTB0230I") && l.contains("FTP user demo logged in"))
                 .anyMatch(l -> l.contains("FTB0200I") && l.contains("action=FTPDATA"))
@@ -151,31 +230,16 @@ class BrokerJarIT {
     void curlFetchesThroughTheBrokerInEverySocksModeAndDenyFailsIt(@TempDir Path dir) throws Exception {
         boolean required = "true".equals(System.getenv("CI"));
         Assumptions.assumeTrue(required || curlAvailable(), "curl is not installed (CI installs it and requires this test)");
-        int proxyPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            proxyPort = probe.getLocalPort();
-        }
+        int proxyPort = freePort();
         int webPort = web.getAddress().getPort();
         Path config = dir.resolve("ftbprm.txt");
         Files.writeString(config, "SOCKS LISTEN(127.0.0.1:" + proxyPort + ")\n"
                 + "RULE NAME(WEB) DEST(127.0.0.1 localhost) PORTS(" + webPort + ") ACTION(DIRECT)\n"
                 + "RULE NAME(REST) DEST(*) ACTION(DENY)\n");
-        Process broker = new ProcessBuilder(ftb("broker", "--config", config.toString())).redirectErrorStream(true).start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                // the broker ended
-            }
-        });
-        reader.start();
-        PrintStream console = new PrintStream(broker.getOutputStream(), true, StandardCharsets.UTF_8);
-        try {
-            await().atMost(30, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.contains("FTB0003I")));
+        List<String> output;
+        try (Running broker = Running.start(ftb("broker", "--config", config.toString()))) {
+            output = broker.output();
+            broker.awaitLine("FTB0003I");
             String url = "http://localhost:" + webPort + "/index.html";
             for (String mode : List.of("--socks4", "--socks4a", "--socks5", "--socks5-hostname")) {
                 Result curl = run(List.of("curl", "-sS", "--max-time", "10", mode, "127.0.0.1:" + proxyPort, url));
@@ -188,15 +252,13 @@ class BrokerJarIT {
             Result denied4 = run(List.of("curl", "-sS", "--max-time", "10", "--socks4", "127.0.0.1:" + proxyPort, "http://127.0.0.2:" + webPort + "/"));
             assertThat(denied4.rc()).isEqualTo(97);
 
+            PrintStream console = broker.console();
             console.println("display");
             await().atMost(10, TimeUnit.SECONDS).until(() -> output.stream().anyMatch(l -> l.startsWith("FTB0310I")));
             assertThat(output).anyMatch(l -> l.contains("TOTALS   ACCEPTED 6 RELAYED 4 DENIED 2"));
             console.println("stop");
-            assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(broker.exitValue()).isZero();
-        } finally {
-            broker.destroyForcibly();
-            reader.join(5000);
+            assertThat(broker.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(broker.process().exitValue()).isZero();
         }
         assertThat(output).anyMatch(l -> l.contains("FTB0005I Broker stopped"));
         assertThat(output.stream().filter(l -> l.contains("FTB0200I"))).hasSize(6)
