@@ -3,11 +3,11 @@ package org.ftb.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.ftb.config.LogSettings;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +16,14 @@ import java.nio.charset.Charset;
 
 /**
  * Applies the LOG statement to Logback: level, console and optional file, character set, audit on or
- * off. The console is written in the platform's console character set; the file in CHARSET.
+ * off. The console is written in the platform's console character set; the file in CHARSET. LEVEL
+ * applies to the broker's own messages; libraries are heard only from WARN up (see OperatorLayout).
  */
 public final class LogSetup {
     /** Messages of the broker itself. */
     public static final String BROKER_LOGGER = "ftb";
     /** One record per connection; silenced by AUDIT(NO). */
     public static final String AUDIT_LOGGER = "ftb.audit";
-    private static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %msg%n";
 
     private LogSetup() {
     }
@@ -33,7 +33,10 @@ public final class LogSetup {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(settings.level().name()));
+        Level level = Level.toLevel(settings.level().name());
+        // A library's own detail is for its developers, not operators, and MINA SSHD below WARN slows the data path.
+        root.setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
+        context.getLogger(BROKER_LOGGER).setLevel(level);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         start(context, root, console, "CONSOLE", consoleCharset);
         if (settings.file().isPresent()) {
@@ -45,18 +48,17 @@ public final class LogSetup {
                 throw new IOException("cannot open log file " + settings.file().get());
             }
         }
-        // MINA SSHD at DEBUG slows the data path a lot; it only follows the broker at TRACE.
-        context.getLogger("org.apache.sshd").setLevel(settings.level().ordinal() >= org.ftb.config.LogLevel.TRACE.ordinal()
-                ? Level.DEBUG : Level.WARN);
-        context.getLogger("org.apache.ftpserver").setLevel(Level.WARN);
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
     }
 
     private static void start(LoggerContext context, Logger root, OutputStreamAppender<ILoggingEvent> appender,
                               String name, Charset charset) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        OperatorLayout layout = new OperatorLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.setCharset(charset);
         encoder.start();
         appender.setContext(context);
@@ -64,6 +66,11 @@ public final class LogSetup {
         appender.setEncoder(encoder);
         appender.start();
         root.addAppender(appender);
+    }
+
+    /** True for the loggers of the broker's own messages and audit records, whose texts carry their IDs. */
+    static boolean isBrokerLogger(String name) {
+        return name.equals(BROKER_LOGGER) || name.startsWith(BROKER_LOGGER + ".");
     }
 
     /** Flushes and closes every appender; call last, when the broker has stopped. */

@@ -16,6 +16,8 @@ public enum Msg {
     FTB0007E("Configuration %s has errors (RC %d); the broker did not start"),
     FTB0009W("Stop time limit reached: ending %d session(s) now"),
     FTB0010E("Internal error in %s, the broker carries on: %s"),
+    FTB0011W("Library %s warns: %s"),
+    FTB0012E("Library %s reports an error: %s"),
 
     FTB0101E("line %d column %d: comment is not closed; it starts here"),
     FTB0102E("line %d column %d: quoted value is not closed on its line"),

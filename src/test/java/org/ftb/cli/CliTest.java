@@ -212,7 +212,8 @@ class CliTest {
                     .isInstanceOf(Exception.class);
             String expected = String.join("\n", " LISTEN   127.0.0.1:" + port + "  SSH  AUTH PASSWORD",
                     " SESSIONS 1 (NO LIMIT)  PEAK 2", " TOTALS   ACCEPTED 2 TUNNELS 0 DENIED 1 BADPASSWORD 1");
-            await().atMost(20, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(500)).untilAsserted(() -> {
+            // A pipe breaks when the thread that last wrote to it ends: only this thread writes commands.
+            await().atMost(20, TimeUnit.SECONDS).pollInSameThread().pollInterval(java.time.Duration.ofMillis(500)).untilAsserted(() -> {
                 commands.write("DISPLAY\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 commands.flush();
                 String shown = console.toString(java.nio.charset.StandardCharsets.UTF_8);
@@ -249,20 +250,13 @@ class CliTest {
     private static Run runWithConsole(java.io.InputStream in, java.io.PrintStream out, String... args) {
         java.io.InputStream stdin = System.in;
         java.io.PrintStream stdout = System.out;
-        try {
+        try (org.ftb.testing.AppliedLog applied = org.ftb.testing.AppliedLog.undoOnClose()) {
             System.setIn(in);
             System.setOut(out);
             return run(args);
         } finally {
             System.setIn(stdin);
             System.setOut(stdout);
-            ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-            context.reset();
-            try {
-                new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig();
-            } catch (ch.qos.logback.core.joran.spi.JoranException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 
