@@ -47,62 +47,75 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Platform platform = Platform.detect();
-        MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         Path dir = Files.createTempDirectory("ftb-demo-");
+        try {
+            return withFtpServer(dir);
+        } finally {
+            // The folder holds the gateway's private host key: it goes whether the demo ran or failed to start.
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private int withFtpServer(Path dir) throws Exception {
         Path home = Files.createDirectories(dir.resolve("ftp"));
         FtpServer ftp = Demo.startFtpServer(home);
+        try {
+            return withGatewayAndBroker(dir, ftp, home);
+        } finally {
+            ftp.stop();
+        }
+    }
+
+    private int withGatewayAndBroker(Path dir, FtpServer ftp, Path home) throws Exception {
+        Platform platform = Platform.detect();
+        MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         int ftpPort = Demo.port(ftp);
         Path users = dir.resolve("gateway-users");
         Files.write(users, List.of(UserDirectory.entry(Demo.USER, Demo.PASSWORD.toCharArray(), 100_000)), StandardCharsets.UTF_8);
         GatewaySettings gatewaySettings = new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0),
                 dir.resolve("gateway-hostkey"), Optional.of(users), Optional.of(UserDirectory.read(users)), Optional.empty(),
                 List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)));
-        Gateway gateway = Gateway.start(gatewaySettings, messages);
-        Path knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
-        String member = String.join("\n",
-                "/* ftb demo: everything on loopback */",
-                "SOCKS   LISTEN(127.0.0.1:" + socksPort + ")",
-                "SSHHOST NAME(DEMOGW) HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "')",
-                "RULE    NAME(DEMOFTP) DEST(127.0.0.1 localhost) PORTS(" + ftpPort + ") ACTION(FTPTUNNEL) VIA(DEMOGW)",
-                "RULE    NAME(OTHERS) DEST(*) ACTION(DENY)", "");
-        Files.writeString(dir.resolve("ftbprm-demo.txt"), member);
-        ConfigLoader.Result result = new ConfigLoader(Symbols.none(), platform.nativeCharset())
-                .load(ConfigSource.ofText("demo", member, ConfigSource.RecordFormat.STREAM), dir);
-        ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
-        if (result.config().isEmpty()) {
-            return result.returnCode();
+        try (Gateway gateway = Gateway.start(gatewaySettings, messages)) {
+            Path knownHosts = dir.resolve("known_hosts");
+            Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
+            String member = String.join("\n",
+                    "/* ftb demo: everything on loopback */",
+                    "SOCKS   LISTEN(127.0.0.1:" + socksPort + ")",
+                    "SSHHOST NAME(DEMOGW) HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "')",
+                    "RULE    NAME(DEMOFTP) DEST(127.0.0.1 localhost) PORTS(" + ftpPort + ") ACTION(FTPTUNNEL) VIA(DEMOGW)",
+                    "RULE    NAME(OTHERS) DEST(*) ACTION(DENY)", "");
+            Files.writeString(dir.resolve("ftbprm-demo.txt"), member);
+            ConfigLoader.Result result = new ConfigLoader(Symbols.none(), platform.nativeCharset())
+                    .load(ConfigSource.ofText("demo", member, ConfigSource.RecordFormat.STREAM), dir);
+            ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
+            if (result.config().isEmpty()) {
+                return result.returnCode();
+            }
+            Broker broker;
+            try {
+                broker = Broker.start(result.config().get(), Resolver.system(), Main.version());
+            } catch (org.ftb.broker.SocksServer.ListenException e) {
+                spec.commandLine().getErr().println("Port " + socksPort + " is in use: try ftb demo --socks-port 11080");
+                return Diagnostics.RC_SEVERE;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println();
+            out.println("FTP Tunnel Broker demo is running, all on loopback:");
+            out.println("  FTP server   127.0.0.1:" + ftpPort + "  user " + Demo.USER + ", files in " + home);
+            out.println("  SSH gateway  127.0.0.1:" + gateway.port() + "  (ftb gateway; only tunnels to 127.0.0.1)");
+            out.println("  Broker       SOCKS 127.0.0.1:" + socksPort + "  rule DEMOFTP: FTPTUNNEL via DEMOGW  (" + dir.resolve("ftbprm-demo.txt") + ")");
+            out.println();
+            out.println("Download the demo file through the SSH tunnel:");
+            out.println("  curl --socks5-hostname 127.0.0.1:" + socksPort + " ftp://" + Demo.USER + ":" + Demo.PASSWORD + "@127.0.0.1:"
+                    + ftpPort + "/" + Demo.FILE);
+            out.println();
+            out.println("Type DISPLAY to see the sessions, STOP (or Ctrl-C) to end.");
+            out.flush();
+            Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
+                    platform.nativeCharset());
+            return Diagnostics.RC_OK;
         }
-        Broker broker;
-        try {
-            broker = Broker.start(result.config().get(), Resolver.system(), Main.version());
-        } catch (org.ftb.broker.SocksServer.ListenException e) {
-            gateway.close();
-            ftp.stop();
-            spec.commandLine().getErr().println("Port " + socksPort + " is in use: try ftb demo --socks-port 11080");
-            return Diagnostics.RC_SEVERE;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println();
-        out.println("FTP Tunnel Broker demo is running, all on loopback:");
-        out.println("  FTP server   127.0.0.1:" + ftpPort + "  user " + Demo.USER + ", files in " + home);
-        out.println("  SSH gateway  127.0.0.1:" + gateway.port() + "  (ftb gateway; only tunnels to 127.0.0.1)");
-        out.println("  Broker       SOCKS 127.0.0.1:" + socksPort + "  rule DEMOFTP: FTPTUNNEL via DEMOGW  (" + dir.resolve("ftbprm-demo.txt") + ")");
-        out.println();
-        out.println("Download the demo file through the SSH tunnel:");
-        out.println("  curl --socks5-hostname 127.0.0.1:" + socksPort + " ftp://" + Demo.USER + ":" + Demo.PASSWORD + "@127.0.0.1:"
-                + ftpPort + "/" + Demo.FILE);
-        out.println();
-        out.println("Type DISPLAY to see the sessions, STOP (or Ctrl-C) to end.");
-        out.flush();
-        Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
-                platform.nativeCharset());
-        gateway.close();
-        ftp.stop();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        return Diagnostics.RC_OK;
     }
 }

@@ -104,7 +104,13 @@ class BrokerJarIT {
     }
 
     private List<String> ftb(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        return ftbWithJvmOptions(List.of(), args);
+    }
+
+    private List<String> ftbWithJvmOptions(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return command;
     }
@@ -200,6 +206,19 @@ class BrokerJarIT {
         assertThat(output).anyMatch(l -> l.contains("FTB0230I") && l.contains("FTP user demo logged in"))
                 .anyMatch(l -> l.contains("FTB0200I") && l.contains("action=FTPDATA"))
                 .noneMatch(l -> l.contains("FTB0200I") && l.contains("demo-password"));
+    }
+
+    @Test
+    void issue6TheDemoRemovesItsFolderWhenItCannotStart(@TempDir Path tmp) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result demo = run(ftbWithJvmOptions(List.of("-Djava.io.tmpdir=" + tmp), "demo", "--socks-port",
+                    Integer.toString(taken.getLocalPort())));
+            assertThat(demo.rc()).as(demo.out()).isEqualTo(12);
+            assertThat(demo.out()).contains("FTB0006E", "Port " + taken.getLocalPort() + " is in use");
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).as("the demo's folder, with the gateway's private host key").isEmpty();
+        }
     }
 
     @Test
