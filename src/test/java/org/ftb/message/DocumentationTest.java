@@ -57,6 +57,16 @@ class DocumentationTest {
     }
 
     @Test
+    void issue6TheProjectIsLicensedUnderTheApacheLicense2AndSaysSo() throws IOException {
+        String license = Files.readString(Path.of("LICENSE"));
+        assertThat(license).contains("Apache License", "Version 2.0, January 2004",
+                "TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION", "END OF TERMS AND CONDITIONS");
+        assertThat(Files.readString(Path.of("pom.xml"))).containsPattern(
+                "(?s)<licenses>\\s*<license>\\s*<name>Apache-2.0</name>\\s*<url>https://www.apache.org/licenses/LICENSE-2.0.txt</url>");
+        assertThat(Files.readString(Path.of("README.md"))).contains("[Apache License 2.0](LICENSE)");
+    }
+
+    @Test
     void everyOperatorCommandIsDocumented() throws IOException {
         String operations = read("operations.md");
         CommandDispatcher dispatcher = CommandDispatcher.standard(new org.ftb.console.BrokerControl() {
