@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
-/** {@code ftb broker}: runs the broker in the foreground until STOP, SIGTERM or Ctrl-C. */
+/** {@code ftb broker}: runs the broker in the foreground until STOP, SIGTERM, SIGHUP or Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = "Run the broker in the foreground. Operator commands (DISPLAY, STOP, HELP) are read from standard input.")
 final class BrokerCommand implements Callable<Integer> {
