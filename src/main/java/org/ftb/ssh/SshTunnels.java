@@ -35,60 +35,95 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Opens tunnels through the configured SSH hosts. Tunnels to the same SSH server with the same
  * credentials share one SSH connection, up to the host's MAXCHANNELS; a connection with no tunnel
- * left closes after a minute; a connection whose login failed is never reused. Nothing here blocks
- * except the SSH server's name lookup in {@link #open}, which callers run off their I/O threads.
+ * left closes after a minute; a connection whose login failed is never reused.
+ *
+ * <p>No caller ever waits here. What can block — reading and decrypting the key file, and the SSH
+ * server's name lookup, which MINA's {@code SshClient.connect} does on the calling thread — runs on
+ * a thread of the SSH host's own, so a slow host delays only its own new connections; the pool's lock
+ * covers map updates only. Every tunnel's future completes within twice CONNECTTIMEOUT (connect, then
+ * login), even when the SSH server never answers a channel open or stalls mid-handshake.
  */
 public final class SshTunnels implements AutoCloseable {
     /** How long an SSH connection with no tunnel stays open for the next one. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
 
     private final Map<String, SshHostSettings> hosts = new LinkedHashMap<>();
-    private final Map<String, SshClient> clients = new HashMap<>();
-    private final Map<String, List<KeyPair>> keys = new HashMap<>();
-    private final Map<PoolKey, List<Pooled>> pool = new HashMap<>();
+    private final Map<String, ExecutorService> connectors = new HashMap<>();
+    private final Map<String, List<KeyPair>> keys = new ConcurrentHashMap<>();
+    private final ConnectionPool<PoolKey, ClientSession> pool =
+            new ConnectionPool<>(IDLE_CLOSE, ClientSession::isOpen, session -> session.close(false));
     private final ScheduledExecutorService timer;
     private final Duration connectTimeout;
+    private final HostConfigEntryResolver hostConfig;
     private final byte[] poolSecret = new byte[32];
+    private volatile Map<String, SshClient> clients = Map.of();
+    private final Object idleCheckLock = new Object();
+    private ScheduledFuture<?> idleCheck;
 
     private record PoolKey(String sshHost, String address, String user, String credentialDigest) {
     }
 
-    /** One SSH connection and the tunnels it carries. Guarded by the enclosing instance. */
-    private static final class Pooled {
-        final CompletableFuture<ClientSession> session;
-        int channels = 1;
-        boolean unusable;
-        ScheduledFuture<?> idleClose;
-
-        Pooled(CompletableFuture<ClientSession> session) {
-            this.session = session;
+    private record Target(String host, int port, String originHost, int originPort) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
         }
     }
 
     public SshTunnels(List<SshHostSettings> settings, Duration connectTimeout, ScheduledExecutorService timer) {
+        this(settings, connectTimeout, timer, HostConfigEntryResolver.EMPTY);
+    }
+
+    /**
+     * @param hostConfig MINA's first step of {@code SshClient.connect}, just before its name lookup;
+     *                   tests make it slow to stand for a slow DNS answer
+     */
+    SshTunnels(List<SshHostSettings> settings, Duration connectTimeout, ScheduledExecutorService timer,
+               HostConfigEntryResolver hostConfig) {
         this.timer = timer;
         this.connectTimeout = connectTimeout;
+        this.hostConfig = hostConfig;
         new SecureRandom().nextBytes(poolSecret);
         for (SshHostSettings host : settings) {
             hosts.put(host.name(), host);
+            connectors.put(host.name(), connector(host.name()));
         }
+    }
+
+    /** One thread per SSH host, there only while it connects: its key file and name lookup may be slow. */
+    private static ExecutorService connector(String sshHost) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "ftb-ssh-" + sshHost);
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /** Starts one SSH client per SSH host: each has its own known-hosts check and cipher order. */
     public void start() {
+        Map<String, SshClient> started = new HashMap<>();
         for (SshHostSettings host : hosts.values()) {
             SshClient client = SshClient.setUpDefaultClient();
             client.setServerKeyVerifier(new HostKeyCheck(host.knownHosts(), host.hostKeys()));
-            client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            client.setHostConfigEntryResolver(hostConfig);
             client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
             for (String name : host.ciphers()) {
@@ -106,13 +141,15 @@ public final class SshTunnels implements AutoCloseable {
                 CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
             }
             client.start();
-            clients.put(host.name(), client);
+            started.put(host.name(), client);
         }
+        clients = Map.copyOf(started);
     }
 
     /**
      * Opens a tunnel from {@code origin} (the client, for the SSH server's logs) to
-     * {@code destination:port} as the SSH server sees it. Fails with a {@link TunnelFailure}.
+     * {@code destination:port} as the SSH server sees it. Returns at once; the future fails with a
+     * {@link TunnelFailure}, at the latest twice CONNECTTIMEOUT after this call.
      */
     public CompletableFuture<TunnelStream> open(String sshHost, Credentials credentials, String destination, int port,
                                                 String originHost, int originPort) {
@@ -121,90 +158,131 @@ public final class SshTunnels implements AutoCloseable {
             return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER, "no SSHHOST " + sshHost, null));
         }
         String address = host.hostFor(destination);
-        PoolKey key = new PoolKey(host.name(), address, credentials.user(), digest(credentials));
-        Pooled pooled = acquire(key, host, () -> connect(host, address, credentials));
-        return pooled.session.thenCompose(session -> channelOn(host, key, pooled, session, destination, port, originHost, originPort));
-    }
-
-    /** A channel on an acquired connection; the connection's count is released when the channel closes or fails. */
-    private CompletableFuture<TunnelStream> channelOn(SshHostSettings host, PoolKey key, Pooled pooled, ClientSession session,
-                                                      String destination, int port, String originHost, int originPort) {
-        return openChannel(host, session, destination, port, originHost, originPort, () -> release(key, pooled),
-                (dest, p, oh, op) -> {
-                    synchronized (this) {
-                        pooled.channels++;
-                    }
-                    return channelOn(host, key, pooled, session, dest, p, oh, op);
-                })
-                .whenComplete((stream, error) -> {
-                    if (error != null) {
-                        release(key, pooled);
-                    }
-                });
-    }
-
-    private synchronized Pooled acquire(PoolKey key, SshHostSettings host, java.util.function.Supplier<CompletableFuture<ClientSession>> connect) {
-        List<Pooled> connections = pool.computeIfAbsent(key, k -> new ArrayList<>());
-        for (Pooled p : connections) {
-            if (!p.unusable && p.channels < host.maxChannels() && !isClosed(p)) {
-                p.channels++;
-                if (p.idleClose != null) {
-                    p.idleClose.cancel(false);
-                    p.idleClose = null;
-                }
-                return p;
-            }
+        ConnectionPool.Lease<PoolKey, ClientSession> lease =
+                pool.acquire(new PoolKey(host.name(), address, credentials.user(), digest(credentials)), host.maxChannels());
+        if (lease.isNew()) {
+            connect(lease.connection(), host, address, credentials);
         }
-        Pooled fresh = new Pooled(new CompletableFuture<>());
-        connections.add(fresh);
-        connect.get().whenComplete((session, error) -> {
+        return tunnel(host, lease.connection(), new Target(destination, port, originHost, originPort));
+    }
+
+    /** A data tunnel beside an open one, on the same SSH connection; never waits. */
+    private CompletableFuture<TunnelStream> alongside(SshHostSettings host, ConnectionPool.Connection<PoolKey, ClientSession> connection,
+                                                      Target target) {
+        if (!pool.acquireAlongside(connection)) {
+            return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER,
+                    "the SSH connection via " + host.name() + " for " + target + " has closed", null));
+        }
+        return tunnel(host, connection, target);
+    }
+
+    /** A tunnel on {@code connection} once its login is done; its place there is given back exactly once. */
+    private CompletableFuture<TunnelStream> tunnel(SshHostSettings host, ConnectionPool.Connection<PoolKey, ClientSession> connection,
+                                                   Target target) {
+        CompletableFuture<TunnelStream> result = new CompletableFuture<>();
+        AtomicBoolean placed = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (placed.compareAndSet(true, false) && pool.release(connection, System.nanoTime())) {
+                checkIdleWithin(IDLE_CLOSE.toNanos());
+            }
+        };
+        result.whenComplete((stream, error) -> {
             if (error != null) {
-                forget(key, fresh); // a failed login is never reused
-                fresh.session.completeExceptionally(error);
-                return;
+                release.run();
             }
-            session.addCloseFutureListener(f -> forget(key, fresh));
-            fresh.session.complete(session);
         });
-        return fresh;
-    }
-
-    private static boolean isClosed(Pooled p) {
-        ClientSession session = p.session.getNow(null);
-        return session != null && (session.isClosing() || session.isClosed());
-    }
-
-    private synchronized void forget(PoolKey key, Pooled pooled) {
-        pooled.unusable = true;
-        List<Pooled> connections = pool.get(key);
-        if (connections != null) {
-            connections.remove(pooled);
-            if (connections.isEmpty()) {
-                pool.remove(key);
+        within(result, () -> connection.session.isDone()
+                ? new TunnelFailure(TunnelFailure.Kind.DESTINATION_UNREACHABLE, "SSH host " + host.name() + " did not open the tunnel to "
+                        + target + " within " + openBound().toSeconds() + " s", null)
+                : new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE, "no SSH connection via " + host.name() + " within "
+                        + openBound().toSeconds() + " s", null));
+        connection.session.whenComplete((session, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                openChannel(host, connection, session, target, release, result);
             }
-        }
+        });
+        return result;
     }
 
-    private synchronized void release(PoolKey key, Pooled pooled) {
-        if (--pooled.channels > 0 || pooled.unusable) {
+    private void openChannel(SshHostSettings host, ConnectionPool.Connection<PoolKey, ClientSession> connection, ClientSession session,
+                             Target target, Runnable release, CompletableFuture<TunnelStream> result) {
+        ChannelDirectTcpip channel;
+        OpenFuture opening;
+        try {
+            channel = session.createDirectTcpipChannel(new SshdSocketAddress(target.originHost(), target.originPort()),
+                    new SshdSocketAddress(target.host(), target.port()));
+            channel.setStreaming(StreamingChannel.Streaming.Async);
+            channel.addChannelListener(DirectTcpipStream.eofListener());
+            // A tunnel given up on (too late, or its session failed) must not open after all.
+            result.whenComplete((stream, error) -> {
+                if (error != null) {
+                    channel.close(true);
+                }
+            });
+            opening = channel.open();
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.OTHER,
+                    "cannot open a channel on SSH host " + host.name() + ": " + e.getMessage(), e));
             return;
         }
-        pooled.idleClose = timer.schedule(() -> closeIfIdle(key, pooled), IDLE_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
+        String description = "via " + host.name() + " (ssh " + session.getUsername() + "@" + session.getConnectAddress() + ", "
+                + session.getNegotiatedKexParameter(KexProposalOption.C2SENC) + ")";
+        opening.addListener(opened -> {
+            if (opened.isOpened()) {
+                result.complete(new DirectTcpipStream(channel, description, release,
+                        (destination, port, originHost, originPort) -> alongside(host, connection,
+                                new Target(destination, port, originHost, originPort))));
+            } else {
+                result.completeExceptionally(channelFailure(host, target, opened.getException()));
+            }
+        });
     }
 
-    private void closeIfIdle(PoolKey key, Pooled pooled) {
-        synchronized (this) {
-            if (pooled.channels > 0) {
+    /** The TCP connect and the login may each take CONNECTTIMEOUT. */
+    private Duration openBound() {
+        return connectTimeout.multipliedBy(2);
+    }
+
+    /** Fails {@code future} with {@code late} unless it completes within {@link #openBound}. */
+    private void within(CompletableFuture<?> future, Supplier<TunnelFailure> late) {
+        try {
+            ScheduledFuture<?> alarm = timer.schedule(() -> future.completeExceptionally(late.get()), openBound().toNanos(),
+                    TimeUnit.NANOSECONDS);
+            future.whenComplete((value, error) -> alarm.cancel(false));
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.OTHER, "the broker is stopping", e));
+        }
+    }
+
+    /** Makes sure idle connections are looked at within {@code delayNanos}; one check is pending at most. */
+    private void checkIdleWithin(long delayNanos) {
+        synchronized (idleCheckLock) {
+            if (idleCheck != null) {
                 return;
             }
-            forget(key, pooled);
+            try {
+                idleCheck = timer.schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // The broker is stopping: close() stops the SSH clients, and their connections with them.
+            }
         }
-        pooled.session.thenAccept(session -> session.close(false));
+    }
+
+    private void checkIdle() {
+        synchronized (idleCheckLock) {
+            idleCheck = null;
+        }
+        long next = pool.closeIdle(System.nanoTime());
+        if (next >= 0) {
+            checkIdleWithin(next);
+        }
     }
 
     /** Number of open SSH connections, for DISPLAY and tests. */
-    public synchronized int connections() {
-        return pool.values().stream().mapToInt(List::size).sum();
+    public int connections() {
+        return pool.size();
     }
 
     private String digest(Credentials credentials) {
@@ -223,33 +301,64 @@ public final class SshTunnels implements AutoCloseable {
         return "key";
     }
 
-    private CompletableFuture<ClientSession> connect(SshHostSettings host, String address, Credentials credentials) {
-        CompletableFuture<ClientSession> result = new CompletableFuture<>();
+    /**
+     * Makes {@code connection} on the SSH host's own thread and logs in; gives up after
+     * {@link #openBound}. The password is taken now: the caller may wipe its array once a tunnel is open.
+     */
+    private void connect(ConnectionPool.Connection<PoolKey, ClientSession> connection, SshHostSettings host, String address,
+                         Credentials credentials) {
+        CompletableFuture<ClientSession> login = connection.session;
         String where = credentials.user() + "@" + address + ":" + host.port();
-        List<KeyPair> identities;
+        String password = credentials instanceof Credentials.Password p ? new String(p.password()) : null;
+        within(login, () -> new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE,
+                "SSH host " + where + " did not complete the connection and login within " + openBound().toSeconds() + " s", null));
+        login.thenAccept(session -> session.addCloseFutureListener(f -> pool.discard(connection)));
         try {
-            identities = credentials instanceof Credentials.HostKey ? keys(host) : List.of();
-        } catch (TunnelFailure e) {
-            return CompletableFuture.failedFuture(e);
+            connectors.get(host.name()).execute(() -> {
+                if (!login.isDone()) {
+                    dial(login, host, address, credentials.user(), password, where);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            login.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.OTHER, "the SSH tunnels are closed", e));
         }
+    }
+
+    /** Runs on the SSH host's thread: the key file and MINA's name lookup may block it. */
+    private void dial(CompletableFuture<ClientSession> login, SshHostSettings host, String address, String user, String password,
+                      String where) {
+        List<KeyPair> identities;
         ConnectFuture connecting;
         try {
-            connecting = clients.get(host.name()).connect(credentials.user(), address, host.port());
+            identities = password == null ? keys(host) : List.of();
+            connecting = clients.get(host.name()).connect(user, address, host.port());
+        } catch (TunnelFailure e) {
+            login.completeExceptionally(e);
+            return;
         } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE,
+            login.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE,
                     "cannot reach SSH host " + address + ":" + host.port() + ": " + e.getMessage(), e));
+            return;
         }
         connecting.addListener(connected -> {
             if (!connected.isConnected()) {
                 Throwable cause = connected.getException();
-                result.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE, "cannot reach SSH host "
+                login.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE, "cannot reach SSH host "
                         + address + ":" + host.port() + ": " + (cause == null ? "no answer" : cause.getMessage()), cause));
                 return;
             }
             ClientSession session = connected.getSession();
-            if (credentials instanceof Credentials.Password password) {
+            login.whenComplete((done, error) -> {
+                if (error != null) {
+                    session.close(true);
+                }
+            });
+            if (login.isDone()) {
+                return;
+            }
+            if (password != null) {
                 CoreModuleProperties.PREFERRED_AUTHS.set(session, "password,keyboard-interactive");
-                session.addPasswordIdentity(new String(password.password()));
+                session.addPasswordIdentity(password);
             } else {
                 CoreModuleProperties.PREFERRED_AUTHS.set(session, "publickey");
                 identities.forEach(session::addPublicKeyIdentity);
@@ -258,18 +367,17 @@ public final class SshTunnels implements AutoCloseable {
             try {
                 auth = session.auth();
             } catch (IOException | RuntimeException e) {
-                result.completeExceptionally(loginFailure(session, where, e));
+                login.completeExceptionally(loginFailure(session, where, e));
                 return;
             }
             auth.addListener(done -> {
                 if (done.isSuccess()) {
-                    result.complete(session);
+                    login.complete(session);
                 } else {
-                    result.completeExceptionally(loginFailure(session, where, done.getException()));
+                    login.completeExceptionally(loginFailure(session, where, done.getException()));
                 }
             });
         });
-        return result;
     }
 
     private static TunnelFailure loginFailure(ClientSession session, String where, Throwable cause) {
@@ -281,14 +389,18 @@ public final class SshTunnels implements AutoCloseable {
         if (cause instanceof org.apache.sshd.common.SshException && session.isAuthenticated()) {
             return new TunnelFailure(TunnelFailure.Kind.OTHER, "SSH session " + where + " failed: " + cause.getMessage(), cause);
         }
-        boolean kexFailed = cause != null && String.valueOf(cause.getMessage()).toLowerCase().contains("key exchange");
+        // No session id: the first key exchange never completed, so the server was never really reached.
+        boolean kexFailed = session.getSessionId() == null;
         return new TunnelFailure(kexFailed ? TunnelFailure.Kind.SSH_UNREACHABLE : TunnelFailure.Kind.LOGIN_REFUSED,
                 (kexFailed ? "SSH key exchange with " + where + " failed" : "SSH login " + where + " refused")
                         + (cause == null ? "" : ": " + cause.getMessage()), cause);
     }
 
-    /** The SSH host's key pairs, loaded once; the passphrase file is read only here and never kept. */
-    private synchronized List<KeyPair> keys(SshHostSettings host) throws TunnelFailure {
+    /**
+     * The SSH host's key pairs, loaded once; the passphrase file is read only here and never kept. Runs
+     * on the host's own thread only, so one host's key is never loaded twice at a time.
+     */
+    private List<KeyPair> keys(SshHostSettings host) throws TunnelFailure {
         List<KeyPair> loaded = keys.get(host.name());
         if (loaded != null) {
             return loaded;
@@ -315,36 +427,7 @@ public final class SshTunnels implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<TunnelStream> openChannel(SshHostSettings host, ClientSession session, String destination, int port,
-                                                        String originHost, int originPort, Runnable onClose,
-                                                        DirectTcpipStream.SiblingOpener siblings) {
-        CompletableFuture<TunnelStream> result = new CompletableFuture<>();
-        ChannelDirectTcpip channel;
-        OpenFuture opening;
-        try {
-            channel = session.createDirectTcpipChannel(new SshdSocketAddress(originHost, originPort),
-                    new SshdSocketAddress(destination, port));
-            channel.setStreaming(StreamingChannel.Streaming.Async);
-            channel.addChannelListener(DirectTcpipStream.eofListener());
-            opening = channel.open();
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER,
-                    "cannot open a channel on SSH host " + host.name() + ": " + e.getMessage(), e));
-        }
-        String description = "via " + host.name() + " (ssh " + session.getUsername() + "@" + session.getConnectAddress() + ", "
-                + session.getNegotiatedKexParameter(KexProposalOption.C2SENC) + ")";
-        opening.addListener(opened -> {
-            if (opened.isOpened()) {
-                result.complete(new DirectTcpipStream(channel, description, onClose, siblings));
-            } else {
-                result.completeExceptionally(channelFailure(host, destination, port, opened.getException()));
-            }
-        });
-        return result;
-    }
-
-    private static TunnelFailure channelFailure(SshHostSettings host, String destination, int port, Throwable cause) {
-        String target = destination + ":" + port;
+    private static TunnelFailure channelFailure(SshHostSettings host, Target target, Throwable cause) {
         if (cause instanceof SshChannelOpenException open) {
             String reason = String.valueOf(open.getMessage());
             return switch (open.getReasonCode()) {
@@ -363,6 +446,7 @@ public final class SshTunnels implements AutoCloseable {
 
     @Override
     public void close() {
+        connectors.values().forEach(ExecutorService::shutdownNow);
         for (SshClient client : clients.values()) {
             client.stop();
         }
