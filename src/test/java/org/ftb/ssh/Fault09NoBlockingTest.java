@@ -188,9 +188,35 @@ class Fault09NoBlockingTest {
 
     private static void assertEchoes(TunnelStream stream) throws Exception {
         CompletableFuture<byte[]> back = new CompletableFuture<>();
-        stream.write(new byte[]{'x'}, 1, () -> stream.read((data, offset, length) ->
-                back.complete(Arrays.copyOfRange(data, offset, offset + Math.max(length, 0))), back::completeExceptionally),
-                back::completeExceptionally);
+        org.ftb.relay.Endpoint.Reader reader = new org.ftb.relay.Endpoint.Reader() {
+            @Override
+            public void received(java.nio.ByteBuffer data) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                back.complete(bytes);
+            }
+
+            @Override
+            public void ended() {
+                back.complete(new byte[0]);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                back.completeExceptionally(cause);
+            }
+        };
+        stream.write(java.nio.ByteBuffer.wrap(new byte[]{'x'}), new org.ftb.relay.Endpoint.Writer() {
+            @Override
+            public void written() {
+                stream.read(reader);
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                back.completeExceptionally(cause);
+            }
+        });
         assertThat(back.get(10, TimeUnit.SECONDS)).containsExactly('x');
         stream.close(true);
     }
