@@ -90,7 +90,7 @@ final class FtpSession implements ControlSession.DataPorts {
             machine = ControlSession.loginFirst(this, serverText(), target.sshHost());
         } else {
             machine = ControlSession.overOpenServer(this, serverText());
-            attachServer(openTunnel, tunnelData(openTunnel)).start(ByteBuffer.allocate(0));
+            startServer(attachServer(openTunnel, tunnelData(openTunnel)));
         }
         apply(machine.start());
         fromClient = new Pump(client, new Feed(true), notCounted, System::nanoTime, new ControlPumps(Relay.Side.CLIENT));
@@ -322,6 +322,24 @@ final class FtpSession implements ControlSession.DataPorts {
         return pump;
     }
 
+    /**
+     * Starts reading the server, which speaks first. A server that stays silent past CONNECTTIMEOUT has
+     * most likely never seen the connection (a listen queue that overflowed answers with SYN cookies
+     * and then drops the handshake), so the client gets 421 instead of waiting for ever.
+     */
+    private void startServer(Pump reader) {
+        reader.start(ByteBuffer.allocate(0));
+        long limit = server.connectTimeout().toMillis();
+        server.timer().schedule(() -> onReactor(() -> {
+            if (!closing && fromServer == reader && machine.awaitsServer()) {
+                String reason = "the FTP server did not answer within " + server.connectTimeout().toSeconds() + " s";
+                failure = "SERVER_TIMEOUT";
+                server.messages().log(Msg.FTB0234E, control.tag(), serverText(), reason);
+                tellClientAndClose(421, "Service not available: " + reason);
+            }
+        }), limit, TimeUnit.MILLISECONDS);
+    }
+
     private IntFunction<CompletableFuture<Endpoint>> tunnelData(TunnelStream tunnel) {
         return port -> tunnel.openAlongside(target.host(), port, target.clientIp(), target.clientPort()).thenApply(t -> t);
     }
@@ -383,7 +401,7 @@ final class FtpSession implements ControlSession.DataPorts {
                         Arrays.fill(password, '\0');
                         Pump reader = attachServer(tunnel, tunnelData(tunnel));
                         apply(machine.serverOpened());
-                        reader.start(ByteBuffer.allocate(0));
+                        startServer(reader);
                     } else {
                         loginFailed(error, password);
                     }
@@ -428,7 +446,7 @@ final class FtpSession implements ControlSession.DataPorts {
             } else {
                 Pump reader = attachServer(socket, this::plainConnect);
                 apply(machine.serverOpened());
-                reader.start(ByteBuffer.allocate(0));
+                startServer(reader);
             }
         }));
     }

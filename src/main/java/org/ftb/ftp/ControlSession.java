@@ -102,6 +102,8 @@ public final class ControlSession {
     private volatile int transfers;
     private boolean loginRefused;
     private boolean loggedIn;
+    /** AUTH(KEY): the server's greeting has not come yet. */
+    private boolean awaitingGreeting;
     /** The client ended its side; the end goes to the server after the commands still waiting. */
     private boolean clientEnded;
     /** Relayed commands whose final reply has not come yet; broker replies wait for it, to keep replies in order. */
@@ -135,6 +137,7 @@ public final class ControlSession {
     public static ControlSession overOpenServer(DataPorts ports, String serverText) {
         ControlSession session = new ControlSession(ports, serverText, "-", Stage.RELAY);
         session.outstanding = 1;
+        session.awaitingGreeting = true;
         return session;
     }
 
@@ -159,6 +162,15 @@ public final class ControlSession {
     /** How the session went, for its audit record: {@code LOGIN_REFUSED} when no login ever succeeded after a refusal. */
     public String result() {
         return loginRefused && !loggedIn ? "LOGIN_REFUSED" : "OK";
+    }
+
+    /**
+     * True while the session waits for the server to speak first (its greeting, or a reply of the
+     * login replay): a server that stays silent here has not seen the connection, and the driver
+     * gives it a deadline.
+     */
+    public boolean awaitsServer() {
+        return replay != Replay.NONE || awaitingGreeting;
     }
 
     /** True while client commands are held until the way to the server is open: stop reading the client. */
@@ -426,6 +438,7 @@ public final class ControlSession {
         if (code >= 200 && outstanding > 0) {
             outstanding--;
         }
+        awaitingGreeting = false;
         if (disposition == Disposition.HOLD) {
             passiveReply(code);
         }

@@ -5,7 +5,6 @@ import org.ftb.gateway.Gateway;
 import org.ftb.testing.Bytes;
 import org.ftb.testing.SocksClient;
 import org.ftb.testing.TestBroker;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * broker's login replay waits for it for ever. Here every tenth connection to the FTP server is held
  * in that state on purpose, so that the burst fails the same way every time.
  */
-@Disabled("fault 10: the login replay in org.ftb.net.FtpControlRelay needs a deadline; enable with the net rewrite")
+
 @Timeout(120)
 class Fault10LoginBurstTest {
     private static final int SESSIONS = 300;
