@@ -70,19 +70,20 @@ public final class Relay implements Pump.Listener {
     @Override
     public void ended(Pump pump) {
         if (up.stopped() && down.stopped() && over.compareAndSet(false, true)) {
+            outcome.ended();
             client.close(false);
             server.close(false);
-            outcome.ended();
         }
     }
 
     @Override
     public void failed(Pump pump, boolean atSource, Throwable cause) {
         if (over.compareAndSet(false, true)) {
-            client.close(true);
-            server.close(true);
+            // The outcome first: its owner records why before either peer can see the reset and act on it.
             boolean clientBroke = (pump == up) == atSource;
             outcome.broke(clientBroke ? Side.CLIENT : Side.SERVER, cause);
+            client.close(true);
+            server.close(true);
         }
     }
 }

@@ -280,4 +280,32 @@ class TunnelTest {
                 .contains("action=TUNNEL").doesNotContain("result=OK"));
     }
 
+    /**
+     * The SSH connection under a relaying tunnel dies (its TCP connection cut with a FIN or a reset):
+     * the end of the SSH connection is not the channel's EOF, so the client is reset, the audit record
+     * says SSH_LOST and FTB0238E reports the lost tunnel.
+     */
+    @ParameterizedTest
+    @EnumSource(TcpProxy.Cut.class)
+    void aLostSshConnectionResetsTheClient(TcpProxy.Cut cut) throws Exception {
+        try (TestSshServer ssh = sshServer(true); TcpProxy proxy = TcpProxy.start(ssh.port())) {
+            Files.writeString(knownHosts, ssh.knownHostsLine().replace("]:" + ssh.port() + " ", "]:" + proxy.port() + " ") + "\n");
+            try (TestBroker broker = TestBroker.start(config(proxy.port(), "STRICT"));
+                 ServerSocket target = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                 Socket s = SocksClient.open(broker.port())) {
+                assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), target.getLocalPort()))).startsWith(5, 0);
+                try (Socket server = target.accept()) {
+                    server.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(read(s, 7)).isEqualTo("partial".getBytes(StandardCharsets.US_ASCII));
+                    assertThat(proxy.cutAll(cut)).as("SSH connections cut").isEqualTo(1);
+                    StreamEnd end = StreamEnd.drain(s.getInputStream());
+                    assertThat(end.kind()).as("the client's stream after its SSH connection was cut with %s: %s", cut, end)
+                            .isEqualTo(StreamEnd.Kind.RESET);
+                }
+            }
+        }
+        await().untilAsserted(() -> assertThat(log.withId("FTB0200I")).singleElement().asString()
+                .contains("action=TUNNEL", "result=SSH_LOST"));
+        assertThat(log.withId("FTB0238E")).as("the lost tunnel is reported").isNotEmpty().allMatch(l -> l.contains("lost"));
+    }
 }
