@@ -73,7 +73,7 @@ final class Connection implements Reactor.Handler {
     private volatile Relay relay;
     private volatile FtpSession ftp;
     /** Set when this is a data connection of an FTP session. */
-    private volatile DataPorts.Announcement dataFor;
+    private volatile DataListeners.Announcement dataFor;
     private SelectionKey clientKey;
     private ScheduledFuture<?> timer;
     private boolean waiting;
@@ -117,7 +117,7 @@ final class Connection implements Reactor.Handler {
     long lastActivityNanos() {
         FtpSession session = ftp;
         long own = session != null ? session.lastActivityNanos() : ownActivityNanos();
-        DataPorts.Announcement data = dataFor;
+        DataListeners.Announcement data = dataFor;
         return data == null ? own : Math.max(own, data.session().lastActivityNanos());
     }
 
@@ -143,7 +143,7 @@ final class Connection implements Reactor.Handler {
     }
 
     /** On the reactor thread: a data connection accepted on an announced port, with no SOCKS handshake. */
-    void startData(DataPorts.Announcement announcement) {
+    void startData(DataListeners.Announcement announcement) {
         try {
             clientKey = reactor.register(client, 0, this);
         } catch (IOException e) {
@@ -434,7 +434,7 @@ final class Connection implements Reactor.Handler {
     }
 
     /** A passive data connection its FTP session announced: open its own way to the FTP server and relay. */
-    private void openData(DataPorts.Announcement announcement, boolean viaSocks) {
+    private void openData(DataListeners.Announcement announcement, boolean viaSocks) {
         phase = Phase.CONNECTING;
         dataFor = announcement;
         via = announcement.session().via();
@@ -478,7 +478,7 @@ final class Connection implements Reactor.Handler {
             }
         });
         relay = r;
-        DataPorts.Announcement data = dataFor;
+        DataListeners.Announcement data = dataFor;
         if (data != null) {
             data.session().dataStarted(this);
         }
@@ -489,7 +489,7 @@ final class Connection implements Reactor.Handler {
         String outcome = Failures.broken(side, cause);
         if (outcome.equals("SSH_LOST")) {
             server.messages().log(Msg.FTB0238E, tag(), cause.getMessage());
-            DataPorts.Announcement data = dataFor;
+            DataListeners.Announcement data = dataFor;
             if (data != null) {
                 data.session().tunnelLost(cause.getMessage());
             }
@@ -562,7 +562,7 @@ final class Connection implements Reactor.Handler {
             session.close(abort);
         }
         SocketEndpoint.closeNow(client, abort);
-        DataPorts.Announcement data = dataFor;
+        DataListeners.Announcement data = dataFor;
         if (data != null) {
             data.session().dataEnded(this);
         }
@@ -600,7 +600,7 @@ final class Connection implements Reactor.Handler {
         ConnectRequest req = request;
         Destination dest = destination;
         Match m = match;
-        DataPorts.Announcement data = dataFor;
+        DataListeners.Announcement data = dataFor;
         FtpSession session = ftp;
         Relay r = relay;
         SocksVersion version = handshake.version();

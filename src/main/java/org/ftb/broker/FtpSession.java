@@ -1,10 +1,9 @@
 package org.ftb.broker;
 
 import org.ftb.ftp.ControlSession;
-import org.ftb.ftp.ControlSession.Effect;
+import org.ftb.ftp.Effect;
 import org.ftb.ftp.FtpReply;
 import org.ftb.message.Msg;
-import org.ftb.net.Connector;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
 import org.ftb.relay.Endpoint;
@@ -12,15 +11,11 @@ import org.ftb.relay.Outbox;
 import org.ftb.relay.Pump;
 import org.ftb.relay.Relay;
 import org.ftb.socks.SocksServerHandshake;
-import org.ftb.ssh.Credentials;
-import org.ftb.ssh.TunnelFailure;
 import org.ftb.ssh.TunnelStream;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
 
 /**
  * One FTP session of an FTPTUNNEL rule: its control connection (client socket, way to the server,
@@ -38,7 +32,7 @@ import java.util.function.IntFunction;
  * session ends, its ways to the server are closed at once, so the FTP server does not keep them.
  * State belongs to the control connection's reactor thread; the counters are read from others.
  */
-final class FtpSession implements ControlSession.DataPorts {
+final class FtpSession implements org.ftb.ftp.DataPorts {
     /** How long a client that was told to go may take to close its end. */
     private static final long LINGER_MILLIS = 2000;
 
@@ -58,10 +52,10 @@ final class FtpSession implements ControlSession.DataPorts {
     private final AtomicLong notCounted = new AtomicLong();
     private ControlSession machine;
     private Pump fromClient;
-    private Endpoint serverEnd;
+    /** The way to the server while there is one; its endpoint is the control connection's server end. */
+    private volatile ServerWay way;
     private Outbox toServer;
     private Pump fromServer;
-    private volatile IntFunction<CompletableFuture<Endpoint>> dataOpener;
     /** A client chunk not yet acknowledged, because commands wait for the way to the server. */
     private Endpoint.Writer heldClient;
     private volatile long lastActivityNanos = System.nanoTime();
@@ -90,7 +84,7 @@ final class FtpSession implements ControlSession.DataPorts {
             machine = ControlSession.loginFirst(this, serverText(), target.sshHost());
         } else {
             machine = ControlSession.overOpenServer(this, serverText());
-            startServer(attachServer(openTunnel, tunnelData(openTunnel)));
+            startServer(attachServer(ServerWay.over(openTunnel, target)));
         }
         apply(machine.start());
         fromClient = new Pump(client, new Feed(true), notCounted, System::nanoTime, new ControlPumps(Relay.Side.CLIENT));
@@ -187,9 +181,9 @@ final class FtpSession implements ControlSession.DataPorts {
 
     /** The way to the FTP server's data port, through the same SSH connection (or in plaintext after a fallback). */
     CompletableFuture<Endpoint> openData(int serverPort) {
-        IntFunction<CompletableFuture<Endpoint>> opener = dataOpener;
-        return opener == null ? CompletableFuture.failedFuture(new IOException("the FTP session has no way to its server"))
-                : opener.apply(serverPort);
+        ServerWay w = way;
+        return w == null ? CompletableFuture.failedFuture(new IOException("the FTP session has no way to its server"))
+                : w.data().apply(serverPort);
     }
 
     void dataStarted(Connection data) {
@@ -309,15 +303,16 @@ final class FtpSession implements ControlSession.DataPorts {
      * Takes the way to the server; returns its reader, which the caller starts once the machine knows
      * the way is open, since the server's first reply may be read at once on this very thread.
      */
-    private Pump attachServer(Endpoint way, IntFunction<CompletableFuture<Endpoint>> data) {
-        serverEnd = way;
-        dataOpener = data;
-        toServer = new Outbox(way, reactor, server.counters().bytesUp, System::nanoTime, cause -> {
-            if (serverEnd == way) {
+    private Pump attachServer(ServerWay opened) {
+        way = opened;
+        plaintext |= opened.plaintext();
+        Endpoint end = opened.endpoint();
+        toServer = new Outbox(end, reactor, server.counters().bytesUp, System::nanoTime, cause -> {
+            if (way == opened) {
                 broke(Relay.Side.SERVER, cause);
             }
         });
-        Pump pump = new Pump(way, new Feed(false), notCounted, System::nanoTime, new ControlPumps(Relay.Side.SERVER));
+        Pump pump = new Pump(end, new Feed(false), notCounted, System::nanoTime, new ControlPumps(Relay.Side.SERVER));
         fromServer = pump;
         return pump;
     }
@@ -340,19 +335,14 @@ final class FtpSession implements ControlSession.DataPorts {
         }), limit, TimeUnit.MILLISECONDS);
     }
 
-    private IntFunction<CompletableFuture<Endpoint>> tunnelData(TunnelStream tunnel) {
-        return port -> tunnel.openAlongside(target.host(), port, target.clientIp(), target.clientPort()).thenApply(t -> t);
-    }
-
     private void dropServer() {
-        if (serverEnd != null) {
+        if (way != null) {
             up += toServer.delivered();
-            serverEnd.close(false);
+            way.endpoint().close(false);
         }
-        serverEnd = null;
+        way = null;
         toServer = null;
         fromServer = null;
-        dataOpener = null;
     }
 
     private void apply(List<Effect> effects) {
@@ -381,85 +371,30 @@ final class FtpSession implements ControlSession.DataPorts {
     }
 
     private String describeServer() {
-        return serverEnd instanceof TunnelStream t ? t.describe() : "PLAINTEXT to " + target.host() + ":" + target.port() + " (no SSH)";
+        ServerWay w = way;
+        return w == null ? "-" : w.description();
     }
 
     // ---- login (AUTH(FTPLOGIN)) ----
 
     private void login(String user, char[] password) {
-        Credentials credentials = new Credentials.Password(user, password);
-        server.onWorker(() -> server.tunnels().open(target.sshHost(), credentials, target.host(), target.port(), target.clientIp(),
-                target.clientPort())).whenComplete((tunnel, error) -> onReactor(() -> {
-                    if (closing) {
-                        Arrays.fill(password, '\0');
-                        if (tunnel != null) {
-                            tunnel.close(true);
-                        }
-                        return;
-                    }
-                    if (error == null) {
-                        Arrays.fill(password, '\0');
-                        Pump reader = attachServer(tunnel, tunnelData(tunnel));
-                        apply(machine.serverOpened());
-                        startServer(reader);
-                    } else {
-                        loginFailed(error, password);
-                    }
-                }));
-    }
-
-    private void loginFailed(Throwable error, char[] password) {
-        TunnelFailure f = Failures.tunnelFailure(error);
-        Arrays.fill(password, '\0');
-        if (f.kind() == TunnelFailure.Kind.SSH_UNREACHABLE && target.plainFallback()) {
-            fallBackToPlaintext(f);
-            return;
-        }
-        if (f.kind() == TunnelFailure.Kind.LOGIN_REFUSED) {
-            apply(machine.serverFailed(true, f.getMessage()));
-            return;
-        }
-        Failures.Verdict verdict = Failures.tunnel(f);
-        failure = verdict.result();
-        server.messages().log(Msg.FTB0234E, control.tag(), target.host() + ":" + target.port(), f.getMessage());
-        apply(machine.serverFailed(false, f.getMessage()));
-    }
-
-    /**
-     * FALLBACK(PLAIN): the SSH host cannot be reached, so the session goes straight to the FTP server,
-     * unencrypted, and says so loudly. The machine keeps the password only until it has been replayed.
-     */
-    private void fallBackToPlaintext(TunnelFailure cause) {
-        String where = target.host() + ":" + target.port();
-        server.messages().log(Msg.FTB0237W, control.tag(), cause.getMessage(), where);
-        plaintext = true;
-        plainConnect(target.port()).whenComplete((socket, error) -> onReactor(() -> {
+        ServerWay.login(server, target, control.tag(), reactor, user, password).whenComplete((way, error) -> onReactor(() -> {
             if (closing) {
-                if (socket != null) {
-                    socket.close(true);
+                if (way != null) {
+                    way.endpoint().close(true);
                 }
-            } else if (error != null) {
-                failure = "CONNECT_FAILED";
-                server.messages().log(Msg.FTB0234E, control.tag(), where,
-                        cause.getMessage() + "; plaintext fallback failed too: " + Failures.unwrap(error).getMessage());
-                apply(machine.serverFailed(false, "SSH host unreachable and plaintext fallback failed"));
-            } else {
-                Pump reader = attachServer(socket, this::plainConnect);
+            } else if (error == null) {
+                Pump reader = attachServer(way);
                 apply(machine.serverOpened());
                 startServer(reader);
+            } else {
+                ServerWay.Refused refused = (ServerWay.Refused) Failures.unwrap(error);
+                if (!refused.loginRefusal) {
+                    failure = refused.result;
+                }
+                apply(machine.serverFailed(refused.loginRefusal, refused.getMessage()));
             }
         }));
-    }
-
-    private CompletableFuture<Endpoint> plainConnect(int port) {
-        return server.onWorker(() -> {
-            try {
-                InetSocketAddress address = new InetSocketAddress(server.resolver().resolve(target.host()), port);
-                return Connector.connect(address, reactor, server.timer(), server.connectTimeout());
-            } catch (IOException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }).thenApply(e -> e);
     }
 
     // ---- endings ----
@@ -527,8 +462,9 @@ final class FtpSession implements ControlSession.DataPorts {
         closed = true;
         closing = true;
         server.dataPorts().forget(this);
-        if (serverEnd != null) {
-            serverEnd.close(abort);
+        ServerWay w = way;
+        if (w != null) {
+            w.endpoint().close(abort);
         }
         if (abort) {
             abortData(failure == null ? "SESSION_ENDED" : failure);

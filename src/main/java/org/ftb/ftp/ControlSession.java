@@ -1,5 +1,6 @@
 package org.ftb.ftp;
 
+import org.ftb.ftp.ReplyScanner.Disposition;
 import org.ftb.message.Msg;
 
 import java.io.ByteArrayOutputStream;
@@ -26,68 +27,10 @@ import java.util.Optional;
  * Not thread-safe: one thread drives it.
  */
 public final class ControlSession {
-    /** Longest reply line held for rewriting; other lines pass through whatever their length. */
-    public static final int MAX_HELD_LINE = 8 * 1024;
-    /** Most lines of one passive reply. */
-    public static final int MAX_HELD_LINES = 64;
-
-    /** What the driver must do. */
-    public sealed interface Effect {
-        /** Bytes for the client. */
-        record ToClient(byte[] bytes) implements Effect {
-        }
-
-        /** Bytes for the server. */
-        record ToServer(byte[] bytes) implements Effect {
-        }
-
-        /** Open the way to the server, logging in to the SSH host as {@code user}; answer with serverOpened or serverFailed. */
-        record OpenServer(String user, char[] password) implements Effect {
-        }
-
-        /** Close the way to the server (its login failed); the session goes on. */
-        record DropServer() implements Effect {
-        }
-
-        /** The client ended its side: end the server's side once everything for it is written. */
-        record EndServerOutput() implements Effect {
-        }
-
-        /** End the session once everything for the client is written. */
-        record Close() implements Effect {
-        }
-
-        /** The FTP login succeeded end to end. */
-        record LoggedIn(String user) implements Effect {
-        }
-
-        /** A message for the operator log; the driver puts the session's tag in front of {@code args}. */
-        record Log(Msg msg, List<Object> args) implements Effect {
-        }
-    }
-
-    /** Broker data ports: the narrow part of the networking layer that the FTP session needs. */
-    public interface DataPorts {
-        /**
-         * Opens a port for one data connection to the control connection's server port
-         * {@code serverPort}; the address the server named is only a hint.
-         *
-         * @return the local port the client must use
-         * @throws IOException when no port can be opened (the client gets 425)
-         */
-        int announce(int serverPort, Optional<String> hintAddress) throws IOException;
-
-        /** The IPv4 address for 227 replies. */
-        byte[] address();
-    }
-
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
     /** Which reply of the login replay is awaited. */
     private enum Replay { NONE, GREETING, USER, PASS }
-
-    /** What happens to the lines of the reply being read. */
-    private enum Disposition { PASS, DISCARD, HOLD }
 
     private final DataPorts ports;
     private final String serverText;
@@ -109,16 +52,8 @@ public final class ControlSession {
     /** Relayed commands whose final reply has not come yet; broker replies wait for it, to keep replies in order. */
     private int outstanding;
 
-    // Server side: the line being read and the reply it belongs to.
-    private final byte[] head = new byte[4];
-    private int headLength;
-    private boolean inHead = true;
-    private boolean lineEndsReply;
-    private int replyCode = -1;
-    private Disposition disposition = Disposition.PASS;
-    private final ByteArrayOutputStream heldLine = new ByteArrayOutputStream();
-    private final List<String> heldLines = new ArrayList<>();
-    private String holdProblem;
+    private final ReplyScanner replies = new ReplyScanner(new Replies());
+    /** Server bytes passed on during one event, sent to the client as one piece. */
     private final ByteArrayOutputStream passing = new ByteArrayOutputStream();
 
     private ControlSession(DataPorts ports, String serverText, String sshHost, Stage stage) {
@@ -189,33 +124,7 @@ public final class ControlSession {
     }
 
     public List<Effect> fromServer(ByteBuffer bytes) {
-        ByteBuffer data = bytes.hasArray() ? bytes : ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
-        while (data.hasRemaining()) {
-            if (inHead) {
-                byte b = data.get();
-                head[headLength++] = b;
-                if (b == '\n' || headLength == head.length) {
-                    inHead = false;
-                    beginLine();
-                    if (b == '\n') {
-                        endLine();
-                    }
-                }
-                continue;
-            }
-            int start = data.position();
-            int end = start;
-            while (end < data.limit() && data.get(end) != '\n') {
-                end++;
-            }
-            boolean complete = end < data.limit();
-            int stop = complete ? end + 1 : end;
-            lineBytes(data, start, stop - start);
-            data.position(stop);
-            if (complete) {
-                endLine();
-            }
-        }
+        replies.feed(bytes);
         flushPassing();
         return effects();
     }
@@ -359,60 +268,27 @@ public final class ControlSession {
 
     // ---- server replies, line by line ----
 
-    /** The first bytes of a line are in: decide what happens to the line. */
-    private void beginLine() {
-        boolean isCode = headLength >= 3 && isCode(head);
-        byte separator = headLength == 4 ? head[3] : (byte) '\n';
-        boolean ends = separator != '-';
-        if (replyCode < 0) {
-            if (isCode) {
-                replyCode = code(head);
-                disposition = replyStarts(replyCode);
-            } else {
-                disposition = replay == Replay.NONE ? Disposition.PASS : Disposition.DISCARD; // not a reply: passed on as text
-            }
-            lineEndsReply = isCode && ends;
-        } else {
-            // RFC 959 4.2: any "ddd " line ends a multi-line reply, as real clients read it.
-            lineEndsReply = isCode && separator != '-';
+    /** What the scanner asks of the session. */
+    private final class Replies implements ReplyScanner.Listener {
+        @Override
+        public Disposition replyStarts(int code) {
+            return ControlSession.this.replyStarts(code);
         }
-        lineBytes(ByteBuffer.wrap(head, 0, headLength), 0, headLength);
-        headLength = 0;
-    }
 
-    private void lineBytes(ByteBuffer data, int start, int length) {
-        switch (disposition) {
-            case PASS -> passing.write(data.array(), data.arrayOffset() + start, length);
-            case DISCARD -> {
-                // login replies the client does not see
-            }
-            case HOLD -> {
-                if (holdProblem == null && heldLine.size() + length > MAX_HELD_LINE) {
-                    holdProblem = "a line longer than " + MAX_HELD_LINE + " bytes";
-                }
-                if (holdProblem == null) {
-                    heldLine.write(data.array(), data.arrayOffset() + start, length);
-                }
-            }
+        @Override
+        public Disposition strayLine() {
+            return replay == Replay.NONE ? Disposition.PASS : Disposition.DISCARD; // not a reply: passed on as text
         }
-    }
 
-    private void endLine() {
-        inHead = true;
-        if (disposition == Disposition.HOLD && holdProblem == null) {
-            if (heldLines.size() >= MAX_HELD_LINES) {
-                holdProblem = "more than " + MAX_HELD_LINES + " lines";
-            } else {
-                String line = heldLine.toString(StandardCharsets.ISO_8859_1);
-                heldLines.add(line.strip());
-            }
+        @Override
+        public void pass(byte[] bytes, int offset, int length) {
+            passing.write(bytes, offset, length);
         }
-        heldLine.reset();
-        if (lineEndsReply && replyCode >= 0) {
-            int code = replyCode;
-            replyCode = -1;
+
+        @Override
+        public void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
             flushPassing();
-            replyEnded(code);
+            ControlSession.this.replyEnded(code, disposition, held, problem);
         }
     }
 
@@ -430,7 +306,7 @@ public final class ControlSession {
         return code == 227 || code == 229 ? Disposition.HOLD : Disposition.PASS;
     }
 
-    private void replyEnded(int code) {
+    private void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
         if (replay != Replay.NONE) {
             loginReply(code);
             return;
@@ -440,9 +316,8 @@ public final class ControlSession {
         }
         awaitingGreeting = false;
         if (disposition == Disposition.HOLD) {
-            passiveReply(code);
+            passiveReply(code, held, problem);
         }
-        disposition = Disposition.PASS;
         drainCommands();
     }
 
@@ -471,7 +346,6 @@ public final class ControlSession {
             }
         }
         replay = Replay.NONE;
-        disposition = Disposition.PASS;
         wipePassword();
         // 230 logged in, 202 no password needed, 332 an account follows (ACCT is relayed).
         if (code == 230 || code == 202 || code == 332) {
@@ -491,26 +365,14 @@ public final class ControlSession {
     }
 
     /** A held 227/229 reply is complete: point the client at a broker data port, or refuse. */
-    private void passiveReply(int code) {
+    private void passiveReply(int code, List<String> lines, String holdProblem) {
         String problem = holdProblem;
-        List<String> lines = List.copyOf(heldLines);
-        heldLines.clear();
-        holdProblem = null;
         if (problem == null) {
             try {
-                if (code == 227) {
-                    Optional<PassiveReply.Announced> announced = PassiveReply.parse227(lines);
-                    if (announced.isPresent()) {
-                        int port = ports.announce(announced.get().port(), Optional.of(announced.get().address()));
-                        toClient(PassiveReply.rewrite227(ports.address(), port).raw());
-                        return;
-                    }
-                } else {
-                    Optional<Integer> announced = PassiveReply.parse229(lines);
-                    if (announced.isPresent()) {
-                        toClient(PassiveReply.rewrite229(ports.announce(announced.get(), Optional.empty())).raw());
-                        return;
-                    }
+                Optional<FtpReply> rewritten = PassiveReply.pointAtBroker(code, lines, ports);
+                if (rewritten.isPresent()) {
+                    toClient(rewritten.get().raw());
+                    return;
                 }
                 problem = "no valid " + (code == 227 ? "address and port" : "port") + " in \"" + printable(String.join(" | ", lines)) + "\"";
             } catch (IOException e) {
@@ -568,14 +430,6 @@ public final class ControlSession {
         List<Effect> done = out;
         out = new ArrayList<>();
         return done;
-    }
-
-    private static boolean isCode(byte[] b) {
-        return b[0] >= '1' && b[0] <= '5' && b[1] >= '0' && b[1] <= '9' && b[2] >= '0' && b[2] <= '9';
-    }
-
-    private static int code(byte[] b) {
-        return (b[0] - '0') * 100 + (b[1] - '0') * 10 + (b[2] - '0');
     }
 
     static String printable(String text) {

@@ -1,5 +1,6 @@
 package org.ftb.ftp;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -62,6 +63,27 @@ public final class PassiveReply {
                     return Optional.of(port);
                 }
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A 227 or 229 reply's lines rewritten to point at a broker data port opened for the port the
+     * server announced; empty when the lines hold no valid announcement.
+     *
+     * @throws IOException when {@code ports} cannot open a port
+     */
+    static Optional<FtpReply> pointAtBroker(int code, List<String> lines, DataPorts ports) throws IOException {
+        if (code == 227) {
+            Optional<Announced> announced = parse227(lines);
+            if (announced.isPresent()) {
+                return Optional.of(rewrite227(ports.address(), ports.announce(announced.get().port(), Optional.of(announced.get().address()))));
+            }
+            return Optional.empty();
+        }
+        Optional<Integer> announced = parse229(lines);
+        if (announced.isPresent()) {
+            return Optional.of(rewrite229(ports.announce(announced.get(), Optional.empty())));
         }
         return Optional.empty();
     }

@@ -1,6 +1,6 @@
 package org.ftb.ftp;
 
-import org.ftb.ftp.ControlSession.Effect;
+import org.ftb.ftp.Effect;
 import org.ftb.message.Msg;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The FTP control-session state machine, without sockets: events in, effects out. */
 class ControlSessionTest {
     /** Data ports that hand out 40000, 40001, ... and remember what they were asked for. */
-    private static final class Ports implements ControlSession.DataPorts {
+    private static final class Ports implements org.ftb.ftp.DataPorts {
         final List<Integer> serverPorts = new ArrayList<>();
         final List<Optional<String>> hints = new ArrayList<>();
 
@@ -198,7 +198,7 @@ class ControlSessionTest {
 
     @Test
     void aDataPortThatCannotOpenGives425() {
-        ControlSession s = ControlSession.overOpenServer(new ControlSession.DataPorts() {
+        ControlSession s = ControlSession.overOpenServer(new org.ftb.ftp.DataPorts() {
             @Override
             public int announce(int serverPort, Optional<String> hint) throws IOException {
                 throw new IOException("every DATA port in 50000-50001 is in use");

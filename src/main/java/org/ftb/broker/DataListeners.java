@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Only the control connection's client may use it, only once, and only for a while; then the data
  * goes through the FTP session's own way to the control connection's server.
  */
-final class DataPorts {
+final class DataListeners {
     /** How long an announced data port waits for the client. */
     static final Duration EXPIRY = Duration.ofSeconds(60);
 
@@ -71,7 +71,7 @@ final class DataPorts {
     private final MessageLog messages;
     private final Map<Integer, Announcement> byPort = new ConcurrentHashMap<>();
 
-    DataPorts(DataSettings settings, SocksServer server, ScheduledExecutorService timer, MessageLog messages) {
+    DataListeners(DataSettings settings, SocksServer server, ScheduledExecutorService timer, MessageLog messages) {
         this.settings = settings;
         this.server = server;
         this.timer = timer;
