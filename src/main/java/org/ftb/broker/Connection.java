@@ -28,7 +28,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -45,9 +44,7 @@ import java.util.function.Supplier;
  * password checks and SSH logins run on the worker pool and hand their result back to that thread.
  * Fields that DISPLAY reads from other threads are volatile.
  */
-final class Connection implements Reactor.Handler {
-    /** Twice the longest SOCKS message, so a complete message always fits. */
-    private static final int HANDSHAKE_BUFFER = 2 * SocksServerHandshake.MAX_MESSAGE;
+final class Connection implements SocksSocket.Owner {
     /** How long a refused client may keep its end open to read the reply. */
     private static final long LINGER_MILLIS = 2000;
 
@@ -60,8 +57,7 @@ final class Connection implements Reactor.Handler {
     private final String clientText;
     private final boolean overLimit;
     private final SocksServerHandshake handshake;
-    private final ByteBuffer inbound = ByteBuffer.allocate(HANDSHAKE_BUFFER);
-    private final ByteBuffer outbound = ByteBuffer.allocate(HANDSHAKE_BUFFER);
+    private final SocksSocket socket;
     private final long startNanos = System.nanoTime();
     private volatile long handshakeActivityNanos = startNanos;
     private volatile Phase phase = Phase.HANDSHAKE;
@@ -74,11 +70,8 @@ final class Connection implements Reactor.Handler {
     private volatile FtpSession ftp;
     /** Set when this is a data connection of an FTP session. */
     private volatile DataListeners.Announcement dataFor;
-    private SelectionKey clientKey;
     private ScheduledFuture<?> timer;
     private boolean waiting;
-    /** What starts once the success reply is out, so that no relayed byte can overtake it. */
-    private Runnable afterReply;
     /** The way to the destination while the reply is still going out; the connection closes it if it ends first. */
     private Endpoint opened;
 
@@ -90,7 +83,7 @@ final class Connection implements Reactor.Handler {
         this.clientText = clientText;
         this.overLimit = overLimit;
         this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
-        outbound.flip(); // kept in read mode: what remains is what is still to be sent
+        this.socket = new SocksSocket(client, reactor, this);
     }
 
     long id() {
@@ -136,7 +129,7 @@ final class Connection implements Reactor.Handler {
     /** On the reactor thread: registers the client and starts the handshake. */
     void start() {
         try {
-            clientKey = reactor.register(client, SelectionKey.OP_READ, this);
+            socket.register(true);
         } catch (IOException e) {
             end("CLIENT_RESET", true);
         }
@@ -145,7 +138,7 @@ final class Connection implements Reactor.Handler {
     /** On the reactor thread: a data connection accepted on an announced port, with no SOCKS handshake. */
     void startData(DataListeners.Announcement announcement) {
         try {
-            clientKey = reactor.register(client, 0, this);
+            socket.register(false);
         } catch (IOException e) {
             end("CLIENT_RESET", true);
             return;
@@ -153,40 +146,30 @@ final class Connection implements Reactor.Handler {
         openData(announcement, false);
     }
 
-    // ---- readiness until the relay takes the socket over ----
+    // ---- the client socket until the relay takes it over ----
 
     @Override
-    public void ready(SelectionKey key) throws IOException {
-        if (key.isWritable()) {
-            flush();
+    public void readable() throws IOException {
+        if (phase == Phase.HANDSHAKE) {
+            readHandshake();
+        } else if (phase == Phase.CLOSING && socket.drain()) {
+            end(result, false);
         }
-        if (key.isValid() && key.isReadable()) {
-            if (phase == Phase.HANDSHAKE) {
-                readHandshake();
-            } else if (phase == Phase.CLOSING) {
-                drainRefused();
-            }
-        }
-        updateInterest();
     }
 
     @Override
-    public void failed(Exception cause) {
+    public void broke() {
         end("CLIENT_RESET", true);
     }
 
     private void updateInterest() {
-        if (clientKey == null || !clientKey.isValid() || clientKey.attachment() != this) {
-            return;
-        }
-        boolean reading = (phase == Phase.HANDSHAKE && !waiting) || phase == Phase.CLOSING;
-        clientKey.interestOps((reading ? SelectionKey.OP_READ : 0) | (outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0));
+        socket.reading((phase == Phase.HANDSHAKE && !waiting) || phase == Phase.CLOSING);
     }
 
     // ---- stage 1: handshake ----
 
     private void readHandshake() throws IOException {
-        int n = client.read(inbound);
+        int n = socket.read();
         if (n < 0) {
             end("CLIENT_CLOSED", false);
             return;
@@ -198,7 +181,7 @@ final class Connection implements Reactor.Handler {
     /** Feeds buffered bytes to the handshake until it needs more, waits for a worker, or is done. */
     private void advance() {
         while (phase == Phase.HANDSHAKE && !waiting) {
-            inbound.flip();
+            ByteBuffer inbound = socket.inbound().flip();
             Step step;
             try {
                 step = handshake.next(inbound);
@@ -234,29 +217,12 @@ final class Connection implements Reactor.Handler {
         }
     }
 
-    /** Queues bytes for the client and writes what it takes now. */
+    /** Sends bytes to the client; a client that broke ends the connection. */
     private void send(byte[] bytes) {
-        outbound.compact().put(bytes).flip();
         try {
-            flush();
+            socket.send(bytes);
         } catch (IOException e) {
             end("CLIENT_RESET", true);
-        }
-    }
-
-    private void flush() throws IOException {
-        if (outbound.hasRemaining()) {
-            client.write(outbound);
-        }
-        if (outbound.hasRemaining()) {
-            return;
-        }
-        if (phase == Phase.CLOSING && !client.socket().isOutputShutdown()) {
-            client.shutdownOutput();
-        } else if (afterReply != null) {
-            Runnable next = afterReply;
-            afterReply = null;
-            next.run();
         }
     }
 
@@ -427,9 +393,9 @@ final class Connection implements Reactor.Handler {
         replyThen(ReplyCode.SUCCEEDED.encode(request.version()), () -> {
             phase = Phase.RELAY;
             opened = null;
-            FtpSession session = new FtpSession(this, server, target, SocketEndpoint.attach(clientKey, reactor));
+            FtpSession session = new FtpSession(this, server, target, socket.handOver());
             ftp = session;
-            session.start(takePipelined(), openTunnel);
+            session.start(socket.takePipelined(), openTunnel);
         });
     }
 
@@ -455,9 +421,11 @@ final class Connection implements Reactor.Handler {
 
     /** Sends the success reply, then runs {@code next} once it is out. */
     private void replyThen(byte[] reply, Runnable next) {
-        afterReply = next;
-        send(reply);
-        updateInterest();
+        try {
+            socket.replyThen(reply, next);
+        } catch (IOException e) {
+            end("CLIENT_RESET", true);
+        }
     }
 
     // ---- stage 4: the relay ----
@@ -465,7 +433,7 @@ final class Connection implements Reactor.Handler {
     private void startRelay(Endpoint upstream) {
         phase = Phase.RELAY;
         opened = null;
-        Relay r = new Relay(SocketEndpoint.attach(clientKey, reactor), upstream, server.counters().bytesUp, server.counters().bytesDown,
+        Relay r = new Relay(socket.handOver(), upstream, server.counters().bytesUp, server.counters().bytesDown,
                 System::nanoTime, new Relay.Outcome() {
             @Override
             public void ended() {
@@ -482,7 +450,7 @@ final class Connection implements Reactor.Handler {
         if (data != null) {
             data.session().dataStarted(this);
         }
-        r.start(takePipelined());
+        r.start(socket.takePipelined());
     }
 
     private void relayBroke(Relay.Side side, Throwable cause) {
@@ -495,14 +463,6 @@ final class Connection implements Reactor.Handler {
             }
         }
         end(outcome, true);
-    }
-
-    /** Client bytes that came with the SOCKS request, for the relay to send first. */
-    private ByteBuffer takePipelined() {
-        inbound.flip();
-        ByteBuffer pipelined = ByteBuffer.allocate(inbound.remaining()).put(inbound).flip();
-        inbound.clear();
-        return pipelined;
     }
 
     // ---- endings ----
@@ -519,20 +479,16 @@ final class Connection implements Reactor.Handler {
     private void refuse(byte[] reply, String outcome) {
         phase = Phase.CLOSING;
         result = outcome;
-        afterReply = null;
-        send(reply);
+        try {
+            socket.refuse(reply);
+        } catch (IOException e) {
+            end("CLIENT_RESET", true);
+        }
         if (phase == Phase.ENDED) {
             return;
         }
         timer = server.timer().schedule(() -> reactor.execute(() -> end(outcome, false)), LINGER_MILLIS, TimeUnit.MILLISECONDS);
         updateInterest();
-    }
-
-    private void drainRefused() throws IOException {
-        inbound.clear();
-        if (client.read(inbound) < 0) {
-            end(result, false);
-        }
     }
 
     /**
