@@ -281,7 +281,7 @@ final class Connection implements SocksSocket.Owner {
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
             return;
         }
-        var data = server.dataPorts().claim(clientIp(), connect.host(), connect.port());
+        var data = server.dataListeners().claim(clientIp(), connect.host(), connect.port());
         if (data.isPresent()) {
             openData(data.get(), true);
         } else if (connect.address() != null) {

@@ -171,12 +171,12 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
 
     @Override
     public int announce(int serverPort, Optional<String> hintAddress) throws IOException {
-        return server.dataPorts().announce(this, serverPort, hintAddress, reactor);
+        return server.dataListeners().announce(this, serverPort, hintAddress, reactor);
     }
 
     @Override
     public byte[] address() {
-        return server.dataPorts().address();
+        return server.dataListeners().address();
     }
 
     /** The way to the FTP server's data port, through the same SSH connection (or in plaintext after a fallback). */
@@ -461,7 +461,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     void close(boolean abort) {
         closed = true;
         closing = true;
-        server.dataPorts().forget(this);
+        server.dataListeners().forget(this);
         ServerWay w = way;
         if (w != null) {
             w.endpoint().close(abort);

@@ -64,7 +64,7 @@ public final class SocksServer {
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
     private final Counters counters = new Counters();
-    private final DataListeners dataPorts;
+    private final DataListeners dataListeners;
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
@@ -77,7 +77,7 @@ public final class SocksServer {
     public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
                        DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
-        this.dataPorts = new DataListeners(data, this, services.timer(), messages);
+        this.dataListeners = new DataListeners(data, this, services.timer(), messages);
         sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
         this.settings = settings;
         this.rules = rules;
@@ -277,8 +277,8 @@ public final class SocksServer {
         return rules;
     }
 
-    DataListeners dataPorts() {
-        return dataPorts;
+    DataListeners dataListeners() {
+        return dataListeners;
     }
 
     /** A data connection accepted on an announced DATA port, straight to the broker (not through SOCKS). */
