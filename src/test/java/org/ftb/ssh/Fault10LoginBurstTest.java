@@ -52,7 +52,8 @@ class Fault10LoginBurstTest {
 
     /** An FTP server that logs anyone in, and that never sees every tenth connection made to it. */
     private static final class LossyFtpServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        // A queue deep enough for the whole burst: the only connections lost are the ones this server drops on purpose.
+        private final ServerSocket listener = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
         private final List<Socket> lost = new CopyOnWriteArrayList<>();
         private final AtomicInteger accepted = new AtomicInteger();
 
