@@ -579,6 +579,6 @@ final class Connection implements SocksSocket.Owner {
                 data != null ? data.session().ruleName() : m == null ? "-" : m.ruleName(),
                 data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), via, phase.name(),
                 session != null && phase == Phase.ENDED ? session.result(result) : result,
-                up, down, Duration.ofNanos(now - startNanos), Duration.ofNanos(now - lastActivityNanos()), details);
+                up, down, Duration.ofNanos(now - startNanos), Duration.ofNanos(Math.max(0, now - lastActivityNanos())), details);
     }
 }

@@ -88,6 +88,8 @@ final class DataListeners {
      * returns its port.
      */
     int announce(FtpSession session, int serverPort, Optional<String> hint, Reactor reactor) throws IOException {
+        // A new passive reply replaces the session's unused port, as the FTP server's own PASV does: one open port a session.
+        forget(session);
         ServerSocketChannel listener = bind();
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         Set<String> hosts = new HashSet<>();

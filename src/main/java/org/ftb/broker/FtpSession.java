@@ -335,14 +335,18 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         }), limit, TimeUnit.MILLISECONDS);
     }
 
+    /** Lets the way to the server go; forgotten first, since closing it fails its pending read on this very thread. */
     private void dropServer() {
-        if (way != null) {
+        ServerWay dropped = way;
+        if (dropped != null) {
             up += toServer.delivered();
-            way.endpoint().close(false);
         }
         way = null;
         toServer = null;
         fromServer = null;
+        if (dropped != null) {
+            dropped.endpoint().close(false);
+        }
     }
 
     private void apply(List<Effect> effects) {

@@ -45,12 +45,16 @@ public final class ControlSession {
     private volatile int transfers;
     private boolean loginRefused;
     private boolean loggedIn;
+    /** The server closed the control connection while the client still had a reply due. */
+    private boolean brokeOff;
     /** AUTH(KEY): the server's greeting has not come yet. */
     private boolean awaitingGreeting;
     /** The client ended its side; the end goes to the server after the commands still waiting. */
     private boolean clientEnded;
     /** Relayed commands whose final reply has not come yet; broker replies wait for it, to keep replies in order. */
     private int outstanding;
+    /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
+    private int passiveAsked;
 
     private final ReplyScanner replies = new ReplyScanner(new Replies());
     /** Server bytes passed on during one event, sent to the client as one piece. */
@@ -94,9 +98,12 @@ public final class ControlSession {
         return transfers;
     }
 
-    /** How the session went, for its audit record: {@code LOGIN_REFUSED} when no login ever succeeded after a refusal. */
+    /**
+     * How the session went, for its audit record: {@code SERVER_CLOSED} when the server broke off with
+     * a reply due, {@code LOGIN_REFUSED} when no login ever succeeded after a refusal, else {@code OK}.
+     */
     public String result() {
-        return loginRefused && !loggedIn ? "LOGIN_REFUSED" : "OK";
+        return brokeOff ? "SERVER_CLOSED" : loginRefused && !loggedIn ? "LOGIN_REFUSED" : "OK";
     }
 
     /**
@@ -158,8 +165,12 @@ public final class ControlSession {
 
     /** The server ended its side of the control connection. */
     public List<Effect> serverEnded() {
-        if (replay != Replay.NONE) {
-            reply(421, "The FTP server closed the connection during login");
+        String when = replay != Replay.NONE ? "during the login" : replies.inReply() ? "in the middle of a reply"
+                : outstanding > 0 ? "with a reply still due" : null;
+        if (when != null) {
+            brokeOff = true;
+            log(Msg.FTB0241W, serverText, when);
+            reply(421, "The FTP server closed the control connection " + when);
         }
         close();
         return effects();
@@ -260,6 +271,9 @@ public final class ControlSession {
                     user = c.argument().strip();
                 }
                 outstanding++;
+                if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
+                    passiveAsked++;
+                }
                 toServer(c.raw());
             }
             default -> throw new IllegalStateException("command in stage " + stage);
@@ -303,7 +317,15 @@ public final class ControlSession {
         if (code == 150 || code == 125) {
             transfers++;
         }
-        return code == 227 || code == 229 ? Disposition.HOLD : Disposition.PASS;
+        if (code != 227 && code != 229) {
+            return Disposition.PASS;
+        }
+        if (passiveAsked == 0) {
+            log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
+            return Disposition.DISCARD;
+        }
+        passiveAsked--;
+        return Disposition.HOLD;
     }
 
     private void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
@@ -311,7 +333,7 @@ public final class ControlSession {
             loginReply(code);
             return;
         }
-        if (code >= 200 && outstanding > 0) {
+        if (code >= 200 && outstanding > 0 && disposition != Disposition.DISCARD) {
             outstanding--;
         }
         awaitingGreeting = false;

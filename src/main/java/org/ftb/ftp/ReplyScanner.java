@@ -55,6 +55,11 @@ final class ReplyScanner {
         this.listener = listener;
     }
 
+    /** True in the middle of a line or of a multi-line reply: the server stopped short if it ends here. */
+    boolean inReply() {
+        return replyCode >= 0 || !inHead || headLength > 0;
+    }
+
     void feed(ByteBuffer bytes) {
         ByteBuffer data = bytes.hasArray() ? bytes : ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
         while (data.hasRemaining()) {

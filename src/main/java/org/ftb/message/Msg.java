@@ -88,6 +88,7 @@ public enum Msg {
     FTB0238E("%s tunnel lost: %s; the client's connection is reset"),
     FTB0239W("%s FTP server's %d reply cannot be used for a data connection: %s; the client got 425"),
     FTB0240W("%s client sent a command line longer than %d bytes; it was not sent on and the client got 500"),
+    FTB0241W("%s FTP server %s closed the control connection %s; the client got 421"),
 
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; the commands are %s"),

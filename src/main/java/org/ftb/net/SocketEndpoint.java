@@ -77,8 +77,9 @@ public final class SocketEndpoint implements Endpoint, Reactor.Handler {
 
     @Override
     public void write(ByteBuffer data, Writer w) {
+        int n;
         try {
-            channel.write(data);
+            n = channel.write(data);
         } catch (IOException e) {
             w.failed(e);
             return;
@@ -86,6 +87,9 @@ public final class SocketEndpoint implements Endpoint, Reactor.Handler {
         if (!data.hasRemaining()) {
             w.written();
             return;
+        }
+        if (n > 0) {
+            w.progressed();
         }
         writeData = data;
         writer = w;

@@ -45,5 +45,10 @@ public interface Endpoint {
         void written();
 
         void failed(Throwable cause);
+
+        /** Part of the data was taken; the rest follows. A slow reader still moving bytes is not idle. */
+        default void progressed() {
+            // nothing to note by default
+        }
     }
 }

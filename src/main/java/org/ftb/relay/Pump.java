@@ -39,7 +39,6 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
     private volatile long delivered;
     private volatile long lastActivityNanos;
     private volatile boolean stopped;
-    private volatile boolean inWrite;
     // Owned by whichever thread runs the current step; handed over through {@link #state}.
     private ByteBuffer data;
     private int writing;
@@ -72,13 +71,11 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
     }
 
     /**
-     * When bytes last moved (read or delivered), in the clock's nanoseconds; now while a write is in
-     * flight, since a sink that takes bytes slowly (a client reading at its own pace, an SSH window)
-     * is a transfer in progress, not an idle one: the kernel may wake a slow socket's writer only
-     * every few seconds.
+     * When bytes last moved, in the clock's nanoseconds: read, delivered, or part of a write taken (a
+     * client reading at its own pace moves bytes, while one that stopped reading does not).
      */
     public long lastActivityNanos() {
-        return inWrite ? clock.getAsLong() : lastActivityNanos;
+        return lastActivityNanos;
     }
 
     /** True once the pump has ended or failed. */
@@ -104,7 +101,6 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
         }
         if (data != null) {
             writing = data.remaining();
-            inWrite = true;
             sink.write(data, this);
             return true;
         }
@@ -141,7 +137,6 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
 
     @Override
     public void written() {
-        inWrite = false;
         delivered += writing;
         total.addAndGet(writing);
         lastActivityNanos = clock.getAsLong();
@@ -149,10 +144,14 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
         completed();
     }
 
+    @Override
+    public void progressed() {
+        lastActivityNanos = clock.getAsLong();
+    }
+
     /** A failed read (from the source) or write (to the sink): only one is ever in flight. */
     @Override
     public void failed(Throwable cause) {
-        inWrite = false;
         failure = cause;
         failedAtSource = data == null;
         completed();

@@ -157,6 +157,11 @@ public final class SshTunnels implements AutoCloseable {
         if (host == null) {
             return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER, "no SSHHOST " + sshHost, null));
         }
+        if (credentials instanceof Credentials.Password p && p.password().length == 0) {
+            // SSH password authentication has no empty password (MINA refuses one): refuse it as a login, at once.
+            return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.LOGIN_REFUSED,
+                    "SSH login " + credentials.user() + "@" + sshHost + " refused: an empty password cannot log in over SSH", null));
+        }
         String address = host.hostFor(destination);
         ConnectionPool.Lease<PoolKey, ClientSession> lease =
                 pool.acquire(new PoolKey(host.name(), address, credentials.user(), digest(credentials)), host.maxChannels());
@@ -356,15 +361,16 @@ public final class SshTunnels implements AutoCloseable {
             if (login.isDone()) {
                 return;
             }
-            if (password != null) {
-                CoreModuleProperties.PREFERRED_AUTHS.set(session, "password,keyboard-interactive");
-                session.addPasswordIdentity(password);
-            } else {
-                CoreModuleProperties.PREFERRED_AUTHS.set(session, "publickey");
-                identities.forEach(session::addPublicKeyIdentity);
-            }
             AuthFuture auth;
             try {
+                // Inside the try: MINA refuses an empty password with an exception, which must end this login at once.
+                if (password != null) {
+                    CoreModuleProperties.PREFERRED_AUTHS.set(session, "password,keyboard-interactive");
+                    session.addPasswordIdentity(password);
+                } else {
+                    CoreModuleProperties.PREFERRED_AUTHS.set(session, "publickey");
+                    identities.forEach(session::addPublicKeyIdentity);
+                }
                 auth = session.auth();
             } catch (IOException | RuntimeException e) {
                 login.completeExceptionally(loginFailure(session, where, e));

@@ -154,7 +154,9 @@ class PumpTest {
         assertThat(source.reads).isEqualTo(1);
         assertThat(pump.delivered()).as("read, not yet delivered").isZero();
         now = 5_000;
-        assertThat(pump.lastActivityNanos()).as("a write in flight is activity").isEqualTo(5_000);
+        assertThat(pump.lastActivityNanos()).as("a write waiting for the sink is no activity").isEqualTo(1_000);
+        sink.held.get(0).progressed();
+        assertThat(pump.lastActivityNanos()).as("part of a write taken is").isEqualTo(5_000);
         sink.release();
         assertThat(pump.delivered()).isEqualTo(3);
         assertThat(source.reads).isEqualTo(2);
