@@ -18,9 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,8 +45,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     private final Reactor reactor;
     private final SocketEndpoint client;
     private final Outbox toClient;
-    private final Set<Connection> dataConnections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong dataBytes = new AtomicLong();
+    private final DataConnections data = new DataConnections();
     private final AtomicLong notCounted = new AtomicLong();
     private ControlSession machine;
     private Pump fromClient;
@@ -58,7 +55,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     private Pump fromServer;
     /** A client chunk not yet acknowledged, because commands wait for the way to the server. */
     private Endpoint.Writer heldClient;
-    private volatile long lastActivityNanos = System.nanoTime();
+    private final long startNanos = System.nanoTime();
     private volatile String failure;
     private volatile boolean plaintext;
     private volatile long up;
@@ -127,7 +124,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     }
 
     long lastActivityNanos() {
-        long latest = Math.max(lastActivityNanos, toClient.lastActivityNanos());
+        long latest = Math.max(startNanos, toClient.lastActivityNanos());
         Pump in = fromClient;
         if (in != null) {
             latest = Math.max(latest, in.lastActivityNanos());
@@ -136,10 +133,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         if (out != null) {
             latest = Math.max(latest, out.lastActivityNanos());
         }
-        for (Connection data : dataConnections) {
-            latest = Math.max(latest, data.ownActivityNanos());
-        }
-        return latest;
+        return Math.max(latest, data.lastActivityNanos());
     }
 
     /** The audit result: a failure of the session's own if there was one, else how its dialogue went. */
@@ -159,10 +153,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         String user = ftpUser();
         String lastLeg = plaintext ? "PLAINTEXT" : target.sshHostIsFtpHost() ? "ssh" : "CLEAR-from-" + target.sshHost();
         String sshUser = plaintext ? "-" : target.keyUser() != null ? target.keyUser() : user.isEmpty() ? "-" : user;
-        long carried = dataBytes.get();
-        for (Connection data : dataConnections) {
-            carried += data.bytesCarried();
-        }
+        long carried = data.bytes();
         ControlSession m = machine;
         return "ftpuser=" + (user.isEmpty() ? "-" : SocksServerHandshake.printable(user).replace(' ', '_'))
                 + " sshuser=" + sshUser.replace(' ', '_') + " transfers=" + (m == null ? 0 : m.transfers()) + " databytes=" + carried
@@ -186,20 +177,17 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
                 : w.data().apply(serverPort);
     }
 
-    void dataStarted(Connection data) {
-        dataConnections.add(data);
+    void dataStarted(Connection connection) {
+        data.started(connection);
         reactor.execute(() -> {
             if (closed) {
-                data.abort("SESSION_ENDED");
+                connection.abort("SESSION_ENDED");
             }
         });
     }
 
-    void dataEnded(Connection data) {
-        if (dataConnections.remove(data)) {
-            dataBytes.addAndGet(data.bytesCarried());
-        }
-        lastActivityNanos = Math.max(lastActivityNanos, data.ownActivityNanos());
+    void dataEnded(Connection connection) {
+        data.ended(connection);
     }
 
     /** A data connection lost its SSH connection: the control connection's is gone too. */
@@ -425,7 +413,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
             return;
         }
         failure = "SSH_LOST";
-        abortData("SSH_LOST");
+        data.abortAll("SSH_LOST");
         tellClientAndClose(421, "Service not available: the SSH connection to the FTP server was lost (" + reason + ")");
     }
 
@@ -471,15 +459,9 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
             w.endpoint().close(abort);
         }
         if (abort) {
-            abortData(failure == null ? "SESSION_ENDED" : failure);
+            data.abortAll(failure == null ? "SESSION_ENDED" : failure);
         }
         client.close(abort);
-    }
-
-    private void abortData(String outcome) {
-        for (Connection data : dataConnections) {
-            data.abort(outcome);
-        }
     }
 
     private void onReactor(Runnable task) {
