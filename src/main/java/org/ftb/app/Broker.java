@@ -54,6 +54,8 @@ public final class Broker implements BrokerControl {
     private final SshTunnels tunnels;
     private final long startNanos = System.nanoTime();
     private final AtomicInteger stopRequests = new AtomicInteger();
+    /** Sessions a STOP ended with a reset: at its time limit, or at a second STOP. */
+    private final AtomicInteger endedByStop = new AtomicInteger();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -135,9 +137,8 @@ public final class Broker implements BrokerControl {
         int request = stopRequests.incrementAndGet();
         if (request > 1) {
             int ended = socks.abortAll("STOPPED");
-            if (ended > 0) {
-                messages.log(Msg.FTB0009W, ended);
-            }
+            endedByStop.addAndGet(ended);
+            messages.log(Msg.FTB0008W, origin, ended);
             return false;
         }
         socks.stopAccepting();
@@ -153,15 +154,14 @@ public final class Broker implements BrokerControl {
             timer.schedule(() -> drain(deadline), DRAIN_POLL.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        int ended = 0;
         if (socks.activeSessions() > 0) {
             messages.log(Msg.FTB0009W, socks.activeSessions());
-            ended = socks.abortAll("STOPPED");
+            endedByStop.addAndGet(socks.abortAll("STOPPED"));
         }
-        finish(ended);
+        finish();
     }
 
-    private void finish(int ended) {
+    private void finish() {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
@@ -173,7 +173,7 @@ public final class Broker implements BrokerControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        messages.log(Msg.FTB0005I, ended);
+        messages.log(Msg.FTB0005I, endedByStop.get());
         stopped.countDown();
         // The pools go last: this method itself runs on the timer thread.
         tunnels.close();

@@ -14,6 +14,7 @@ public enum Msg {
     FTB0005I("Broker stopped; %d session(s) were ended by the stop"),
     FTB0006E("Cannot listen on %s: %s"),
     FTB0007E("Configuration %s has errors (RC %d); the broker did not start"),
+    FTB0008W("STOP again from %s: ending %d session(s) now"),
     FTB0009W("Stop time limit reached: ending %d session(s) now"),
     FTB0010E("Internal error in %s, the broker carries on: %s"),
     FTB0011W("Library %s warns: %s"),
@@ -93,7 +94,7 @@ public enum Msg {
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; the commands are %s"),
     FTB0302E("%s"),
-    FTB0303I("STOP is already in progress; STOP again ends all sessions at once"),
+    FTB0303I("STOP was already in progress; the remaining sessions are ended now"),
     FTB0310I("FTB DISPLAY%s"),
     FTB0311I("FTB COMMANDS%s"),
 

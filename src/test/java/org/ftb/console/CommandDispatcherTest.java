@@ -66,7 +66,7 @@ class CommandDispatcherTest {
     void stopIsGracefulThenImmediate() {
         assertThat(dispatcher.dispatch("STOP", "console")).isEmpty();
         assertThat(dispatcher.dispatch("p", "MODIFY")).containsExactly(
-                "FTB0303I STOP is already in progress; STOP again ends all sessions at once");
+                "FTB0303I STOP was already in progress; the remaining sessions are ended now");
         assertThat(stops).containsExactly("console", "MODIFY");
     }
 

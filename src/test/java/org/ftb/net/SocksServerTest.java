@@ -401,7 +401,9 @@ class SocksServerTest {
             assertThat(broker.broker().awaitStopped(Duration.ofSeconds(10))).isTrue();
         }
         await().untilAsserted(() -> assertThat(log.withId("FTB0200I")).singleElement().asString().endsWith("result=STOPPED"));
-        assertThat(log.withId("FTB0009W")).singleElement().asString().isEqualTo("FTB0009W Stop time limit reached: ending 1 session(s) now");
+        assertThat(log.withId("FTB0008W")).singleElement().asString().isEqualTo("FTB0008W STOP again from second: ending 1 session(s) now");
+        assertThat(log.withId("FTB0009W")).as("no time limit was reached").isEmpty();
+        assertThat(log.withId("FTB0005I")).singleElement().asString().isEqualTo("FTB0005I Broker stopped; 1 session(s) were ended by the stop");
     }
 
     @Test
