@@ -100,6 +100,7 @@ public final class Gateway implements AutoCloseable {
         server.start();
         messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
                 KeyUtils.getFingerPrint(hostKey.getPublic()));
+        messages.log(Msg.FTB0508I, gateway.knownHostsLine());
         return gateway;
     }
 

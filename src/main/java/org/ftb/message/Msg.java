@@ -106,6 +106,7 @@ public enum Msg {
     FTB0505I("Gateway stopped"),
     FTB0506E("%s has no GATEWAY statement: nothing to run"),
     FTB0507I("STOP from %s: the gateway closes its listener and %d SSH session(s)"),
+    FTB0508I("Gateway known_hosts entry for the brokers' KNOWNHOSTS: %s"),
 
     FTB0401I("%s"),
     FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),
