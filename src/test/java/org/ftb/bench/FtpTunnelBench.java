@@ -12,6 +12,9 @@ import java.util.Random;
  * 64 MiB file and a small one, and a broker whose FTPTUNNEL rule goes through the given sshd. Prints
  * the FTP and SOCKS ports, then runs until standard input ends.
  * Arguments: sshd port, known_hosts file, FTP user, FTP password.
+ * With only FTP user and FTP password, serves the FTP side alone and prints "FTP port": the brokers
+ * under test then run in processes of their own, so that their CPU time can be read apart from the
+ * FTP server's.
  */
 public final class FtpTunnelBench {
     private FtpTunnelBench() {
@@ -23,6 +26,14 @@ public final class FtpTunnelBench {
         new Random(1).nextBytes(big);
         Files.write(home.resolve("big.bin"), big);
         Files.writeString(home.resolve("small.txt"), "small file\n");
+        if (args.length == 2) {
+            try (TestFtpServer ftp = TestFtpServer.start(home, args[0], args[1])) {
+                System.out.println("FTP " + ftp.port());
+                System.out.flush();
+                System.in.readAllBytes();
+            }
+            return;
+        }
         try (TestFtpServer ftp = TestFtpServer.start(home, args[2], args[3]);
              TestBroker broker = TestBroker.start("SSHHOST NAME(S) HOST(127.0.0.1) PORT(" + args[0] + ") KNOWNHOSTS('" + args[1]
                      + "') CIPHERS(aes128-gcm@openssh.com)\nRULE NAME(F) DEST(127.0.0.1) ACTION(FTPTUNNEL) VIA(S)\nLOG AUDIT(NO)\n")) {
