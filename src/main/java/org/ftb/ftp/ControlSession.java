@@ -29,8 +29,6 @@ import java.util.Optional;
 public final class ControlSession {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
-    /** Which reply of the login replay is awaited. */
-    private enum Replay { NONE, GREETING, USER, PASS }
 
     private final DataPorts ports;
     private final String serverText;
@@ -39,7 +37,8 @@ public final class ControlSession {
     private final Deque<FtpCommand> waiting = new ArrayDeque<>();
     private List<Effect> out = new ArrayList<>();
     private Stage stage;
-    private Replay replay = Replay.NONE;
+    /** The login replay under way, or null. */
+    private LoginReplay replay;
     private volatile String user = "";
     private char[] password;
     private volatile int transfers;
@@ -112,7 +111,7 @@ public final class ControlSession {
      * gives it a deadline.
      */
     public boolean awaitsServer() {
-        return replay != Replay.NONE || awaitingGreeting;
+        return replay != null || awaitingGreeting;
     }
 
     /** True while client commands are held until the way to the server is open: stop reading the client. */
@@ -138,7 +137,8 @@ public final class ControlSession {
 
     /** The way to the server is open (AUTH(FTPLOGIN)): the login replay starts with the server's greeting. */
     public List<Effect> serverOpened() {
-        replay = Replay.GREETING;
+        replay = new LoginReplay(user, password);
+        password = null; // the replay owns it now
         return effects();
     }
 
@@ -165,7 +165,7 @@ public final class ControlSession {
 
     /** The server ended its side of the control connection. */
     public List<Effect> serverEnded() {
-        String when = replay != Replay.NONE ? "during the login" : replies.inReply() ? "in the middle of a reply"
+        String when = replay != null ? "during the login" : replies.inReply() ? "in the middle of a reply"
                 : outstanding > 0 ? "with a reply still due" : null;
         if (when != null) {
             brokeOff = true;
@@ -192,7 +192,7 @@ public final class ControlSession {
     private void drainCommands() {
         while (!waiting.isEmpty() && stage != Stage.LOGIN && stage != Stage.CLOSED) {
             FtpCommand c = waiting.peek();
-            if (stage == Stage.RELAY && outstanding > 0 && answeredHere(c)) {
+            if (stage == Stage.RELAY && outstanding > 0 && LocalAnswer.to(c).isPresent()) {
                 return; // its reply must not overtake the replies still due from the server
             }
             waiting.poll();
@@ -204,45 +204,17 @@ public final class ControlSession {
         }
     }
 
-    /** Commands the broker answers itself once logged in. */
-    private static boolean answeredHere(FtpCommand c) {
-        return c == FtpCommand.TOO_LONG || switch (c.verb()) {
-            case "AUTH", "PBSZ", "PROT", "CCC", "PORT", "EPRT", "LPRT" -> true;
-            default -> false;
-        };
-    }
-
     private void command(FtpCommand c) {
-        if (c == FtpCommand.TOO_LONG) {
-            log(Msg.FTB0240W, FtpCommandReader.MAX_LINE);
-            reply(500, "Command line longer than " + FtpCommandReader.MAX_LINE + " bytes; not sent to the server");
+        Optional<LocalAnswer> local = LocalAnswer.to(c);
+        if (local.isPresent()) {
+            local.get().log().ifPresent(out::add);
+            toClient(local.get().reply().raw());
             return;
         }
-        switch (c.verb()) {
-            case "AUTH", "PBSZ", "PROT", "CCC" -> {
-                if (c.verb().equals("AUTH")) {
-                    log(Msg.FTB0236I, "AUTH " + c.argument(), "the broker must read the control connection; the SSH tunnel already encrypts it");
-                }
-                reply(534, "AUTH TLS/SSL is refused here: the FTP Tunnel Broker must read the control connection, "
-                        + "and the SSH tunnel already encrypts the session");
-                return;
-            }
-            case "PORT", "EPRT", "LPRT" -> {
-                log(Msg.FTB0236I, c.verb(), "active mode is not available through the broker");
-                reply(502, "Active mode (" + c.verb() + ") is not available through the FTP Tunnel Broker; use passive mode "
-                        + "(PASV/EPSV; z/OS FTP: FWFRIENDLY TRUE)");
-                return;
-            }
-            case "QUIT" -> {
-                if (stage != Stage.RELAY) {
-                    reply(221, "Goodbye");
-                    close();
-                    return;
-                }
-            }
-            default -> {
-                // relayed or handled by stage below
-            }
+        if (c.verb().equals("QUIT") && stage != Stage.RELAY) {
+            reply(221, "Goodbye");
+            close();
+            return;
         }
         switch (stage) {
             case USER -> {
@@ -291,7 +263,7 @@ public final class ControlSession {
 
         @Override
         public Disposition strayLine() {
-            return replay == Replay.NONE ? Disposition.PASS : Disposition.DISCARD; // not a reply: passed on as text
+            return replay == null ? Disposition.PASS : Disposition.DISCARD; // not a reply: passed on as text
         }
 
         @Override
@@ -307,12 +279,8 @@ public final class ControlSession {
     }
 
     private Disposition replyStarts(int code) {
-        if (replay != Replay.NONE) {
-            return switch (replay) {
-                case GREETING -> code == 220 || code / 100 == 1 ? Disposition.DISCARD : Disposition.PASS;
-                case USER -> code == 331 || code / 100 == 1 ? Disposition.DISCARD : Disposition.PASS;
-                default -> code / 100 == 1 ? Disposition.DISCARD : Disposition.PASS;
-            };
+        if (replay != null) {
+            return replay.disposition(code);
         }
         if (code == 150 || code == 125) {
             transfers++;
@@ -329,7 +297,7 @@ public final class ControlSession {
     }
 
     private void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
-        if (replay != Replay.NONE) {
+        if (replay != null) {
             loginReply(code);
             return;
         }
@@ -344,33 +312,16 @@ public final class ControlSession {
     }
 
     private void loginReply(int code) {
-        if (code / 100 == 1) {
-            return; // "ready in n minutes" and the like: the real answer follows
+        LoginReplay.Next next = replay.replied(code);
+        if (next instanceof LoginReplay.Next.Send send) {
+            toServer(send.command().raw());
+            return;
         }
-        switch (replay) {
-            case GREETING -> {
-                if (code == 220) {
-                    replay = Replay.USER;
-                    toServer(FtpCommand.of("USER", user).raw());
-                    return;
-                }
-            }
-            case USER -> {
-                if (code == 331) {
-                    replay = Replay.PASS;
-                    toServer(FtpCommand.of("PASS", new String(password)).raw());
-                    wipePassword();
-                    return;
-                }
-            }
-            default -> {
-                // the answer to PASS ends the replay
-            }
+        if (next instanceof LoginReplay.Next.Wait) {
+            return;
         }
-        replay = Replay.NONE;
-        wipePassword();
-        // 230 logged in, 202 no password needed, 332 an account follows (ACCT is relayed).
-        if (code == 230 || code == 202 || code == 332) {
+        replay = null;
+        if (((LoginReplay.Next.Done) next).loggedIn()) {
             loggedIn = true;
             out.add(new Effect.LoggedIn(user));
             stage = Stage.RELAY;
@@ -411,7 +362,10 @@ public final class ControlSession {
 
     private void close() {
         stage = Stage.CLOSED;
-        replay = Replay.NONE;
+        if (replay != null) {
+            replay.wipe();
+            replay = null;
+        }
         waiting.clear();
         wipePassword();
         out.add(new Effect.Close());
