@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +58,6 @@ final class Connection implements SocksSocket.Owner {
     private final SocksServerHandshake handshake;
     private final SocksSocket socket;
     private final long startNanos = System.nanoTime();
-    private volatile long handshakeActivityNanos = startNanos;
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile ConnectRequest request;
     private volatile Destination destination;
@@ -71,7 +69,6 @@ final class Connection implements SocksSocket.Owner {
     /** Set when this is a data connection of an FTP session. */
     private volatile DataListeners.Announcement dataFor;
     private ScheduledFuture<?> timer;
-    private boolean waiting;
     /** The way to the destination while the reply is still going out; the connection closes it if it ends first. */
     private Endpoint opened;
 
@@ -83,7 +80,7 @@ final class Connection implements SocksSocket.Owner {
         this.clientText = clientText;
         this.overLimit = overLimit;
         this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
-        this.socket = new SocksSocket(client, reactor, this);
+        this.socket = new SocksSocket(client, reactor, handshake, this);
     }
 
     long id() {
@@ -117,7 +114,7 @@ final class Connection implements SocksSocket.Owner {
     /** When bytes last moved on this connection's own sockets. */
     long ownActivityNanos() {
         Relay r = relay;
-        return r != null ? r.lastActivityNanos() : handshakeActivityNanos;
+        return r != null ? r.lastActivityNanos() : socket.lastReadNanos();
     }
 
     /** Bytes delivered to the client and to the destination, for the FTP session's totals. */
@@ -146,62 +143,17 @@ final class Connection implements SocksSocket.Owner {
         openData(announcement, false);
     }
 
-    // ---- the client socket until the relay takes it over ----
+    // ---- stage 1: the SOCKS handshake, driven by the socket ----
 
     @Override
-    public void readable() throws IOException {
-        if (phase == Phase.HANDSHAKE) {
-            readHandshake();
-        } else if (phase == Phase.CLOSING && socket.drain()) {
-            end(result, false);
-        }
-    }
-
-    @Override
-    public void broke() {
-        end("CLIENT_RESET", true);
-    }
-
-    private void updateInterest() {
-        socket.reading((phase == Phase.HANDSHAKE && !waiting) || phase == Phase.CLOSING);
-    }
-
-    // ---- stage 1: handshake ----
-
-    private void readHandshake() throws IOException {
-        int n = socket.read();
-        if (n < 0) {
-            end("CLIENT_CLOSED", false);
-            return;
-        }
-        handshakeActivityNanos = System.nanoTime();
-        advance();
-    }
-
-    /** Feeds buffered bytes to the handshake until it needs more, waits for a worker, or is done. */
-    private void advance() {
-        while (phase == Phase.HANDSHAKE && !waiting) {
-            ByteBuffer inbound = socket.inbound().flip();
-            Step step;
-            try {
-                step = handshake.next(inbound);
-            } finally {
-                inbound.compact();
-            }
-            if (step instanceof Step.NeedMore) {
-                return;
-            }
-            handle(step);
-        }
-    }
-
-    private void handle(Step step) {
-        if (step instanceof Step.Reply reply) {
-            send(reply.bytes());
-        } else if (step instanceof Step.Authenticate auth) {
+    public void step(Step step) {
+        if (step instanceof Step.Authenticate auth) {
             offload(() -> server.users().verify(auth.user(), auth.password()), ok -> {
-                handle(handshake.authenticated(ok));
-                advance();
+                try {
+                    socket.authenticated(ok);
+                } catch (IOException e) {
+                    end("CLIENT_RESET", true);
+                }
             });
         } else if (step instanceof Step.Connect connect) {
             onConnectRequest(connect.request());
@@ -217,13 +169,14 @@ final class Connection implements SocksSocket.Owner {
         }
     }
 
-    /** Sends bytes to the client; a client that broke ends the connection. */
-    private void send(byte[] bytes) {
-        try {
-            socket.send(bytes);
-        } catch (IOException e) {
-            end("CLIENT_RESET", true);
-        }
+    @Override
+    public void clientClosed() {
+        end(phase == Phase.CLOSING ? result : "CLIENT_CLOSED", false);
+    }
+
+    @Override
+    public void broke() {
+        end("CLIENT_RESET", true);
     }
 
     /**
@@ -231,20 +184,16 @@ final class Connection implements SocksSocket.Owner {
      * result on the reactor thread; meanwhile the client is not read. A full queue refuses the client.
      */
     private <T> void offload(Supplier<T> work, Consumer<T> then) {
-        waiting = true;
         try {
             server.workers().execute(() -> {
                 T value = work.get();
                 reactor.execute(() -> {
-                    waiting = false;
                     if (phase != Phase.ENDED) {
                         then.accept(value);
-                        updateInterest();
                     }
                 });
             });
         } catch (RejectedExecutionException e) {
-            waiting = false;
             server.messages().log(Msg.FTB0209E, tag());
             server.counters().failed.incrementAndGet();
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
@@ -416,7 +365,6 @@ final class Connection implements SocksSocket.Owner {
                 end("TUNNEL_FAILED", true);
             }
         });
-        updateInterest();
     }
 
     /** Sends the success reply, then runs {@code next} once it is out. */
@@ -488,7 +436,6 @@ final class Connection implements SocksSocket.Owner {
             return;
         }
         timer = server.timer().schedule(() -> reactor.execute(() -> end(outcome, false)), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-        updateInterest();
     }
 
     /**

@@ -3,6 +3,7 @@ package org.ftb.broker;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
 import org.ftb.socks.SocksServerHandshake;
+import org.ftb.socks.Step;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,10 +11,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * The client's socket while the broker speaks SOCKS on it, until a relay takes it over: request
- * bytes in, replies out, on the reactor thread. A success reply is fully sent before what follows it
- * starts, so no relayed byte can overtake it; a refusal is followed by a half-close, and the input is
- * drained, because closing a socket with unread input sends a reset that may overtake the reply.
+ * The client's socket while the broker speaks SOCKS on it, until a relay takes it over: it feeds the
+ * {@link SocksServerHandshake} what the client sends, answers the negotiation itself, and hands its
+ * owner the steps that need a decision (a password to check, a request, a refusal), on the reactor
+ * thread. A success reply is fully sent before what follows it starts, so no relayed byte can
+ * overtake it; a refusal is followed by a half-close, and the input is drained, because closing a
+ * socket with unread input sends a reset that may overtake the reply.
  */
 final class SocksSocket implements Reactor.Handler {
     /** Twice the longest SOCKS message, so a complete message always fits. */
@@ -21,8 +24,11 @@ final class SocksSocket implements Reactor.Handler {
 
     /** What the socket reports to its connection. */
     interface Owner {
-        /** Bytes may be read (or, once refused, drained). */
-        void readable() throws IOException;
+        /** A step that needs the owner: Authenticate (answer with {@link #authenticated}), Connect or Refuse. */
+        void step(Step step);
+
+        /** The client closed its end: before its request, or after a refusal. */
+        void clientClosed();
 
         /** The socket broke. */
         void broke();
@@ -31,45 +37,84 @@ final class SocksSocket implements Reactor.Handler {
     private final SocketChannel channel;
     private final Reactor reactor;
     private final Owner owner;
+    private final SocksServerHandshake handshake;
     private final ByteBuffer inbound = ByteBuffer.allocate(BUFFER);
     private final ByteBuffer outbound = ByteBuffer.allocate(BUFFER);
     private SelectionKey key;
-    private boolean reading;
+    /** A password is being checked: the client is not read meanwhile. */
+    private boolean paused;
+    /** The request is taken (or refused): the handshake reads no more. */
+    private boolean decided;
     private boolean refused;
+    private volatile long lastReadNanos = System.nanoTime();
     /** What starts once the reply is out. */
     private Runnable afterReply;
 
-    SocksSocket(SocketChannel channel, Reactor reactor, Owner owner) {
+    SocksSocket(SocketChannel channel, Reactor reactor, SocksServerHandshake handshake, Owner owner) {
         this.channel = channel;
         this.reactor = reactor;
+        this.handshake = handshake;
         this.owner = owner;
         outbound.flip(); // kept in read mode: what remains is what is still to be sent
     }
 
-    /** Registers on the reactor, reading or not; call on the reactor thread. */
+    /** Registers on the reactor, reading the SOCKS request or, for a data connection that has none, not; on the reactor thread. */
     void register(boolean read) throws IOException {
-        reading = read;
+        decided = !read;
         key = reactor.register(channel, read ? SelectionKey.OP_READ : 0, this);
     }
 
-    /** Reads what the client sent into {@link #inbound()}; -1 at its end. */
-    int read() throws IOException {
-        return channel.read(inbound);
+    /** When the client last sent handshake bytes. */
+    long lastReadNanos() {
+        return lastReadNanos;
     }
 
-    /** The bytes read and not yet taken, in write mode (flip to read them). */
-    ByteBuffer inbound() {
-        return inbound;
-    }
-
-    /** Whether the client is read: not while a worker decides for it, nor once its request is taken. */
-    void reading(boolean on) {
-        reading = on;
+    /** The answer to an Authenticate step; the handshake goes on. */
+    void authenticated(boolean ok) throws IOException {
+        paused = false;
+        take(handshake.authenticated(ok));
+        advance();
         interest();
     }
 
+    private void readRequest() throws IOException {
+        if (channel.read(inbound) < 0) {
+            owner.clientClosed();
+            return;
+        }
+        lastReadNanos = System.nanoTime();
+        advance();
+    }
+
+    /** Feeds buffered bytes to the handshake until it needs more, waits for its owner, or is decided. */
+    private void advance() throws IOException {
+        while (!paused && !decided) {
+            inbound.flip();
+            Step step;
+            try {
+                step = handshake.next(inbound);
+            } finally {
+                inbound.compact();
+            }
+            if (step instanceof Step.NeedMore) {
+                return;
+            }
+            take(step);
+        }
+    }
+
+    private void take(Step step) throws IOException {
+        if (step instanceof Step.Reply reply) {
+            send(reply.bytes());
+            return;
+        }
+        paused = step instanceof Step.Authenticate;
+        decided = !paused;
+        owner.step(step);
+    }
+
     /** Sends {@code bytes} to the client, as far as it takes them now; the rest goes on readiness. */
-    void send(byte[] bytes) throws IOException {
+    private void send(byte[] bytes) throws IOException {
         outbound.compact().put(bytes).flip();
         flush();
         interest();
@@ -84,15 +129,15 @@ final class SocksSocket implements Reactor.Handler {
     /** Sends a refusal, then ends the client's input direction; its output is drained until the connection ends. */
     void refuse(byte[] reply) throws IOException {
         refused = true;
-        reading = true;
         afterReply = null;
         send(reply);
     }
 
-    /** Reads and drops what a refused client still sends; true at its end. */
-    boolean drain() throws IOException {
+    private void drain() throws IOException {
         inbound.clear();
-        return channel.read(inbound) < 0;
+        if (channel.read(inbound) < 0) {
+            owner.clientClosed();
+        }
     }
 
     /** Client bytes that came with the SOCKS request, for the relay to send first. */
@@ -124,9 +169,14 @@ final class SocksSocket implements Reactor.Handler {
         }
     }
 
+    /** The client is read for its request, unless a password is being checked; and drained once refused. */
+    private boolean reading() {
+        return refused || !paused && !decided;
+    }
+
     private void interest() {
         if (key != null && key.isValid() && key.attachment() == this) {
-            key.interestOps((reading ? SelectionKey.OP_READ : 0) | (outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0));
+            key.interestOps((reading() ? SelectionKey.OP_READ : 0) | (outbound.hasRemaining() ? SelectionKey.OP_WRITE : 0));
         }
     }
 
@@ -136,7 +186,11 @@ final class SocksSocket implements Reactor.Handler {
             flush();
         }
         if (k.isValid() && k.isReadable() && key.attachment() == this) {
-            owner.readable();
+            if (refused) {
+                drain();
+            } else if (reading()) {
+                readRequest();
+            }
         }
         interest();
     }
