@@ -385,12 +385,12 @@ final class Connection implements SocksSocket.Owner {
                 System::nanoTime, new Relay.Outcome() {
             @Override
             public void ended() {
-                reactor.execute(() -> end("OK", false));
+                onReactor(() -> end("OK", false));
             }
 
             @Override
             public void broke(Relay.Side side, Throwable cause) {
-                reactor.execute(() -> relayBroke(side, cause));
+                onReactor(() -> relayBroke(side, cause));
             }
         });
         relay = r;
@@ -470,6 +470,18 @@ final class Connection implements SocksSocket.Owner {
             data.session().dataEnded(this);
         }
         server.ended(this);
+    }
+
+    /**
+     * Runs {@code task} now when on the reactor thread, else hands it over: an end seen on the reactor
+     * is recorded before any later task, such as a STOP's, can overtake it.
+     */
+    private void onReactor(Runnable task) {
+        if (reactor.inReactor()) {
+            task.run();
+        } else {
+            reactor.execute(task);
+        }
     }
 
     /** From any thread: ends the connection with a reset, recording why (a timeout, a STOP, a lost tunnel). */
