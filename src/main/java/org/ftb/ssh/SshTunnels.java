@@ -203,6 +203,8 @@ public final class SshTunnels implements AutoCloseable {
                         + openBound().toSeconds() + " s", null));
         connection.session.whenComplete((session, error) -> {
             if (error != null) {
+                // Forgotten before anyone hears of the failure (the pool's own listener may run after this one).
+                pool.discard(connection);
                 result.completeExceptionally(error);
             } else {
                 openChannel(host, connection, session, target, release, result);
