@@ -4,6 +4,7 @@ import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
+import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -141,9 +142,22 @@ final class DirectTcpipStream implements TunnelStream {
      * Always MINA's graceful close, even to abort: it sends SSH_MSG_CHANNEL_CLOSE at once, which makes
      * the SSH server close its socket to the destination; MINA's immediate close only forgets the
      * channel locally, leaving the FTP server's connection open until the whole SSH connection ends.
+     * To abort, our receive window is opened first: an SSH server that waits for window space to finish
+     * a pending write before it closes (MINA's does) would otherwise keep the destination's socket open.
      */
     @Override
     public void close(boolean abort) {
+        if (abort) {
+            LocalWindow window = channel.getLocalWindow();
+            long room = window.getMaxSize() - window.getSize();
+            try {
+                if (room > 0) {
+                    window.release(room);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the channel is closing already: nothing is waiting for window space
+            }
+        }
         channel.close(false);
     }
 
