@@ -46,6 +46,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     private final SocketEndpoint client;
     private final Outbox toClient;
     private final DataConnections data = new DataConnections();
+    private final HeldUploads heldUploads;
     private final AtomicLong notCounted = new AtomicLong();
     private ControlSession machine;
     private Pump fromClient;
@@ -73,6 +74,26 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         this.client = client;
         this.toClient = new Outbox(client, reactor, server.counters().bytesDown, System::nanoTime,
                 cause -> broke(Relay.Side.CLIENT, cause));
+        this.heldUploads = new HeldUploads(new HeldUploads.Session() {
+            @Override
+            public boolean storeInProgress() {
+                return machine.storeDue() && !"SSH_LOST".equals(failure);
+            }
+
+            @Override
+            public boolean abortStore() {
+                if (closing) {
+                    return false;
+                }
+                apply(machine.storeBroken());
+                return true;
+            }
+
+            @Override
+            public void onReactor(Runnable task) {
+                FtpSession.this.onReactor(task);
+            }
+        }, server.timer(), server.uploadHold(), server.messages(), control.tag());
     }
 
     /** Starts the session: with {@code openTunnel} (AUTH(KEY)) from the server's greeting, else with the broker's. */
@@ -170,11 +191,17 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         return server.dataListeners().address();
     }
 
-    /** The way to the FTP server's data port, through the same SSH connection (or in plaintext after a fallback). */
+    /**
+     * The way to the FTP server's data port, through the same SSH connection (or in plaintext after a
+     * fallback, where a reset reaches the server as it is).
+     */
     CompletableFuture<Endpoint> openData(int serverPort) {
         ServerWay w = way;
-        return w == null ? CompletableFuture.failedFuture(new IOException("the FTP session has no way to its server"))
-                : w.data().apply(serverPort);
+        if (w == null) {
+            return CompletableFuture.failedFuture(new IOException("the FTP session has no way to its server"));
+        }
+        CompletableFuture<Endpoint> opening = w.data().apply(serverPort);
+        return w.plaintext() ? opening : opening.thenApply(heldUploads::guard);
     }
 
     void dataStarted(Connection connection) {
@@ -358,6 +385,9 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
                 args.add(0, control.tag());
                 server.messages().log(l.msg(), args.toArray());
             }
+        }
+        if (!machine.storeDue()) {
+            heldUploads.releaseAll();
         }
         resumeClient();
     }

@@ -273,6 +273,12 @@ public final class SocksServer {
         return broker.connectTimeout();
     }
 
+    /** How long a broken upload's data channel is held: IDLETIMEOUT, or 600 s where that is off. */
+    Duration uploadHold() {
+        Duration idle = broker.idleTimeout();
+        return idle.isZero() ? Duration.ofSeconds(600) : idle;
+    }
+
     RuleSet rules() {
         return rules;
     }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The FTP control connection as the broker sees it, without any I/O: events in (bytes from either
@@ -29,6 +30,10 @@ import java.util.Optional;
 public final class ControlSession {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
+    private static final Set<String> STORES = Set.of("STOR", "STOU", "APPE");
+    /** What ABOR may be answered with (RFC 959 5.4): 225 and 226, or a refusal. */
+    private static final Set<Integer> ABOR_REPLIES = Set.of(225, 226, 500, 501, 502);
+    private static final byte[] ABOR = "ABOR\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final DataPorts ports;
     private final String serverText;
@@ -54,6 +59,12 @@ public final class ControlSession {
     private int outstanding;
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
+    /** The store (STOR, STOU, APPE) whose final reply is the n-th final reply to come; 0 when none is due. */
+    private int storeReplyIn;
+    /** The same for the broker's own ABOR, whose reply the client never asked for and never sees. */
+    private int aborReplyIn;
+    /** The reply now arriving answers the broker's ABOR. */
+    private boolean answeringAbor;
 
     private final ReplyScanner replies = new ReplyScanner(new Replies());
     /** Server bytes passed on during one event, sent to the client as one piece. */
@@ -112,6 +123,11 @@ public final class ControlSession {
      */
     public boolean awaitsServer() {
         return replay != null || awaitingGreeting;
+    }
+
+    /** True while a store (STOR, STOU, APPE) was sent on and the server has not given its final reply. */
+    public boolean storeDue() {
+        return storeReplyIn > 0;
     }
 
     /** True while client commands are held until the way to the server is open: stop reading the client. */
@@ -173,6 +189,21 @@ public final class ControlSession {
             reply(421, "The FTP server closed the control connection " + when);
         }
         close();
+        return effects();
+    }
+
+    /**
+     * The client broke off the data connection of the store in progress. The data channel cannot tell
+     * the server (an SSH channel carries no reset), so the server is sent ABOR (RFC 959 4.1.3) to end
+     * the transfer as failed before the data ends; a server that reads the control connection during a
+     * transfer answers 426 to the store, which the client gets, then 226 to the ABOR, which it does not.
+     */
+    public List<Effect> storeBroken() {
+        if (stage == Stage.RELAY && storeReplyIn > 0 && aborReplyIn == 0) {
+            outstanding++;
+            aborReplyIn = outstanding;
+            toServer(ABOR);
+        }
         return effects();
     }
 
@@ -245,6 +276,8 @@ public final class ControlSession {
                 outstanding++;
                 if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
                     passiveAsked++;
+                } else if (STORES.contains(c.verb())) {
+                    storeReplyIn = outstanding;
                 }
                 toServer(c.raw());
             }
@@ -285,6 +318,10 @@ public final class ControlSession {
         if (code == 150 || code == 125) {
             transfers++;
         }
+        answeringAbor = aborReplyIn == 1 && ABOR_REPLIES.contains(code);
+        if (answeringAbor) {
+            return Disposition.DISCARD;
+        }
         if (code != 227 && code != 229) {
             return Disposition.PASS;
         }
@@ -301,9 +338,15 @@ public final class ControlSession {
             loginReply(code);
             return;
         }
-        if (code >= 200 && outstanding > 0 && disposition != Disposition.DISCARD) {
-            outstanding--;
+        if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
+            // A server that did not answer the broker's ABOR on its own answers what followed it here.
+            boolean aborUnanswered = aborReplyIn == 1 && !answeringAbor;
+            finalReply();
+            if (aborUnanswered) {
+                finalReply();
+            }
         }
+        answeringAbor = false;
         awaitingGreeting = false;
         if (disposition == Disposition.HOLD) {
             passiveReply(code, held, problem);
@@ -356,6 +399,13 @@ public final class ControlSession {
         }
         log(Msg.FTB0239W, code, problem);
         reply(425, "Cannot open data connection: the FTP server's " + code + " reply could not be read by the broker (" + problem + ")");
+    }
+
+    /** One more command answered, in the order they were sent. */
+    private void finalReply() {
+        outstanding = Math.max(0, outstanding - 1);
+        storeReplyIn = Math.max(0, storeReplyIn - 1);
+        aborReplyIn = Math.max(0, aborReplyIn - 1);
     }
 
     // ---- helpers ----

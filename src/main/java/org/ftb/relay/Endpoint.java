@@ -28,6 +28,15 @@ public interface Endpoint {
      */
     void close(boolean abort);
 
+    /**
+     * The stream broke at the relay's other end: close this one so that its peer never takes the
+     * stream for finished. A socket resets, as {@code close(true)} does; an SSH channel cannot carry a
+     * reset, so its owner may first tell the peer some other way (an FTP upload's server gets ABOR).
+     */
+    default void closeBroken() {
+        close(true);
+    }
+
     /** What a read delivers. */
     interface Reader {
         /** Bytes from the peer; {@code data} stays valid until the next {@link #read} is issued. */

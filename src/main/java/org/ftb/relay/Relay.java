@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * Two {@link Pump}s between a client and a server endpoint, one each way, with one outcome: it ends
  * cleanly when both directions have ended cleanly; when either breaks, both endpoints are closed at
- * once with a reset, so that neither peer takes a broken relay for a finished one.
+ * once as broken, so that neither peer takes a broken relay for a finished one.
  */
 public final class Relay implements Pump.Listener {
     /** Which end broke. */
@@ -60,11 +60,19 @@ public final class Relay implements Pump.Listener {
         return Math.max(up.lastActivityNanos(), down.lastActivityNanos());
     }
 
-    /** Closes both ends; {@code abort} resets them. The outcome is not reported: the caller knows it. */
+    /**
+     * Closes both ends; {@code abort} ends them as broken ({@link Endpoint#closeBroken}). The outcome is
+     * not reported: the caller knows it.
+     */
     public void close(boolean abort) {
         over.set(true);
-        client.close(abort);
-        server.close(abort);
+        if (abort) {
+            client.closeBroken();
+            server.closeBroken();
+        } else {
+            client.close(false);
+            server.close(false);
+        }
     }
 
     @Override
@@ -82,8 +90,8 @@ public final class Relay implements Pump.Listener {
             // The outcome first: its owner records why before either peer can see the reset and act on it.
             boolean clientBroke = (pump == up) == atSource;
             outcome.broke(clientBroke ? Side.CLIENT : Side.SERVER, cause);
-            client.close(true);
-            server.close(true);
+            (clientBroke ? client : server).close(true);
+            (clientBroke ? server : client).closeBroken();
         }
     }
 }

@@ -244,6 +244,35 @@ class ControlSessionTest {
     }
 
     @Test
+    void aBrokenStoreSendsAborWhoseReplyTheClientNeverSees() {
+        ControlSession s = loggedIn();
+        assertThat(s.storeBroken()).as("no store in progress: nothing to abort").isEmpty();
+        assertThat(toServer(s.fromClient(ascii("STOR f\r\n")))).isEqualTo("STOR f\r\n");
+        assertThat(s.storeDue()).isTrue();
+        assertThat(toClient(s.fromServer(ascii("150 go\r\n")))).isEqualTo("150 go\r\n");
+        assertThat(toServer(s.storeBroken())).isEqualTo("ABOR\r\n");
+        assertThat(s.storeBroken()).as("one ABOR for one store").isEmpty();
+        assertThat(toServer(s.fromClient(ascii("NOOP\r\n")))).isEqualTo("NOOP\r\n");
+        assertThat(toClient(s.fromServer(ascii("426 aborted\r\n")))).isEqualTo("426 aborted\r\n");
+        assertThat(s.storeDue()).isFalse();
+        assertThat(toClient(s.fromServer(ascii("226 ABOR done\r\n")))).isEmpty();
+        assertThat(toClient(s.fromServer(ascii("200 noop\r\n")))).isEqualTo("200 noop\r\n");
+        assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("nothing is due: a local answer comes at once").startsWith("502");
+    }
+
+    @Test
+    void aServerThatAnswersAStoreAndItsAborWithOneReplyStaysInStep() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("APPE f\r\n"));
+        s.fromServer(ascii("150 go\r\n"));
+        s.storeBroken();
+        assertThat(toServer(s.fromClient(ascii("NOOP\r\n")))).isEqualTo("NOOP\r\n");
+        assertThat(toClient(s.fromServer(ascii("426 aborted\r\n")))).isEqualTo("426 aborted\r\n");
+        assertThat(toClient(s.fromServer(ascii("200 noop\r\n")))).as("not an answer to ABOR: passed on").isEqualTo("200 noop\r\n");
+        assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("every reply counted").startsWith("502");
+    }
+
+    @Test
     void theServerEndingDuringTheLoginGives421AndCloses() {
         ControlSession s = ControlSession.loginFirst(ports, "ftp.example:21", "GW");
         s.start();
