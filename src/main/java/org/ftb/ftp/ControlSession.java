@@ -4,7 +4,6 @@ import org.ftb.ftp.ReplyScanner.Disposition;
 import org.ftb.message.Msg;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -13,7 +12,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The FTP control connection as the broker sees it, without any I/O: events in (bytes from either
@@ -30,9 +28,6 @@ import java.util.Set;
 public final class ControlSession {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
-    private static final Set<String> STORES = Set.of("STOR", "STOU", "APPE");
-    /** What ABOR may be answered with (RFC 959 5.4): 225 and 226, or a refusal. */
-    private static final Set<Integer> ABOR_REPLIES = Set.of(225, 226, 500, 501, 502);
     private static final byte[] ABOR = "ABOR\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final DataPorts ports;
@@ -55,15 +50,11 @@ public final class ControlSession {
     private boolean awaitingGreeting;
     /** The client ended its side; the end goes to the server after the commands still waiting. */
     private boolean clientEnded;
-    /** Relayed commands whose final reply has not come yet; broker replies wait for it, to keep replies in order. */
-    private int outstanding;
+    /** Relayed commands whose final reply has not come yet; broker replies wait for them, to keep replies in order. */
+    private final RepliesDue due = new RepliesDue();
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
-    /** The store (STOR, STOU, APPE) whose final reply is the n-th final reply to come; 0 when none is due. */
-    private int storeReplyIn;
-    /** The same for the broker's own ABOR, whose reply the client never asked for and never sees. */
-    private int aborReplyIn;
-    /** The reply now arriving answers the broker's ABOR. */
+    /** The reply now arriving answers the broker's own ABOR: the client never sees it. */
     private boolean answeringAbor;
 
     private final ReplyScanner replies = new ReplyScanner(new Replies());
@@ -85,7 +76,7 @@ public final class ControlSession {
     /** AUTH(KEY): the way to the server is open; its greeting is the first reply. */
     public static ControlSession overOpenServer(DataPorts ports, String serverText) {
         ControlSession session = new ControlSession(ports, serverText, "-", Stage.RELAY);
-        session.outstanding = 1;
+        session.due.sent(null);
         session.awaitingGreeting = true;
         return session;
     }
@@ -127,7 +118,7 @@ public final class ControlSession {
 
     /** True while a store (STOR, STOU, APPE) was sent on and the server has not given its final reply. */
     public boolean storeDue() {
-        return storeReplyIn > 0;
+        return due.storeDue();
     }
 
     /** True while client commands are held until the way to the server is open: stop reading the client. */
@@ -182,7 +173,7 @@ public final class ControlSession {
     /** The server ended its side of the control connection. */
     public List<Effect> serverEnded() {
         String when = replay != null ? "during the login" : replies.inReply() ? "in the middle of a reply"
-                : outstanding > 0 ? "with a reply still due" : null;
+                : due.any() ? "with a reply still due" : null;
         if (when != null) {
             brokeOff = true;
             log(Msg.FTB0241W, serverText, when);
@@ -199,9 +190,7 @@ public final class ControlSession {
      * transfer answers 426 to the store, which the client gets, then 226 to the ABOR, which it does not.
      */
     public List<Effect> storeBroken() {
-        if (stage == Stage.RELAY && storeReplyIn > 0 && aborReplyIn == 0) {
-            outstanding++;
-            aborReplyIn = outstanding;
+        if (stage == Stage.RELAY && due.sendAbor()) {
             toServer(ABOR);
         }
         return effects();
@@ -223,7 +212,7 @@ public final class ControlSession {
     private void drainCommands() {
         while (!waiting.isEmpty() && stage != Stage.LOGIN && stage != Stage.CLOSED) {
             FtpCommand c = waiting.peek();
-            if (stage == Stage.RELAY && outstanding > 0 && LocalAnswer.to(c).isPresent()) {
+            if (stage == Stage.RELAY && due.any() && LocalAnswer.to(c).isPresent()) {
                 return; // its reply must not overtake the replies still due from the server
             }
             waiting.poll();
@@ -273,11 +262,9 @@ public final class ControlSession {
                 if (c.verb().equals("USER")) {
                     user = c.argument().strip();
                 }
-                outstanding++;
+                due.sent(c.verb());
                 if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
                     passiveAsked++;
-                } else if (STORES.contains(c.verb())) {
-                    storeReplyIn = outstanding;
                 }
                 toServer(c.raw());
             }
@@ -318,7 +305,7 @@ public final class ControlSession {
         if (code == 150 || code == 125) {
             transfers++;
         }
-        answeringAbor = aborReplyIn == 1 && ABOR_REPLIES.contains(code);
+        answeringAbor = due.answersAbor(code);
         if (answeringAbor) {
             return Disposition.DISCARD;
         }
@@ -339,12 +326,7 @@ public final class ControlSession {
             return;
         }
         if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
-            // A server that did not answer the broker's ABOR on its own answers what followed it here.
-            boolean aborUnanswered = aborReplyIn == 1 && !answeringAbor;
-            finalReply();
-            if (aborUnanswered) {
-                finalReply();
-            }
+            due.answered(answeringAbor);
         }
         answeringAbor = false;
         awaitingGreeting = false;
@@ -382,30 +364,9 @@ public final class ControlSession {
 
     /** A held 227/229 reply is complete: point the client at a broker data port, or refuse. */
     private void passiveReply(int code, List<String> lines, String holdProblem) {
-        String problem = holdProblem;
-        if (problem == null) {
-            try {
-                Optional<FtpReply> rewritten = PassiveReply.pointAtBroker(code, lines, ports);
-                if (rewritten.isPresent()) {
-                    toClient(rewritten.get().raw());
-                    return;
-                }
-                problem = "no valid " + (code == 227 ? "address and port" : "port") + " in \"" + printable(String.join(" | ", lines)) + "\"";
-            } catch (IOException e) {
-                log(Msg.FTB0239W, code, "no broker data port: " + e.getMessage());
-                reply(425, "Cannot open a data port on the broker: " + e.getMessage());
-                return;
-            }
-        }
-        log(Msg.FTB0239W, code, problem);
-        reply(425, "Cannot open data connection: the FTP server's " + code + " reply could not be read by the broker (" + problem + ")");
-    }
-
-    /** One more command answered, in the order they were sent. */
-    private void finalReply() {
-        outstanding = Math.max(0, outstanding - 1);
-        storeReplyIn = Math.max(0, storeReplyIn - 1);
-        aborReplyIn = Math.max(0, aborReplyIn - 1);
+        PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
+        answer.problem().ifPresent(problem -> log(Msg.FTB0239W, code, problem));
+        toClient(answer.reply().raw());
     }
 
     // ---- helpers ----
@@ -456,14 +417,5 @@ public final class ControlSession {
         List<Effect> done = out;
         out = new ArrayList<>();
         return done;
-    }
-
-    static String printable(String text) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < Math.min(120, text.length()); i++) {
-            char c = text.charAt(i);
-            s.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("X'%02X'", (int) c));
-        }
-        return s.toString();
     }
 }

@@ -67,13 +67,53 @@ public final class PassiveReply {
         return Optional.empty();
     }
 
+    /** What the client gets for a server's passive reply, and what the log must say when it is not the rewritten reply. */
+    record Answer(FtpReply reply, Optional<String> problem) {
+    }
+
+    /**
+     * The client's answer to a server's complete 227 or 229 reply: the reply rewritten to point at a
+     * broker data port, or a 425 with the problem (the reply could not be held whole, holds no valid
+     * announcement, or no broker port could be opened). A passive reply the broker cannot use never
+     * reaches the client, since the client would then go to the server's address outside the tunnel.
+     *
+     * @param holdProblem why the reply could not be held whole, or null
+     */
+    static Answer answer(int code, List<String> lines, String holdProblem, DataPorts ports) {
+        String problem = holdProblem;
+        if (problem == null) {
+            try {
+                Optional<FtpReply> rewritten = pointAtBroker(code, lines, ports);
+                if (rewritten.isPresent()) {
+                    return new Answer(rewritten.get(), Optional.empty());
+                }
+                problem = "no valid " + (code == 227 ? "address and port" : "port") + " in \"" + printable(String.join(" | ", lines)) + "\"";
+            } catch (IOException e) {
+                return new Answer(FtpReply.of(425, "Cannot open a data port on the broker: " + e.getMessage()),
+                        Optional.of("no broker data port: " + e.getMessage()));
+            }
+        }
+        return new Answer(FtpReply.of(425, "Cannot open data connection: the FTP server's " + code
+                + " reply could not be read by the broker (" + problem + ")"), Optional.of(problem));
+    }
+
+    /** Up to 120 characters of server text for a log line, unprintable ones as X'nn'. */
+    private static String printable(String text) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < Math.min(120, text.length()); i++) {
+            char c = text.charAt(i);
+            s.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("X'%02X'", (int) c));
+        }
+        return s.toString();
+    }
+
     /**
      * A 227 or 229 reply's lines rewritten to point at a broker data port opened for the port the
      * server announced; empty when the lines hold no valid announcement.
      *
      * @throws IOException when {@code ports} cannot open a port
      */
-    static Optional<FtpReply> pointAtBroker(int code, List<String> lines, DataPorts ports) throws IOException {
+    private static Optional<FtpReply> pointAtBroker(int code, List<String> lines, DataPorts ports) throws IOException {
         if (code == 227) {
             Optional<Announced> announced = parse227(lines);
             if (announced.isPresent()) {
