@@ -3,6 +3,7 @@ package org.ftb.broker;
 import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.config.DataSettings;
+import org.ftb.ftp.DataPorts;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
@@ -76,6 +77,21 @@ final class DataListeners {
         this.server = server;
         this.timer = timer;
         this.messages = messages;
+    }
+
+    /** The data ports of one FTP session, opened on its reactor thread, as its state machine asks for them. */
+    DataPorts portsFor(FtpSession session, Reactor reactor) {
+        return new DataPorts() {
+            @Override
+            public int announce(int serverPort, Optional<String> hintAddress) throws IOException {
+                return DataListeners.this.announce(session, serverPort, hintAddress, reactor);
+            }
+
+            @Override
+            public byte[] address() {
+                return DataListeners.this.address();
+            }
+        };
     }
 
     /** The DATA address as bytes, for 227 replies. */

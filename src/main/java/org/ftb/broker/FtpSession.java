@@ -13,24 +13,21 @@ import org.ftb.relay.Relay;
 import org.ftb.socks.SocksServerHandshake;
 import org.ftb.ssh.TunnelStream;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One FTP session of an FTPTUNNEL rule: its control connection (client socket, way to the server,
- * the {@link ControlSession} that reads every line), its data connections, its idle clock and the
- * details of its one audit record. The session is idle only when all of its connections are. When
+ * One FTP session of an FTPTUNNEL rule: its control connection (client socket, {@link ServerLeg} to
+ * the server, the {@link ControlSession} that reads every line), its data connections (with
+ * {@link HeldUploads} for their channels), its idle clock and the details of its one audit record. The session is idle only when all of its connections are. When
  * the way to the server breaks, the client gets a 421 and every data connection is reset; when the
  * session ends, its ways to the server are closed at once, so the FTP server does not keep them.
  * State belongs to the control connection's reactor thread; the counters are read from others.
  */
-final class FtpSession implements org.ftb.ftp.DataPorts {
+final class FtpSession {
     /** How long a client that was told to go may take to close its end. */
     private static final long LINGER_MILLIS = 2000;
 
@@ -47,20 +44,13 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     private final Outbox toClient;
     private final DataConnections data = new DataConnections();
     private final HeldUploads heldUploads;
-    private final AtomicLong notCounted = new AtomicLong();
+    private final ServerLeg leg;
     private ControlSession machine;
-    private Pump fromClient;
-    /** The way to the server while there is one; its endpoint is the control connection's server end. */
-    private volatile ServerWay way;
-    private Outbox toServer;
-    private Pump fromServer;
+    private volatile Pump fromClient;
     /** A client chunk not yet acknowledged, because commands wait for the way to the server. */
     private Endpoint.Writer heldClient;
     private final long startNanos = System.nanoTime();
     private volatile String failure;
-    private volatile boolean plaintext;
-    private volatile long up;
-    private volatile long down;
     private boolean clientEnded;
     private boolean clientOutputEnded;
     private boolean closing;
@@ -74,39 +64,24 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         this.client = client;
         this.toClient = new Outbox(client, reactor, server.counters().bytesDown, System::nanoTime,
                 cause -> broke(Relay.Side.CLIENT, cause));
-        this.heldUploads = new HeldUploads(new HeldUploads.Session() {
-            @Override
-            public boolean storeInProgress() {
-                return machine.storeDue() && !"SSH_LOST".equals(failure);
-            }
-
-            @Override
-            public boolean abortStore() {
-                if (closing) {
-                    return false;
-                }
-                apply(machine.storeBroken());
-                return true;
-            }
-
-            @Override
-            public void onReactor(Runnable task) {
-                FtpSession.this.onReactor(task);
-            }
-        }, server.timer(), server.uploadHold(), server.messages(), control.tag());
+        this.leg = new ServerLeg(reactor, server.counters().bytesUp);
+        this.heldUploads = new HeldUploads(reactor, server.timer(), server.uploadHold(), server.messages(), control.tag(),
+                () -> machine.storeDue() && !"SSH_LOST".equals(failure), this::abortStore);
     }
 
     /** Starts the session: with {@code openTunnel} (AUTH(KEY)) from the server's greeting, else with the broker's. */
     void start(ByteBuffer pipelined, TunnelStream openTunnel) {
         if (openTunnel == null) {
-            machine = ControlSession.loginFirst(this, serverText(), target.sshHost());
+            machine = ControlSession.loginFirst(server.dataListeners().portsFor(this, reactor), serverText(), target.sshHost());
         } else {
-            machine = ControlSession.overOpenServer(this, serverText());
+            machine = ControlSession.overOpenServer(server.dataListeners().portsFor(this, reactor), serverText());
             startServer(attachServer(ServerWay.over(openTunnel, target)));
         }
         apply(machine.start());
-        fromClient = new Pump(client, new Feed(true), notCounted, System::nanoTime, new ControlPumps(Relay.Side.CLIENT));
-        fromClient.start(pipelined);
+        Pump reader = new ControlFeed(reactor, this::fromClient, this::clientEnded, (pump, cause) -> broke(Relay.Side.CLIENT, cause))
+                .pumpFrom(client);
+        fromClient = reader;
+        reader.start(pipelined);
     }
 
     // ---- what the connection and the data ports ask ----
@@ -137,7 +112,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     }
 
     long up() {
-        return toServer == null ? up : up + toServer.delivered();
+        return leg.up();
     }
 
     long down() {
@@ -150,11 +125,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         if (in != null) {
             latest = Math.max(latest, in.lastActivityNanos());
         }
-        Pump out = fromServer;
-        if (out != null) {
-            latest = Math.max(latest, out.lastActivityNanos());
-        }
-        return Math.max(latest, data.lastActivityNanos());
+        return Math.max(Math.max(latest, leg.lastActivityNanos()), data.lastActivityNanos());
     }
 
     /** The audit result: a failure of the session's own if there was one, else how its dialogue went. */
@@ -172,6 +143,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
      */
     String details() {
         String user = ftpUser();
+        boolean plaintext = leg.wasPlaintext();
         String lastLeg = plaintext ? "PLAINTEXT" : target.sshHostIsFtpHost() ? "ssh" : "CLEAR-from-" + target.sshHost();
         String sshUser = plaintext ? "-" : target.keyUser() != null ? target.keyUser() : user.isEmpty() ? "-" : user;
         long carried = data.bytes();
@@ -181,27 +153,13 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
                 + " lastleg=" + lastLeg;
     }
 
-    @Override
-    public int announce(int serverPort, Optional<String> hintAddress) throws IOException {
-        return server.dataListeners().announce(this, serverPort, hintAddress, reactor);
-    }
-
-    @Override
-    public byte[] address() {
-        return server.dataListeners().address();
-    }
-
     /**
      * The way to the FTP server's data port, through the same SSH connection (or in plaintext after a
      * fallback, where a reset reaches the server as it is).
      */
     CompletableFuture<Endpoint> openData(int serverPort) {
-        ServerWay w = way;
-        if (w == null) {
-            return CompletableFuture.failedFuture(new IOException("the FTP session has no way to its server"));
-        }
-        CompletableFuture<Endpoint> opening = w.data().apply(serverPort);
-        return w.plaintext() ? opening : opening.thenApply(heldUploads::guard);
+        CompletableFuture<Endpoint> opening = leg.openData(serverPort);
+        return leg.plaintextNow() ? opening : opening.thenApply(heldUploads::guard);
     }
 
     void dataStarted(Connection connection) {
@@ -219,62 +177,59 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
 
     /** A data connection lost its SSH connection: the control connection's is gone too. */
     void tunnelLost(String reason) {
-        onReactor(() -> lost(reason));
+        reactor.runHere(() -> lost(reason));
     }
 
     // ---- control connection plumbing ----
 
-    /** Client or server bytes go into the state machine, on the reactor thread; the source is read again once they are taken. */
-    private final class Feed implements Endpoint {
-        private final boolean clientSide;
-
-        Feed(boolean clientSide) {
-            this.clientSide = clientSide;
+    /** Client bytes go into the state machine; the client is read again once they are taken. */
+    private void fromClient(ByteBuffer bytes, Endpoint.Writer ack) {
+        if (discardWhenClosing(bytes, ack)) {
+            return;
         }
+        apply(machine.fromClient(bytes));
+        heldClient = ack;
+        resumeClient();
+    }
 
-        @Override
-        public void write(ByteBuffer data, Writer writer) {
-            onReactor(() -> {
-                if (closing) {
-                    data.position(data.limit());
-                    writer.written(); // ignored: the session is ending
-                    return;
-                }
-                apply(clientSide ? machine.fromClient(data) : machine.fromServer(data));
-                if (clientSide) {
-                    heldClient = writer;
-                    resumeClient();
-                } else {
-                    toClient.whenBelowHighWater(writer::written);
-                }
-            });
+    private void clientEnded() {
+        clientEnded = true;
+        if (closing) {
+            endIfDone();
+        } else {
+            apply(machine.clientEnded());
         }
+    }
 
-        @Override
-        public void shutdownOutput() {
-            onReactor(() -> {
-                if (clientSide) {
-                    clientEnded = true;
-                    if (closing) {
-                        endIfDone();
-                    } else {
-                        apply(machine.clientEnded());
-                    }
-                } else if (!closing) {
-                    apply(machine.serverEnded());
-                }
-            });
+    /** Server bytes go into the state machine; the server is read again once the client's queue is short. */
+    private void fromServer(ByteBuffer bytes, Endpoint.Writer ack) {
+        if (!discardWhenClosing(bytes, ack)) {
+            apply(machine.fromServer(bytes));
+            toClient.whenBelowHighWater(ack::written);
         }
+    }
 
-        @Override
-        public void read(Reader reader) {
-            reader.failed(new IllegalStateException("the FTP state machine is written to, never read"));
+    private void serverEnded() {
+        if (!closing) {
+            apply(machine.serverEnded());
         }
+    }
 
-        @Override
-        public void close(boolean abort) {
-            // nothing of its own to close
+    /** A session that is ending takes no more input; the pump is let go on. */
+    private boolean discardWhenClosing(ByteBuffer bytes, Endpoint.Writer ack) {
+        if (closing) {
+            bytes.position(bytes.limit());
+            ack.written();
         }
+        return closing;
+    }
+
+    /** A store's client broke off: the server is sent ABOR, unless the control connection has ended. */
+    private boolean abortStore() {
+        if (!closing) {
+            apply(machine.storeBroken());
+        }
+        return !closing;
     }
 
     /** Reads the client again once the machine takes commands and the server's queue has room. */
@@ -284,52 +239,20 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
             return;
         }
         heldClient = null;
-        if (toServer == null) {
-            held.written();
-        } else {
-            toServer.whenBelowHighWater(held::written);
-        }
-    }
-
-    /** Failures of the control connection's pumps; a server pump replaced after a failed login is no longer heard. */
-    private final class ControlPumps implements Pump.Listener {
-        private final Relay.Side side;
-
-        ControlPumps(Relay.Side side) {
-            this.side = side;
-        }
-
-        @Override
-        public void ended(Pump pump) {
-            // the end reached the state machine through Feed.shutdownOutput
-        }
-
-        @Override
-        public void failed(Pump pump, boolean atSource, Throwable cause) {
-            onReactor(() -> {
-                if (side == Relay.Side.CLIENT || pump == fromServer) {
-                    broke(side, cause);
-                }
-            });
-        }
+        leg.whenBelowHighWater(held::written);
     }
 
     /**
-     * Takes the way to the server; returns its reader, which the caller starts once the machine knows
-     * the way is open, since the server's first reply may be read at once on this very thread.
+     * Takes the way to the server; returns its reader, to start once the state machine knows the way is
+     * open. The reader of a way dropped after a refused login is no longer heard.
      */
     private Pump attachServer(ServerWay opened) {
-        way = opened;
-        plaintext |= opened.plaintext();
-        Endpoint end = opened.endpoint();
-        toServer = new Outbox(end, reactor, server.counters().bytesUp, System::nanoTime, cause -> {
-            if (way == opened) {
+        ControlFeed replies = new ControlFeed(reactor, this::fromServer, this::serverEnded, (pump, cause) -> {
+            if (leg.reads(pump)) {
                 broke(Relay.Side.SERVER, cause);
             }
         });
-        Pump pump = new Pump(end, new Feed(false), notCounted, System::nanoTime, new ControlPumps(Relay.Side.SERVER));
-        fromServer = pump;
-        return pump;
+        return leg.attach(opened, replies, cause -> broke(Relay.Side.SERVER, cause));
     }
 
     /**
@@ -338,30 +261,14 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
      * and then drops the handshake), so the client gets 421 instead of waiting for ever.
      */
     private void startServer(Pump reader) {
-        reader.start(ByteBuffer.allocate(0));
-        long limit = server.connectTimeout().toMillis();
-        server.timer().schedule(() -> onReactor(() -> {
-            if (!closing && fromServer == reader && machine.awaitsServer()) {
+        leg.start(reader, server.timer(), server.connectTimeout(), () -> {
+            if (!closing && machine.awaitsServer()) {
                 String reason = "the FTP server did not answer within " + server.connectTimeout().toSeconds() + " s";
                 failure = "SERVER_TIMEOUT";
                 server.messages().log(Msg.FTB0234E, control.tag(), serverText(), reason);
                 tellClientAndClose(421, "Service not available: " + reason);
             }
-        }), limit, TimeUnit.MILLISECONDS);
-    }
-
-    /** Lets the way to the server go; forgotten first, since closing it fails its pending read on this very thread. */
-    private void dropServer() {
-        ServerWay dropped = way;
-        if (dropped != null) {
-            up += toServer.delivered();
-        }
-        way = null;
-        toServer = null;
-        fromServer = null;
-        if (dropped != null) {
-            dropped.endpoint().close(false);
-        }
+        });
     }
 
     private void apply(List<Effect> effects) {
@@ -369,17 +276,17 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
             if (effect instanceof Effect.ToClient c) {
                 toClient.send(c.bytes());
             } else if (effect instanceof Effect.ToServer s) {
-                toServer.send(s.bytes());
+                leg.send(s.bytes());
             } else if (effect instanceof Effect.OpenServer o) {
                 login(o.user(), o.password());
             } else if (effect instanceof Effect.DropServer) {
-                dropServer();
+                leg.drop();
             } else if (effect instanceof Effect.EndServerOutput) {
-                toServer.finish(() -> { });
+                leg.finish();
             } else if (effect instanceof Effect.Close) {
                 closeGently();
             } else if (effect instanceof Effect.LoggedIn l) {
-                server.messages().log(Msg.FTB0230I, control.tag(), l.user(), target.host() + ":" + target.port(), describeServer());
+                server.messages().log(Msg.FTB0230I, control.tag(), l.user(), target.host() + ":" + target.port(), leg.description());
             } else if (effect instanceof Effect.Log l) {
                 List<Object> args = new ArrayList<>(l.args());
                 args.add(0, control.tag());
@@ -392,15 +299,10 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         resumeClient();
     }
 
-    private String describeServer() {
-        ServerWay w = way;
-        return w == null ? "-" : w.description();
-    }
-
     // ---- login (AUTH(FTPLOGIN)) ----
 
     private void login(String user, char[] password) {
-        ServerWay.login(server, target, control.tag(), reactor, user, password).whenComplete((way, error) -> onReactor(() -> {
+        ServerWay.login(server, target, control.tag(), reactor, user, password).whenComplete((way, error) -> reactor.runHere(() -> {
             if (closing) {
                 if (way != null) {
                     way.endpoint().close(true);
@@ -450,7 +352,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
     /** A last reply to the client, then a clean close once it is written, so that the client reads it. */
     private void tellClientAndClose(int code, String text) {
         closing = true;
-        dropServer();
+        leg.drop();
         toClient.send(FtpReply.of(code, text).raw());
         finishClient();
     }
@@ -461,7 +363,7 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
             return;
         }
         closing = true;
-        dropServer();
+        leg.drop();
         finishClient();
     }
 
@@ -484,22 +386,11 @@ final class FtpSession implements org.ftb.ftp.DataPorts {
         closed = true;
         closing = true;
         server.dataListeners().forget(this);
-        ServerWay w = way;
-        if (w != null) {
-            w.endpoint().close(abort);
-        }
+        leg.close(abort);
         if (abort) {
             data.abortAll(failure == null ? "SESSION_ENDED" : failure);
         }
         client.close(abort);
-    }
-
-    private void onReactor(Runnable task) {
-        if (reactor.inReactor()) {
-            task.run();
-        } else {
-            reactor.execute(task);
-        }
     }
 
     private String serverText() {

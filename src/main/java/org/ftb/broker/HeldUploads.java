@@ -2,6 +2,7 @@ package org.ftb.broker;
 
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.net.Reactor;
 import org.ftb.relay.Endpoint;
 
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * The tunnelled data channels of one FTP session, and those of its uploads that broke. Without the
@@ -23,18 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * lost. State belongs to the session's reactor thread.
  */
 final class HeldUploads {
-    /** What the FTP session answers, on its reactor thread. */
-    interface Session {
-        /** True when a store is in progress over an SSH connection that still stands. */
-        boolean storeInProgress();
-
-        /** Sends the server ABOR for the store; false when the control connection has ended and cannot. */
-        boolean abortStore();
-
-        void onReactor(Runnable task);
-    }
-
-    private final Session session;
+    private final Reactor reactor;
+    private final BooleanSupplier storeInProgress;
+    private final BooleanSupplier abortStore;
     private final ScheduledExecutorService timer;
     private final Duration limit;
     private final MessageLog messages;
@@ -42,11 +35,18 @@ final class HeldUploads {
     private final List<Endpoint> held = new ArrayList<>();
 
     /**
-     * @param limit how long a broken upload's channel is held at most: IDLETIMEOUT, which is longer
-     *              than the usual FTP server data timeouts (vsftpd and z/OS FTP: 300 s)
+     * @param reactor         the session's reactor thread, which owns this state
+     * @param limit           how long a broken upload's channel is held at most: IDLETIMEOUT, which is
+     *                        longer than the usual FTP server data timeouts (vsftpd and z/OS FTP: 300 s)
+     * @param storeInProgress true when a store is in progress over an SSH connection that still stands
+     * @param abortStore      sends the server ABOR for the store; false when the control connection
+     *                        has ended and cannot
      */
-    HeldUploads(Session session, ScheduledExecutorService timer, Duration limit, MessageLog messages, String tag) {
-        this.session = session;
+    HeldUploads(Reactor reactor, ScheduledExecutorService timer, Duration limit, MessageLog messages, String tag,
+                BooleanSupplier storeInProgress, BooleanSupplier abortStore) {
+        this.reactor = reactor;
+        this.storeInProgress = storeInProgress;
+        this.abortStore = abortStore;
         this.timer = timer;
         this.limit = limit;
         this.messages = messages;
@@ -67,15 +67,15 @@ final class HeldUploads {
     }
 
     private void broken(Endpoint channel) {
-        session.onReactor(() -> {
-            if (!session.storeInProgress()) {
+        reactor.runHere(() -> {
+            if (!storeInProgress.getAsBoolean()) {
                 channel.close(true);
                 return;
             }
             held.add(channel);
-            String how = session.abortStore() ? "ABOR was sent to the FTP server" : "its control connection has ended";
+            String how = abortStore.getAsBoolean() ? "ABOR was sent to the FTP server" : "its control connection has ended";
             messages.log(Msg.FTB0242W, tag, how, limit.toSeconds());
-            timer.schedule(() -> session.onReactor(() -> {
+            timer.schedule(() -> reactor.runHere(() -> {
                 if (held.remove(channel)) {
                     messages.log(Msg.FTB0243W, tag, limit.toSeconds());
                     channel.close(true);

@@ -50,6 +50,18 @@ public final class Reactor implements Executor {
         selector.wakeup();
     }
 
+    /**
+     * Runs {@code task} now when called on the reactor thread, else as {@link #execute} does: an event
+     * seen on the reactor is then handled before any task queued later can overtake it.
+     */
+    public void runHere(Runnable task) {
+        if (inReactor()) {
+            task.run();
+        } else {
+            execute(task);
+        }
+    }
+
     /** Registers a channel (non-blocking) for {@code ops}; call on the reactor thread. */
     public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
         channel.configureBlocking(false);
