@@ -51,31 +51,23 @@ class Fault11BrokenUploadTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aResetUploadFailsOnTheServerAndTheRepliesStayInStep(Server kind) throws Exception {
-        try (LogCapture log = new LogCapture(); UploadServer ftp = new UploadServer(kind); Gateway gateway = Rig.gateway(dir);
-             TestBroker broker = Rig.broker(dir, "", gateway.knownHostsLine(), gateway.port(), ftp.port())) {
-            Rig.FtpClient client = Rig.login(broker, ftp.port());
-            try {
-                Socket data = client.openData("STOR", "upload.bin");
-                sendThenReset(data);
-                await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
-                assertThat(ftp.dataEnd).as("how the server's data connection ended").doesNotStartWith("CLEAN");
-                assertThat(Rig.completion(client)).as("the STOR's reply").startsWith("426");
-                assertThat(client.sendNoOp()).as("NOOP after the broken upload: %s", client.getReplyString()).isTrue();
-                assertThat(ftp.commands).contains("ABOR");
-                assertThat(log.withId("FTB0242W")).singleElement().asString().contains("ABOR was sent");
-            } finally {
-                client.disconnect();
-            }
-        }
+        run(kind, (ftp, client, log) -> {
+            Socket data = client.openData("STOR", "upload.bin");
+            sendThenReset(data);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
+            assertThat(ftp.dataEnd).as("how the server's data connection ended").doesNotStartWith("CLEAN");
+            assertThat(Rig.completion(client)).as("the STOR's reply").startsWith("426");
+            assertThat(client.sendNoOp()).as("NOOP after the broken upload: %s", client.getReplyString()).isTrue();
+            assertThat(ftp.commands).contains("ABOR");
+            assertThat(log.withId("FTB0242W")).singleElement().asString().contains("ABOR was sent");
+        });
     }
 
     /** The job was cancelled: its data and control connections both reset at once. */
     @ParameterizedTest
     @EnumSource(Server.class)
     void aCancelledJobsUploadFailsOnTheServer(Server kind) throws Exception {
-        try (LogCapture log = new LogCapture(); UploadServer ftp = new UploadServer(kind); Gateway gateway = Rig.gateway(dir);
-             TestBroker broker = Rig.broker(dir, "", gateway.knownHostsLine(), gateway.port(), ftp.port())) {
-            Rig.FtpClient client = Rig.login(broker, ftp.port());
+        run(kind, (ftp, client, log) -> {
             Socket data = client.openData("STOR", "upload.bin");
             send(data);
             client.controlSocket().setSoLinger(true, 0);
@@ -85,25 +77,36 @@ class Fault11BrokenUploadTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
             assertThat(ftp.dataEnd).as("how the server's data connection ended").doesNotStartWith("CLEAN");
             assertThat(log.withId("FTB0242W")).isNotEmpty();
-        }
+        });
     }
 
     /** The control: a finished upload still ends cleanly, whole, with its 226, and nothing is held. */
     @ParameterizedTest
     @EnumSource(Server.class)
     void aFinishedUploadEndsCleanly(Server kind) throws Exception {
+        run(kind, (ftp, client, log) -> {
+            try (Socket data = client.openData("STOR", "upload.bin")) {
+                send(data);
+            }
+            assertThat(Rig.completion(client)).startsWith("226");
+            assertThat(ftp.dataEnd).isEqualTo("CLEAN after " + CHUNKS * CHUNK.length + " bytes");
+            assertThat(client.sendNoOp()).isTrue();
+            assertThat(ftp.commands).doesNotContain("ABOR");
+            assertThat(log.withId("FTB0242W")).isEmpty();
+        });
+    }
+
+    private interface Case {
+        void run(UploadServer ftp, Rig.FtpClient client, LogCapture log) throws Exception;
+    }
+
+    /** Runs a case with a logged-in client through the broker and the embedded gateway to a server of {@code kind}. */
+    private void run(Server kind, Case c) throws Exception {
         try (LogCapture log = new LogCapture(); UploadServer ftp = new UploadServer(kind); Gateway gateway = Rig.gateway(dir);
              TestBroker broker = Rig.broker(dir, "", gateway.knownHostsLine(), gateway.port(), ftp.port())) {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
-                try (Socket data = client.openData("STOR", "upload.bin")) {
-                    send(data);
-                }
-                assertThat(Rig.completion(client)).startsWith("226");
-                assertThat(ftp.dataEnd).isEqualTo("CLEAN after " + CHUNKS * CHUNK.length + " bytes");
-                assertThat(client.sendNoOp()).isTrue();
-                assertThat(ftp.commands).doesNotContain("ABOR");
-                assertThat(log.withId("FTB0242W")).isEmpty();
+                c.run(ftp, client, log);
             } finally {
                 client.disconnect();
             }
