@@ -5,8 +5,6 @@ import org.ftb.address.IpAddress;
 import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
-import org.ftb.relay.Relay;
-import org.ftb.rules.Action;
 import org.ftb.rules.Destination;
 import org.ftb.rules.Match;
 import org.ftb.rules.Rule;
@@ -22,7 +20,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +30,7 @@ import java.util.function.Supplier;
  * One client connection, in stages readable in {@link #onConnectRequest}: SOCKS handshake, rule
  * decision, opening the way to the destination (a socket, an SSH tunnel, or an FTP session), then the
  * relay. This class keeps the client's side and the decisions; its {@link Way} opens the way and
- * carries the bytes. Until the relay starts, all of its state belongs to its reactor thread; name
+ * carries the bytes, and its {@link ConnectionView} is what DISPLAY shows. Until the relay starts, all of its state belongs to its reactor thread; name
  * resolution, password checks and SSH logins run on the worker pool and hand their result back to
  * that thread. Fields that DISPLAY reads from other threads are volatile.
  */
@@ -52,13 +49,11 @@ final class Connection implements SocksSocket.Owner {
     private final SocksServerHandshake handshake;
     private final SocksSocket socket;
     private final Way way;
+    private final ConnectionView view;
     private final long startNanos = System.nanoTime();
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile ConnectRequest request;
-    private volatile Destination destination;
-    private volatile Match match;
     private volatile String result = "";
-    private volatile String via = "-";
     private ScheduledFuture<?> timer;
 
     Connection(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
@@ -71,6 +66,7 @@ final class Connection implements SocksSocket.Owner {
         this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
         this.socket = new SocksSocket(client, reactor, handshake, this);
         this.way = new Way(this, server, socket);
+        this.view = new ConnectionView(this, clientText, handshake, way, server);
     }
 
     long id() {
@@ -213,9 +209,8 @@ final class Connection implements SocksSocket.Owner {
     }
 
     private void decide(Destination target, boolean unresolved) {
-        destination = target;
         Match decision = server.rules().match(target);
-        match = decision;
+        view.decided(target, decision);
         switch (decision.action()) {
             case DENY -> {
                 server.messages().log(Msg.FTB0205I, tag(), decision.reason());
@@ -246,14 +241,14 @@ final class Connection implements SocksSocket.Owner {
     /** The rule of a tunnel decision; its SSH host carries the connection from now on. */
     private Rule tunnelRule(Match decision) {
         Rule rule = decision.rule().orElseThrow();
-        via = rule.via().orElseThrow();
+        view.via(rule.via().orElseThrow());
         return rule;
     }
 
     /** A passive data connection its FTP session announced: it goes the session's way, whatever the rules say. */
     private void openData(DataListeners.Announcement announcement) {
         phase = Phase.CONNECTING;
-        via = announcement.session().via();
+        view.via(announcement.session().via());
         way.openData(announcement, request);
     }
 
@@ -355,34 +350,8 @@ final class Connection implements SocksSocket.Owner {
         return IpAddress.hostForPort(HostPort.canonicalHost(request.host())) + ":" + request.port();
     }
 
+    /** What DISPLAY and the audit record show, from any thread. */
     SessionView view() {
-        long now = System.nanoTime();
-        ConnectRequest req = request;
-        Destination dest = destination;
-        Match m = match;
-        DataListeners.Announcement data = way.dataFor();
-        FtpSession session = way.ftp();
-        Relay r = way.relay();
-        SocksVersion version = handshake.version();
-        byte[] address = dest == null ? null : dest.address();
-        String user = handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user());
-        if (session != null && !session.ftpUser().isEmpty()) {
-            user = user + "/ftp:" + SocksServerHandshake.printable(session.ftpUser());
-        }
-        long up = r != null ? r.up() : session != null ? session.up() : 0;
-        long down = r != null ? r.down() : session != null ? session.down() : 0;
-        String details = session != null ? session.details()
-                : m != null && m.action() == Action.TUNNEL
-                ? "sshuser=" + server.sshUser(via) + (server.sshHostIsDestination(via, HostPort.canonicalHost(req.host())) ? "" : " lastleg=CLEAR-from-" + via)
-                : "";
-        return new SessionView(id, clientText,
-                req != null ? req.protocol() : data != null ? "DATA" : version == null ? "-" : "SOCKS" + version.code(),
-                user,
-                data != null ? data.destination() : req == null ? "-" : destinationText(req),
-                address == null ? "-" : IpAddress.format(address),
-                data != null ? data.session().ruleName() : m == null ? "-" : m.ruleName(),
-                data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), via, phase.name(),
-                session != null && phase == Phase.ENDED ? session.result(result) : result,
-                up, down, Duration.ofNanos(now - startNanos), Duration.ofNanos(Math.max(0, now - lastActivityNanos())), details);
+        return view.snapshot(request, result);
     }
 }
