@@ -3,14 +3,9 @@ package org.ftb.broker;
 import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.message.Msg;
-import org.ftb.net.Connector;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
-import org.ftb.relay.Endpoint;
-import org.ftb.relay.Relay;
-import org.ftb.rules.Action;
 import org.ftb.rules.Destination;
-import org.ftb.rules.Fallback;
 import org.ftb.rules.Match;
 import org.ftb.rules.Rule;
 import org.ftb.rules.TunnelAuth;
@@ -19,17 +14,12 @@ import org.ftb.socks.ReplyCode;
 import org.ftb.socks.SocksServerHandshake;
 import org.ftb.socks.SocksVersion;
 import org.ftb.socks.Step;
-import org.ftb.ssh.Credentials;
-import org.ftb.ssh.TunnelStream;
 import org.ftb.status.SessionView;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +29,10 @@ import java.util.function.Supplier;
 /**
  * One client connection, in stages readable in {@link #onConnectRequest}: SOCKS handshake, rule
  * decision, opening the way to the destination (a socket, an SSH tunnel, or an FTP session), then the
- * relay. Until the relay starts, all of its state belongs to its reactor thread; name resolution,
- * password checks and SSH logins run on the worker pool and hand their result back to that thread.
- * Fields that DISPLAY reads from other threads are volatile.
+ * relay. This class keeps the client's side and the decisions; its {@link Way} opens the way and
+ * carries the bytes, and its {@link ConnectionView} is what DISPLAY shows. Until the relay starts, all of its state belongs to its reactor thread; name
+ * resolution, password checks and SSH logins run on the worker pool and hand their result back to
+ * that thread. Fields that DISPLAY reads from other threads are volatile.
  */
 final class Connection implements SocksSocket.Owner {
     /** How long a refused client may keep its end open to read the reply. */
@@ -57,20 +48,13 @@ final class Connection implements SocksSocket.Owner {
     private final boolean overLimit;
     private final SocksServerHandshake handshake;
     private final SocksSocket socket;
+    private final Way way;
+    private final ConnectionView view;
     private final long startNanos = System.nanoTime();
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile ConnectRequest request;
-    private volatile Destination destination;
-    private volatile Match match;
     private volatile String result = "";
-    private volatile String via = "-";
-    private volatile Relay relay;
-    private volatile FtpSession ftp;
-    /** Set when this is a data connection of an FTP session. */
-    private volatile DataListeners.Announcement dataFor;
     private ScheduledFuture<?> timer;
-    /** The way to the destination while the reply is still going out; the connection closes it if it ends first. */
-    private Endpoint opened;
 
     Connection(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
         this.server = server;
@@ -81,6 +65,8 @@ final class Connection implements SocksSocket.Owner {
         this.overLimit = overLimit;
         this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
         this.socket = new SocksSocket(client, reactor, handshake, this);
+        this.way = new Way(this, server, socket);
+        this.view = new ConnectionView(this, clientText, handshake, way, server);
     }
 
     long id() {
@@ -105,22 +91,17 @@ final class Connection implements SocksSocket.Owner {
 
     /** When bytes last moved on this connection, or on any connection of its FTP session. */
     long lastActivityNanos() {
-        FtpSession session = ftp;
-        long own = session != null ? session.lastActivityNanos() : ownActivityNanos();
-        DataListeners.Announcement data = dataFor;
-        return data == null ? own : Math.max(own, data.session().lastActivityNanos());
+        return way.lastActivityNanos();
     }
 
     /** When bytes last moved on this connection's own sockets. */
     long ownActivityNanos() {
-        Relay r = relay;
-        return r != null ? r.lastActivityNanos() : socket.lastReadNanos();
+        return way.ownActivityNanos();
     }
 
     /** Bytes delivered to the client and to the destination, for the FTP session's totals. */
     long bytesCarried() {
-        Relay r = relay;
-        return r == null ? 0 : r.up() + r.down();
+        return way.bytesCarried();
     }
 
     /** On the reactor thread: registers the client and starts the handshake. */
@@ -140,7 +121,7 @@ final class Connection implements SocksSocket.Owner {
             end("CLIENT_RESET", true);
             return;
         }
-        openData(announcement, false);
+        openData(announcement);
     }
 
     // ---- stage 1: the SOCKS handshake, driven by the socket ----
@@ -200,25 +181,6 @@ final class Connection implements SocksSocket.Owner {
         }
     }
 
-    /**
-     * Continues on the reactor once {@code opening} completes. The connection owns what opened until a
-     * relay or session takes it, so that it is closed if the connection ends first.
-     */
-    private <T extends Endpoint> void whenOpen(CompletableFuture<T> opening, Consumer<T> then, Consumer<Throwable> failed) {
-        opening.whenComplete((endpoint, error) -> reactor.execute(() -> {
-            if (phase == Phase.ENDED) {
-                if (endpoint != null) {
-                    endpoint.close(true);
-                }
-            } else if (error != null) {
-                failed.accept(Failures.unwrap(error));
-            } else {
-                opened = endpoint;
-                then.accept(endpoint);
-            }
-        }));
-    }
-
     // ---- stage 2: decision ----
 
     private void onConnectRequest(ConnectRequest connect) {
@@ -232,7 +194,7 @@ final class Connection implements SocksSocket.Owner {
         }
         var data = server.dataListeners().claim(clientIp(), connect.host(), connect.port());
         if (data.isPresent()) {
-            openData(data.get(), true);
+            openData(data.get());
         } else if (connect.address() != null) {
             decide(Destination.ofAddress(connect.address(), connect.port()), false);
         } else {
@@ -247,9 +209,8 @@ final class Connection implements SocksSocket.Owner {
     }
 
     private void decide(Destination target, boolean unresolved) {
-        destination = target;
         Match decision = server.rules().match(target);
-        match = decision;
+        view.decided(target, decision);
         switch (decision.action()) {
             case DENY -> {
                 server.messages().log(Msg.FTB0205I, tag(), decision.reason());
@@ -262,155 +223,54 @@ final class Connection implements SocksSocket.Owner {
                     server.counters().failed.incrementAndGet();
                     refuse(failureReply(ReplyCode.HOST_UNREACHABLE), "UNRESOLVED");
                 } else {
-                    openDirect(target);
+                    way.openDirect(request, target);
                 }
             }
-            case TUNNEL -> openTunnel(decision.rule().orElseThrow());
+            case TUNNEL -> way.openTunnel(request, tunnelRule(decision));
             case FTPTUNNEL -> {
-                Rule rule = decision.rule().orElseThrow();
+                Rule rule = tunnelRule(decision);
                 if (rule.auth().orElseThrow() == TunnelAuth.KEY) {
-                    openTunnel(rule);
+                    way.openTunnel(request, rule);
                 } else {
-                    startFtp(rule, null);
+                    way.startFtp(request, rule, null);
                 }
             }
         }
     }
 
-    // ---- stage 3: the way to the destination ----
-
-    private void openDirect(Destination target) {
-        InetSocketAddress address;
-        try {
-            address = new InetSocketAddress(InetAddress.getByAddress(target.host(), target.address()), target.port());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("a resolved destination has a valid address", e);
-        }
-        whenOpen(Connector.connect(address, reactor, server.timer(), server.connectTimeout()), upstream -> {
-            InetSocketAddress bound;
-            try {
-                bound = (InetSocketAddress) upstream.channel().getLocalAddress();
-            } catch (IOException e) {
-                upstream.close(true);
-                end("SERVER_RESET", true);
-                return;
-            }
-            server.counters().relayed.incrementAndGet();
-            replyThen(ReplyCode.SUCCEEDED.encode(request.version(), bound.getAddress().getAddress(), bound.getPort()),
-                    () -> startRelay(upstream));
-        }, error -> {
-            Failures.Verdict verdict = Failures.connect(error, server.connectTimeout().toSeconds());
-            server.messages().log(verdict.message(), tag(), destination, verdict.reason());
-            server.counters().failed.incrementAndGet();
-            refuse(failureReply(verdict.socksReply()), verdict.result());
-        });
+    /** The rule of a tunnel decision; its SSH host carries the connection from now on. */
+    private Rule tunnelRule(Match decision) {
+        Rule rule = decision.rule().orElseThrow();
+        view.via(rule.via().orElseThrow());
+        return rule;
     }
 
-    private void openTunnel(Rule rule) {
-        String sshHost = rule.via().orElseThrow();
-        via = sshHost;
-        ConnectRequest req = request;
-        InetSocketAddress origin = clientAddress();
-        CompletableFuture<TunnelStream> opening = server.onWorker(() -> server.tunnels().open(sshHost,
-                new Credentials.HostKey(server.sshUser(sshHost)), req.host(), req.port(), origin.getHostString(), origin.getPort()));
-        whenOpen(opening, tunnel -> {
-            server.messages().log(Msg.FTB0210I, tag(), destinationText(), tunnel.describe());
-            server.counters().relayed.incrementAndGet();
-            if (match.action() == Action.FTPTUNNEL) {
-                startFtp(rule, tunnel);
-            } else {
-                replyThen(ReplyCode.SUCCEEDED.encode(request.version()), () -> startRelay(tunnel));
-            }
-        }, error -> {
-            Failures.Verdict verdict = Failures.tunnel(error);
-            server.messages().log(verdict.message(), tag(), destinationText(), verdict.reason());
-            server.counters().failed.incrementAndGet();
-            refuse(failureReply(verdict.socksReply()), verdict.result());
-        });
-    }
-
-    /** The broker answers the SOCKS request and speaks FTP to the client; with AUTH(KEY) the tunnel is open already. */
-    private void startFtp(Rule rule, TunnelStream openTunnel) {
-        via = rule.via().orElseThrow();
-        if (openTunnel == null) {
-            server.counters().relayed.incrementAndGet();
-        }
-        String host = HostPort.canonicalHost(request.host());
-        FtpSession.Target target = new FtpSession.Target(host, request.port(), via, rule.name(), clientIp(), clientAddress().getPort(),
-                rule.fallback().orElseThrow() == Fallback.PLAIN, server.sshHostIsDestination(via, host),
-                rule.auth().orElseThrow() == TunnelAuth.KEY ? server.sshUser(via) : null);
-        replyThen(ReplyCode.SUCCEEDED.encode(request.version()), () -> {
-            phase = Phase.RELAY;
-            opened = null;
-            FtpSession session = new FtpSession(this, server, target, socket.handOver());
-            ftp = session;
-            session.start(socket.takePipelined(), openTunnel);
-        });
-    }
-
-    /** A passive data connection its FTP session announced: open its own way to the FTP server and relay. */
-    private void openData(DataListeners.Announcement announcement, boolean viaSocks) {
+    /** A passive data connection its FTP session announced: it goes the session's way, whatever the rules say. */
+    private void openData(DataListeners.Announcement announcement) {
         phase = Phase.CONNECTING;
-        dataFor = announcement;
-        via = announcement.session().via();
-        whenOpen(announcement.session().openData(announcement.serverPort()), upstream -> {
-            byte[] reply = viaSocks ? ReplyCode.SUCCEEDED.encode(request.version()) : new byte[0];
-            replyThen(reply, () -> startRelay(upstream));
-        }, error -> {
-            server.messages().log(Msg.FTB0227E, tag(), announcement.destination(), String.valueOf(error.getMessage()));
-            server.counters().failed.incrementAndGet();
-            if (viaSocks) {
-                refuse(failureReply(ReplyCode.GENERAL_FAILURE), "TUNNEL_FAILED");
-            } else {
-                end("TUNNEL_FAILED", true);
-            }
-        });
+        view.via(announcement.session().via());
+        way.openData(announcement, request);
     }
 
-    /** Sends the success reply, then runs {@code next} once it is out. */
-    private void replyThen(byte[] reply, Runnable next) {
-        try {
-            socket.replyThen(reply, next);
-        } catch (IOException e) {
-            end("CLIENT_RESET", true);
-        }
-    }
+    // ---- stages 3 and 4, the way and the relay over it, are the Way's; what it reports back ----
 
-    // ---- stage 4: the relay ----
-
-    private void startRelay(Endpoint upstream) {
+    /** The success reply is out and the relay or the FTP session has the client. */
+    void relaying() {
         phase = Phase.RELAY;
-        opened = null;
-        Relay r = new Relay(socket.handOver(), upstream, server.counters().bytesUp, server.counters().bytesDown,
-                System::nanoTime, new Relay.Outcome() {
-            @Override
-            public void ended() {
-                onReactor(() -> end("OK", false));
-            }
-
-            @Override
-            public void broke(Relay.Side side, Throwable cause) {
-                onReactor(() -> relayBroke(side, cause));
-            }
-        });
-        relay = r;
-        DataListeners.Announcement data = dataFor;
-        if (data != null) {
-            data.session().dataStarted(this);
-        }
-        r.start(socket.takePipelined());
     }
 
-    private void relayBroke(Relay.Side side, Throwable cause) {
-        String outcome = Failures.broken(side, cause);
-        if (outcome.equals("SSH_LOST")) {
-            server.messages().log(Msg.FTB0238E, tag(), cause.getMessage());
-            DataListeners.Announcement data = dataFor;
-            if (data != null) {
-                data.session().tunnelLost(cause.getMessage());
-            }
+    /**
+     * A way that could not be opened: reported once, and the client refused; a data connection made
+     * straight to its DATA port sent no request, so it waits for no reply and is reset instead.
+     */
+    void failed(Failures.Verdict verdict, Object destinationText) {
+        server.messages().log(verdict.message(), tag(), destinationText, verdict.reason());
+        server.counters().failed.incrementAndGet();
+        if (request == null) {
+            end(verdict.result(), true);
+        } else {
+            refuse(failureReply(verdict.socksReply()), verdict.result());
         }
-        end(outcome, true);
     }
 
     // ---- endings ----
@@ -454,34 +314,13 @@ final class Connection implements SocksSocket.Owner {
         if (timer != null) {
             timer.cancel(false);
         }
-        Relay r = relay;
-        FtpSession session = ftp;
-        if (opened != null) {
-            opened.close(true);
-        }
-        if (r != null) {
-            r.close(abort);
-        } else if (session != null) {
-            session.close(abort);
-        }
+        way.close(abort);
         SocketEndpoint.closeNow(client, abort);
-        DataListeners.Announcement data = dataFor;
+        DataListeners.Announcement data = way.dataFor();
         if (data != null) {
             data.session().dataEnded(this);
         }
         server.ended(this);
-    }
-
-    /**
-     * Runs {@code task} now when on the reactor thread, else hands it over: an end seen on the reactor
-     * is recorded before any later task, such as a STOP's, can overtake it.
-     */
-    private void onReactor(Runnable task) {
-        if (reactor.inReactor()) {
-            task.run();
-        } else {
-            reactor.execute(task);
-        }
     }
 
     /** From any thread: ends the connection with a reset, recording why (a timeout, a STOP, a lost tunnel). */
@@ -494,11 +333,11 @@ final class Connection implements SocksSocket.Owner {
         });
     }
 
-    private String clientIp() {
+    String clientIp() {
         return HostPort.canonicalHost(clientAddress().getAddress().getHostAddress());
     }
 
-    private InetSocketAddress clientAddress() {
+    InetSocketAddress clientAddress() {
         try {
             return (InetSocketAddress) client.getRemoteAddress();
         } catch (IOException e) {
@@ -506,38 +345,13 @@ final class Connection implements SocksSocket.Owner {
         }
     }
 
-    private String destinationText() {
+    /** Host and port as the client asked for them, for messages and DISPLAY. */
+    static String destinationText(ConnectRequest request) {
         return IpAddress.hostForPort(HostPort.canonicalHost(request.host())) + ":" + request.port();
     }
 
+    /** What DISPLAY and the audit record show, from any thread. */
     SessionView view() {
-        long now = System.nanoTime();
-        ConnectRequest req = request;
-        Destination dest = destination;
-        Match m = match;
-        DataListeners.Announcement data = dataFor;
-        FtpSession session = ftp;
-        Relay r = relay;
-        SocksVersion version = handshake.version();
-        byte[] address = dest == null ? null : dest.address();
-        String user = handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user());
-        if (session != null && !session.ftpUser().isEmpty()) {
-            user = user + "/ftp:" + SocksServerHandshake.printable(session.ftpUser());
-        }
-        long up = r != null ? r.up() : session != null ? session.up() : 0;
-        long down = r != null ? r.down() : session != null ? session.down() : 0;
-        String details = session != null ? session.details()
-                : m != null && m.action() == Action.TUNNEL
-                ? "sshuser=" + server.sshUser(via) + (server.sshHostIsDestination(via, HostPort.canonicalHost(req.host())) ? "" : " lastleg=CLEAR-from-" + via)
-                : "";
-        return new SessionView(id, clientText,
-                req != null ? req.protocol() : data != null ? "DATA" : version == null ? "-" : "SOCKS" + version.code(),
-                user,
-                data != null ? data.destination() : req == null ? "-" : IpAddress.hostForPort(HostPort.canonicalHost(req.host())) + ":" + req.port(),
-                address == null ? "-" : IpAddress.format(address),
-                data != null ? data.session().ruleName() : m == null ? "-" : m.ruleName(),
-                data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), via, phase.name(),
-                session != null && phase == Phase.ENDED ? session.result(result) : result,
-                up, down, Duration.ofNanos(now - startNanos), Duration.ofNanos(Math.max(0, now - lastActivityNanos())), details);
+        return view.snapshot(request, result);
     }
 }

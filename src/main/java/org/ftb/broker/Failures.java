@@ -62,6 +62,11 @@ final class Failures {
         return new Verdict(ReplyCode.GENERAL_FAILURE, Msg.FTB0206W, "CONNECT_FAILED", String.valueOf(cause.getMessage()));
     }
 
+    /** An FTP data connection whose way through its session could not be opened. */
+    static Verdict data(Throwable error) {
+        return new Verdict(ReplyCode.GENERAL_FAILURE, Msg.FTB0227E, "TUNNEL_FAILED", String.valueOf(unwrap(error).getMessage()));
+    }
+
     /**
      * A relay that broke: the client reset, the server reset, or the SSH connection under a tunnel was
      * lost (which the client must never take for a finished transfer).
