@@ -128,7 +128,7 @@ public final class Broker implements BrokerControl {
         return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos),
                 socks.listenAddresses().stream().map(Broker::text).toList(),
                 config.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
-                config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.totals(),
+                config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.heldUploadCount(), socks.totals(),
                 socks.sessions());
     }
 
@@ -139,6 +139,7 @@ public final class Broker implements BrokerControl {
             int ended = socks.abortAll("STOPPED");
             endedByStop.addAndGet(ended);
             messages.log(Msg.FTB0008W, origin, ended);
+            socks.releaseHeldUploads();
             return false;
         }
         socks.stopAccepting();
@@ -149,8 +150,9 @@ public final class Broker implements BrokerControl {
         return true;
     }
 
+    /** Waits for the active sessions, and for held broken uploads to be ended by their servers, until the deadline. */
     private void drain(long deadline) {
-        if (socks.activeSessions() > 0 && System.nanoTime() < deadline) {
+        if (socks.activeSessions() + socks.heldUploadCount() > 0 && System.nanoTime() < deadline) {
             timer.schedule(() -> drain(deadline), DRAIN_POLL.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
@@ -167,6 +169,8 @@ public final class Broker implements BrokerControl {
         }
         // The reactors end the sessions still queued (and so write their audit records) before they stop.
         socks.shutdown(STOP_WAIT);
+        // Sessions ended by the stop may have left uploads held; the SSH connections close next.
+        socks.releaseHeldUploads();
         auditWriter.shutdown();
         try {
             auditWriter.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -43,7 +43,22 @@ final class FtpSession {
     private final SocketEndpoint client;
     private final Outbox toClient;
     private final DataConnections data = new DataConnections();
-    private final HeldUploads heldUploads;
+    private final HeldUploads.Store store = new HeldUploads.Store() {
+        @Override
+        public boolean inProgress() {
+            return machine.storeDue() && !"SSH_LOST".equals(failure);
+        }
+
+        @Override
+        public boolean canAbort() {
+            return !closing && machine.canAbortStore();
+        }
+
+        @Override
+        public void abort() {
+            apply(machine.storeBroken());
+        }
+    };
     private final ServerLeg leg;
     private ControlSession machine;
     private volatile Pump fromClient;
@@ -65,8 +80,6 @@ final class FtpSession {
         this.toClient = new Outbox(client, reactor, server.counters().bytesDown, System::nanoTime,
                 cause -> broke(Relay.Side.CLIENT, cause));
         this.leg = new ServerLeg(reactor, server.counters().bytesUp);
-        this.heldUploads = new HeldUploads(reactor, server.timer(), server.uploadHold(), server.messages(), control.tag(),
-                () -> machine.storeDue() && !"SSH_LOST".equals(failure), this::abortStore);
     }
 
     /** Starts the session: with {@code openTunnel} (AUTH(KEY)) from the server's greeting, else with the broker's. */
@@ -159,7 +172,7 @@ final class FtpSession {
      */
     CompletableFuture<Endpoint> openData(int serverPort) {
         CompletableFuture<Endpoint> opening = leg.openData(serverPort);
-        return leg.plaintextNow() ? opening : opening.thenApply(heldUploads::guard);
+        return leg.plaintextNow() ? opening : opening.thenApply(channel -> server.heldUploads().guard(channel, reactor, control.tag(), store));
     }
 
     void dataStarted(Connection connection) {
@@ -224,14 +237,6 @@ final class FtpSession {
         return closing;
     }
 
-    /** A store's client broke off: the server is sent ABOR, unless the control connection has ended. */
-    private boolean abortStore() {
-        if (!closing) {
-            apply(machine.storeBroken());
-        }
-        return !closing;
-    }
-
     /** Reads the client again once the machine takes commands and the server's queue has room. */
     private void resumeClient() {
         Endpoint.Writer held = heldClient;
@@ -294,7 +299,7 @@ final class FtpSession {
             }
         }
         if (!machine.storeDue()) {
-            heldUploads.releaseAll();
+            server.heldUploads().answered(store);
         }
         resumeClient();
     }

@@ -4,98 +4,162 @@ import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
 import org.ftb.relay.Endpoint;
+import org.ftb.ssh.TunnelStream;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 /**
- * The tunnelled data channels of one FTP session, and those of its uploads that broke. Without the
- * broker, an FTP server whose upload client resets sees the reset and fails the transfer; through SSH
- * it would see the clean end that closing a channel gives, and keep the partial file as complete. So
- * a store's channel whose client broke off is not closed: the server is sent ABOR, and the channel is
- * held open until the server ends the transfer (its final reply to the store), or until the hold
- * limit, long enough for a server that does not read ABOR during a transfer to fail it on its own
- * data timeout. A channel is closed at once when no store is in progress or the SSH connection is
- * lost. State belongs to the session's reactor thread.
+ * The broker's held uploads. Without the broker, an FTP server whose upload client resets sees the
+ * reset and fails the transfer; through SSH it would see the clean end that closing a channel gives,
+ * and keep the partial file as complete. So the channel of a store whose client side broke off is not
+ * closed: the server is sent ABOR where the control connection still stands, and the channel is held
+ * open until the server ends the transfer itself (its final reply to the store, or its closing the
+ * data connection, as a server does on its own data timeout), or until HOLDTIMEOUT. A channel is closed
+ * at once when no store is in progress or the SSH connection is lost. At most MAXSESSIONS are held;
+ * STOP waits for them within STOPTIMEOUT. Thread-safe.
  */
 final class HeldUploads {
-    private final Reactor reactor;
-    private final BooleanSupplier storeInProgress;
-    private final BooleanSupplier abortStore;
+    /** What one FTP session answers about its store, on its reactor thread. */
+    interface Store {
+        /** True when a store is in progress over an SSH connection that still stands. */
+        boolean inProgress();
+
+        /** True when the control connection can still carry an ABOR to the server. */
+        boolean canAbort();
+
+        /** Sends the server ABOR for the store. */
+        void abort();
+    }
+
     private final ScheduledExecutorService timer;
     private final Duration limit;
+    private final int max;
     private final MessageLog messages;
-    private final String tag;
-    private final List<Endpoint> held = new ArrayList<>();
+    /** Oldest first. */
+    private final Set<Guarded> held = new LinkedHashSet<>();
 
     /**
-     * @param reactor         the session's reactor thread, which owns this state
-     * @param limit           how long a broken upload's channel is held at most: IDLETIMEOUT, which is
-     *                        longer than the usual FTP server data timeouts (vsftpd and z/OS FTP: 300 s)
-     * @param storeInProgress true when a store is in progress over an SSH connection that still stands
-     * @param abortStore      sends the server ABOR for the store; false when the control connection
-     *                        has ended and cannot
+     * @param limit HOLDTIMEOUT: how long a channel is held at most
+     * @param max   how many are held at most (MAXSESSIONS); beyond it the oldest is let go
      */
-    HeldUploads(Reactor reactor, ScheduledExecutorService timer, Duration limit, MessageLog messages, String tag,
-                BooleanSupplier storeInProgress, BooleanSupplier abortStore) {
-        this.reactor = reactor;
-        this.storeInProgress = storeInProgress;
-        this.abortStore = abortStore;
+    HeldUploads(ScheduledExecutorService timer, Duration limit, int max, MessageLog messages) {
         this.timer = timer;
         this.limit = limit;
+        this.max = max;
         this.messages = messages;
-        this.tag = tag;
     }
 
-    /** The session's channel to one of the server's data ports, ending as broken only the way described above. */
-    Endpoint guard(Endpoint channel) {
-        return new Guarded(channel);
+    /**
+     * An FTP session's channel to one of its server's data ports, which, ended as broken while a store
+     * is in progress, is held instead of closed.
+     *
+     * @param reactor the session's reactor thread
+     * @param tag     the session's control connection, for messages
+     */
+    Endpoint guard(Endpoint channel, Reactor reactor, String tag, Store store) {
+        return new Guarded(channel, reactor, tag, store);
     }
 
-    /** The server ended the store: its held channels may close, since nothing can make it take the file for complete now. */
-    void releaseAll() {
-        for (Endpoint channel : held) {
-            channel.close(true);
+    /** The store of {@code store}'s session was answered: its held channels may close, as the server has ended the transfer. */
+    void answered(Store store) {
+        if (count() == 0) {
+            return;
         }
-        held.clear();
+        for (Guarded g : snapshot()) {
+            if (g.store == store) {
+                release(g, Msg.FTB0244I, "it answered the store");
+            }
+        }
     }
 
-    private void broken(Endpoint channel) {
-        reactor.runHere(() -> {
-            if (!storeInProgress.getAsBoolean()) {
-                channel.close(true);
+    /** How many are held now. */
+    synchronized int count() {
+        return held.size();
+    }
+
+    /** Closes every held channel now (STOP), saying for each that its server may take the partial file for complete. */
+    void releaseAll(String why) {
+        for (Guarded g : snapshot()) {
+            release(g, Msg.FTB0243W, why);
+        }
+    }
+
+    private synchronized List<Guarded> snapshot() {
+        return new ArrayList<>(held);
+    }
+
+    private void hold(Guarded g) {
+        Guarded oldest = null;
+        synchronized (this) {
+            if (held.size() >= max) {
+                oldest = held.iterator().next();
+            }
+            held.add(g);
+        }
+        if (oldest != null) {
+            release(oldest, Msg.FTB0243W, "as " + max + " broken uploads are held already");
+        }
+        boolean aborting = g.store.canAbort();
+        messages.log(Msg.FTB0242W, g.tag, aborting ? "ABOR was sent to the FTP server" : "its control connection has ended",
+                limit.toSeconds());
+        if (aborting) {
+            g.store.abort();
+        }
+        g.expiry = timer.schedule(() -> release(g, Msg.FTB0243W, "after HOLDTIMEOUT(" + limit.toSeconds() + ")"), limit.toMillis(),
+                TimeUnit.MILLISECONDS);
+        g.watch();
+    }
+
+    private void release(Guarded g, Msg msg, String why) {
+        synchronized (this) {
+            if (!held.remove(g)) {
                 return;
             }
-            held.add(channel);
-            String how = abortStore.getAsBoolean() ? "ABOR was sent to the FTP server" : "its control connection has ended";
-            messages.log(Msg.FTB0242W, tag, how, limit.toSeconds());
-            timer.schedule(() -> reactor.runHere(() -> {
-                if (held.remove(channel)) {
-                    messages.log(Msg.FTB0243W, tag, limit.toSeconds());
-                    channel.close(true);
-                }
-            }), limit.toMillis(), TimeUnit.MILLISECONDS);
-        });
+        }
+        ScheduledFuture<?> expiry = g.expiry;
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
+        messages.log(msg, g.tag, why);
+        g.channel.close(true);
     }
 
-    /** A data channel that reports a break at the relay's other end instead of closing cleanly. */
-    private final class Guarded implements Endpoint {
+    /**
+     * A data channel that reports a break at the relay's other end instead of closing cleanly, and,
+     * once held, watches its server's side: an end or failure there means the server ended the transfer.
+     */
+    private final class Guarded implements Endpoint, Endpoint.Reader {
         private final Endpoint channel;
+        private final Reactor reactor;
+        private final String tag;
+        private final Store store;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean reading = new AtomicBoolean();
+        private volatile boolean heldNow;
+        private volatile Reader reader;
+        private volatile ScheduledFuture<?> expiry;
 
-        Guarded(Endpoint channel) {
+        Guarded(Endpoint channel, Reactor reactor, String tag, Store store) {
             this.channel = channel;
+            this.reactor = reactor;
+            this.tag = tag;
+            this.store = store;
         }
 
         @Override
         public void read(Reader reader) {
-            channel.read(reader);
+            this.reader = reader;
+            reading.set(true);
+            channel.read(this);
         }
 
         @Override
@@ -118,7 +182,57 @@ final class HeldUploads {
         @Override
         public void closeBroken() {
             if (closed.compareAndSet(false, true)) {
-                broken(channel);
+                reactor.runHere(() -> {
+                    if (!store.inProgress()) {
+                        channel.close(true);
+                    } else if (limit.isZero()) {
+                        messages.log(Msg.FTB0243W, tag, "at once, as HOLDTIMEOUT is 0");
+                        channel.close(true);
+                    } else {
+                        heldNow = true;
+                        hold(this);
+                    }
+                });
+            }
+        }
+
+        /** Reads the server's side while held, unless the relay's read is still waiting for it. */
+        void watch() {
+            if (reading.compareAndSet(false, true)) {
+                channel.read(this);
+            }
+        }
+
+        @Override
+        public void received(ByteBuffer data) {
+            reading.set(false);
+            if (heldNow) {
+                data.position(data.limit());
+                watch();
+            } else {
+                reader.received(data);
+            }
+        }
+
+        @Override
+        public void ended() {
+            reading.set(false);
+            if (heldNow) {
+                release(this, Msg.FTB0244I, "it closed the data connection");
+            } else {
+                reader.ended();
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            reading.set(false);
+            if (!heldNow) {
+                reader.failed(cause);
+            } else if (cause instanceof TunnelStream.TunnelLost) {
+                release(this, Msg.FTB0243W, "as the SSH connection was lost");
+            } else {
+                release(this, Msg.FTB0244I, "its data connection ended: " + cause.getMessage());
             }
         }
     }

@@ -65,6 +65,7 @@ public final class SocksServer {
     private final Consumer<SessionView> audit;
     private final Counters counters = new Counters();
     private final DataListeners dataListeners;
+    private final HeldUploads heldUploads;
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
@@ -78,6 +79,7 @@ public final class SocksServer {
                        DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
         this.dataListeners = new DataListeners(data, this, services.timer(), messages);
+        this.heldUploads = new HeldUploads(services.timer(), data.holdTimeout(), broker.maxSessions(), messages);
         sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
         this.settings = settings;
         this.rules = rules;
@@ -273,10 +275,18 @@ public final class SocksServer {
         return broker.connectTimeout();
     }
 
-    /** How long a broken upload's data channel is held: IDLETIMEOUT, or 600 s where that is off. */
-    Duration uploadHold() {
-        Duration idle = broker.idleTimeout();
-        return idle.isZero() ? Duration.ofSeconds(600) : idle;
+    HeldUploads heldUploads() {
+        return heldUploads;
+    }
+
+    /** Broken uploads whose data channel is held now (see {@link HeldUploads}); STOP waits for them too. */
+    public int heldUploadCount() {
+        return heldUploads.count();
+    }
+
+    /** Closes every held upload channel now, at the end of a STOP. */
+    public void releaseHeldUploads() {
+        heldUploads.releaseAll("by the stop");
     }
 
     RuleSet rules() {

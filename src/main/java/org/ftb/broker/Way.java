@@ -125,13 +125,14 @@ final class Way {
 
     /**
      * Continues on the reactor once {@code opening} completes; what opened is kept until a relay or
-     * session takes it, or closed at once when the connection has ended meanwhile.
+     * session takes it, or ended as broken ({@link Endpoint#closeBroken}) when the connection has ended
+     * meanwhile: the peer must not take a connection whose client is gone for a finished one.
      */
     private <T extends Endpoint> void whenOpen(CompletableFuture<T> opening, Consumer<T> then, Consumer<Throwable> failed) {
         opening.whenComplete((endpoint, error) -> connection.reactor().execute(() -> {
             if (connection.phase() == Connection.Phase.ENDED) {
                 if (endpoint != null) {
-                    endpoint.close(true);
+                    endpoint.closeBroken();
                 }
             } else if (error != null) {
                 failed.accept(Failures.unwrap(error));
@@ -197,7 +198,7 @@ final class Way {
         Relay r = relay;
         FtpSession session = ftp;
         if (opened != null) {
-            opened.close(true);
+            opened.closeBroken();
         }
         if (r != null) {
             r.close(abort);

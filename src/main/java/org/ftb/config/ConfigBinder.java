@@ -38,7 +38,7 @@ public final class ConfigBinder {
         schema.put("RULE", List.of("NAME", "DEST", "PORTS", "ACTION", "VIA", "AUTH", "FALLBACK"));
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
                 "PASSPHRASE", "MAXCHANNELS"));
-        schema.put("DATA", List.of("LISTEN", "PORTS"));
+        schema.put("DATA", List.of("LISTEN", "PORTS", "HOLDTIMEOUT"));
         schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "PERMIT"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
@@ -312,7 +312,7 @@ public final class ConfigBinder {
             }
             return range;
         }).orElse(DataSettings.DEFAULTS.ports());
-        return new DataSettings(listen, ports);
+        return new DataSettings(listen, ports, op.seconds("HOLDTIMEOUT", 0, MAX_TIMEOUT_SECONDS).orElse(DataSettings.DEFAULT_HOLD));
     }
 
     private LogSettings log(Operands op, LogSettings d) {

@@ -47,7 +47,8 @@ public final class ConfigPrinter {
                     + rule.auth().map(a -> " AUTH(" + a + ")").orElse("")
                     + rule.fallback().map(f -> " FALLBACK(" + f + ")").orElse(""));
         }
-        out.add("DATA LISTEN(" + config.data().listen() + ") PORTS(" + config.data().ports().text() + ")");
+        out.add("DATA LISTEN(" + config.data().listen() + ") PORTS(" + config.data().ports().text() + ") HOLDTIMEOUT("
+                + seconds(config.data().holdTimeout()) + ")");
         config.gateway().ifPresent(g -> out.add("GATEWAY LISTEN(" + g.listen() + ") HOSTKEY(" + quote(g.hostKey()) + ")"
                 + g.usersFile().map(f -> " USERS(" + quote(f) + ")").orElse("")
                 + g.authorizedKeys().map(f -> " AUTHORIZEDKEYS(" + quote(f) + ")").orElse("")

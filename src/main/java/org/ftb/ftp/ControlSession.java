@@ -50,6 +50,8 @@ public final class ControlSession {
     private boolean awaitingGreeting;
     /** The client ended its side; the end goes to the server after the commands still waiting. */
     private boolean clientEnded;
+    /** The end went to the server: nothing more can be sent. */
+    private boolean serverOutputEnded;
     /** Relayed commands whose final reply has not come yet; broker replies wait for them, to keep replies in order. */
     private final RepliesDue due = new RepliesDue();
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
@@ -173,7 +175,7 @@ public final class ControlSession {
     /** The server ended its side of the control connection. */
     public List<Effect> serverEnded() {
         String when = replay != null ? "during the login" : replies.inReply() ? "in the middle of a reply"
-                : due.any() ? "with a reply still due" : null;
+                : due.anyForClient() ? "with a reply still due" : null;
         if (when != null) {
             brokeOff = true;
             log(Msg.FTB0241W, serverText, when);
@@ -190,10 +192,15 @@ public final class ControlSession {
      * transfer answers 426 to the store, which the client gets, then 226 to the ABOR, which it does not.
      */
     public List<Effect> storeBroken() {
-        if (stage == Stage.RELAY && due.sendAbor()) {
+        if (canAbortStore() && due.sendAbor()) {
             toServer(ABOR);
         }
         return effects();
+    }
+
+    /** True when {@link #storeBroken} would send ABOR: a store is due, none sent yet, and the server can still be written to. */
+    public boolean canAbortStore() {
+        return stage == Stage.RELAY && !serverOutputEnded && due.canSendAbor();
     }
 
     /** The client ended its side: pass the end on, or end a session that never reached the server. */
@@ -220,6 +227,7 @@ public final class ControlSession {
         }
         if (clientEnded && waiting.isEmpty() && stage == Stage.RELAY) {
             clientEnded = false;
+            serverOutputEnded = true;
             out.add(new Effect.EndServerOutput());
         }
     }

@@ -31,13 +31,23 @@ final class RepliesDue {
         return due > 0;
     }
 
+    /** True when a reply the client asked for is due: the broker's own ABOR does not count. */
+    boolean anyForClient() {
+        return due > (aborIn > 0 ? 1 : 0);
+    }
+
     boolean storeDue() {
         return storeIn > 0;
     }
 
-    /** True, and the broker's ABOR counted as sent, when a store is due and no ABOR is yet. */
+    /** True when a store is due and the broker has sent no ABOR for it. */
+    boolean canSendAbor() {
+        return storeIn > 0 && aborIn == 0;
+    }
+
+    /** True, and the broker's ABOR counted as sent, when {@link #canSendAbor}. */
     boolean sendAbor() {
-        if (storeIn == 0 || aborIn != 0) {
+        if (!canSendAbor()) {
             return false;
         }
         due++;

@@ -90,8 +90,9 @@ public enum Msg {
     FTB0239W("%s FTP server's %d reply cannot be used for a data connection: %s; the client got 425"),
     FTB0240W("%s client sent a command line longer than %d bytes; it was not sent on and the client got 500"),
     FTB0241W("%s FTP server %s closed the control connection %s; the client got 421"),
-    FTB0242W("%s the client broke off its upload; %s, and the data connection to the FTP server is held open until the server ends the transfer, at most %d s, so that it does not take the partial file for complete"),
-    FTB0243W("%s the FTP server did not end the broken upload within %d s; its data connection is closed now, and the server may take the partial file for complete"),
+    FTB0242W("%s an upload's data connection broke off before its end; %s, and the data connection to the FTP server is held open until the server ends the transfer, at most %d s, so that it does not take the partial file for complete"),
+    FTB0243W("%s the broken upload's data connection to the FTP server is closed %s; the server may take the partial file for complete"),
+    FTB0244I("%s the FTP server ended the broken upload (%s); its data connection is closed"),
 
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; the commands are %s"),

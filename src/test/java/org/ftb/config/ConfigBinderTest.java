@@ -81,7 +81,7 @@ class ConfigBinderTest {
         assertThat(g.listen()).isEqualTo(new HostPort("0.0.0.0", 2022));
         assertThat(g.permits()).extracting(GatewaySettings.Permit::text)
                 .containsExactly("127.0.0.1:21", "10.1.0.0/16:1024-65535", "[2001:db8::1]:*", "ftp.example.com:21");
-        assertThat(config.data()).isEqualTo(new DataSettings("127.0.0.2", new org.ftb.rules.PortRange(30000, 30100)));
+        assertThat(config.data()).isEqualTo(new DataSettings("127.0.0.2", new org.ftb.rules.PortRange(30000, 30100), DataSettings.DEFAULT_HOLD));
         assertThat(messages("GATEWAY HOSTKEY('k') USERS('u') PERMIT(nohost)\nRULE NAME(A) ACTION(DENY)")).anyMatch(m -> m.startsWith(
                 "FTB0139E line 1 column 40: PERMIT(nohost) must be host:ports"));
         assertThat(messages("GATEWAY HOSTKEY('k') PERMIT(*:21)\nRULE NAME(A) ACTION(DENY)")).contains(

@@ -273,6 +273,30 @@ class ControlSessionTest {
     }
 
     @Test
+    void aServerThatEndsWithOnlyTheBrokersAborUnansweredGivesNoSecond421() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("STOR f\r\n"));
+        s.fromServer(ascii("150 go\r\n"));
+        assertThat(s.canAbortStore()).isTrue();
+        s.storeBroken();
+        assertThat(s.canAbortStore()).isFalse();
+        assertThat(toClient(s.fromServer(ascii("421 Data timeout.\r\n")))).isEqualTo("421 Data timeout.\r\n");
+        List<Effect> end = s.serverEnded();
+        assertThat(toClient(end)).isEmpty();
+        assertThat(logged(end)).isEmpty();
+        assertThat(s.result()).isEqualTo("OK");
+    }
+
+    @Test
+    void noAborGoesOutOnceTheClientsEndWentToTheServer() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("STOR f\r\n"));
+        assertThat(s.clientEnded()).anyMatch(e -> e instanceof Effect.EndServerOutput);
+        assertThat(s.canAbortStore()).isFalse();
+        assertThat(s.storeBroken()).isEmpty();
+    }
+
+    @Test
     void theServerEndingDuringTheLoginGives421AndCloses() {
         ControlSession s = ControlSession.loginFirst(ports, "ftp.example:21", "GW");
         s.start();

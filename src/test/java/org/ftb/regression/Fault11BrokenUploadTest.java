@@ -51,7 +51,7 @@ class Fault11BrokenUploadTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aResetUploadFailsOnTheServerAndTheRepliesStayInStep(Server kind) throws Exception {
-        run(kind, (ftp, client, log) -> {
+        run(kind, (ftp, client, log, broker) -> {
             Socket data = client.openData("STOR", "upload.bin");
             sendThenReset(data);
             await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
@@ -59,6 +59,7 @@ class Fault11BrokenUploadTest {
             assertThat(Rig.completion(client)).as("the STOR's reply").startsWith("426");
             assertThat(client.sendNoOp()).as("NOOP after the broken upload: %s", client.getReplyString()).isTrue();
             assertThat(ftp.commands).contains("ABOR");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.withId("FTB0242W").isEmpty());
             assertThat(log.withId("FTB0242W")).singleElement().asString().contains("ABOR was sent");
         });
     }
@@ -67,7 +68,7 @@ class Fault11BrokenUploadTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aCancelledJobsUploadFailsOnTheServer(Server kind) throws Exception {
-        run(kind, (ftp, client, log) -> {
+        run(kind, (ftp, client, log, broker) -> {
             Socket data = client.openData("STOR", "upload.bin");
             send(data);
             client.controlSocket().setSoLinger(true, 0);
@@ -76,7 +77,9 @@ class Fault11BrokenUploadTest {
             data.close();
             await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
             assertThat(ftp.dataEnd).as("how the server's data connection ended").doesNotStartWith("CLEAN");
-            assertThat(log.withId("FTB0242W")).isNotEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.withId("FTB0244I").isEmpty());
+            assertThat(log.withId("FTB0242W")).singleElement().asString().contains("its control connection has ended");
+            assertThat(log.withId("FTB0244I")).singleElement().asString().contains("closed the data connection");
         });
     }
 
@@ -84,7 +87,7 @@ class Fault11BrokenUploadTest {
     @ParameterizedTest
     @EnumSource(Server.class)
     void aFinishedUploadEndsCleanly(Server kind) throws Exception {
-        run(kind, (ftp, client, log) -> {
+        run(kind, (ftp, client, log, broker) -> {
             try (Socket data = client.openData("STOR", "upload.bin")) {
                 send(data);
             }
@@ -97,7 +100,7 @@ class Fault11BrokenUploadTest {
     }
 
     private interface Case {
-        void run(UploadServer ftp, Rig.FtpClient client, LogCapture log) throws Exception;
+        void run(UploadServer ftp, Rig.FtpClient client, LogCapture log, TestBroker broker) throws Exception;
     }
 
     /** Runs a case with a logged-in client through the broker and the embedded gateway to a server of {@code kind}. */
@@ -106,7 +109,7 @@ class Fault11BrokenUploadTest {
              TestBroker broker = Rig.broker(dir, "", gateway.knownHostsLine(), gateway.port(), ftp.port())) {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
-                c.run(ftp, client, log);
+                c.run(ftp, client, log, broker);
             } finally {
                 client.disconnect();
             }
@@ -199,8 +202,8 @@ class Fault11BrokenUploadTest {
                         }
                         case "ABOR" -> {
                             if (transferring) {
-                                aborted = true;
-                                transfer.close();
+                                aborted = true; // before the socket is looked at: see receive()
+                                closeQuietly(transfer);
                                 store.join();
                                 reply(out, "226 Abort successful");
                             } else {
@@ -229,6 +232,9 @@ class Fault11BrokenUploadTest {
             String end;
             try (Socket data = passive.accept()) {
                 transfer = data;
+                if (aborted) {
+                    throw new IOException("aborted before the data connection came");
+                }
                 data.setSoTimeout(DATA_TIMEOUT_MILLIS);
                 InputStream d = data.getInputStream();
                 byte[] buffer = new byte[64 * 1024];
