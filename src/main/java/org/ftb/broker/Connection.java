@@ -248,7 +248,7 @@ final class Connection implements SocksSocket.Owner {
     /** A passive data connection its FTP session announced: it goes the session's way, whatever the rules say. */
     private void openData(DataListeners.Announcement announcement) {
         phase = Phase.CONNECTING;
-        view.via(announcement.session().via());
+        view.via(announcement.session().target().sshHost());
         way.openData(announcement, request);
     }
 

@@ -80,7 +80,7 @@ final class ConnectionView {
                 user,
                 data != null ? data.destination() : request == null ? "-" : Connection.destinationText(request),
                 address == null ? "-" : IpAddress.format(address),
-                data != null ? data.session().ruleName() : m == null ? "-" : m.ruleName(),
+                data != null ? data.session().target().rule() : m == null ? "-" : m.ruleName(),
                 data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), sshHost, phase.name(),
                 session != null && phase == Connection.Phase.ENDED ? session.result(result) : result,
                 up, down, Duration.ofNanos(now - connection.startNanos()), Duration.ofNanos(Math.max(0, now - connection.lastActivityNanos())),

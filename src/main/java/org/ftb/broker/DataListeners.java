@@ -62,7 +62,7 @@ final class DataListeners {
 
         /** The FTP server's data port as host:port, for logs and the audit record. */
         String destination() {
-            return IpAddress.hostForPort(session.serverHost()) + ":" + serverPort;
+            return IpAddress.hostForPort(session.target().host()) + ":" + serverPort;
         }
     }
 
@@ -110,7 +110,7 @@ final class DataListeners {
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         Set<String> hosts = new HashSet<>();
         hint.ifPresent(hosts::add);
-        hosts.add(session.serverHost());
+        hosts.add(session.target().host());
         hosts.add(settings.listen());
         Announcement a = new Announcement(port, session, Set.copyOf(hosts), serverPort);
         a.listener = listener;
@@ -123,7 +123,7 @@ final class DataListeners {
                     return;
                 }
                 String peer = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
-                if (!HostPort.canonicalHost(peer).equals(session.clientIp())) {
+                if (!HostPort.canonicalHost(peer).equals(session.target().clientIp())) {
                     messages.log(Msg.FTB0231W, session.controlTag(), port, peer);
                     SocketEndpoint.closeNow(channel, true);
                     return;
@@ -179,7 +179,7 @@ final class DataListeners {
      */
     Optional<Announcement> claim(String clientIp, String host, int port) {
         Announcement a = byPort.get(port);
-        if (a == null || !a.session.clientIp().equals(clientIp) || !a.hosts.contains(HostPort.canonicalHost(host))
+        if (a == null || !a.session.target().clientIp().equals(clientIp) || !a.hosts.contains(HostPort.canonicalHost(host))
                 || !byPort.remove(port, a)) {
             return Optional.empty();
         }

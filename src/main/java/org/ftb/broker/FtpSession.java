@@ -99,24 +99,12 @@ final class FtpSession {
 
     // ---- what the connection and the data ports ask ----
 
-    String serverHost() {
-        return target.host();
-    }
-
-    String clientIp() {
-        return target.clientIp();
+    Target target() {
+        return target;
     }
 
     String controlTag() {
         return "C" + control.id();
-    }
-
-    String via() {
-        return target.sshHost();
-    }
-
-    String ruleName() {
-        return target.rule();
     }
 
     String ftpUser() {

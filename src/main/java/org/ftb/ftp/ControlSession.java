@@ -3,11 +3,9 @@ package org.ftb.ftp;
 import org.ftb.ftp.ReplyScanner.Disposition;
 import org.ftb.message.Msg;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
@@ -35,7 +33,7 @@ public final class ControlSession {
     private final String sshHost;
     private final FtpCommandReader commands = new FtpCommandReader();
     private final Deque<FtpCommand> waiting = new ArrayDeque<>();
-    private List<Effect> out = new ArrayList<>();
+    private final Effects out = new Effects();
     private Stage stage;
     /** The login replay under way, or null. */
     private LoginReplay replay;
@@ -60,8 +58,6 @@ public final class ControlSession {
     private boolean answeringAbor;
 
     private final ReplyScanner replies = new ReplyScanner(new Replies());
-    /** Server bytes passed on during one event, sent to the client as one piece. */
-    private final ByteArrayOutputStream passing = new ByteArrayOutputStream();
 
     private ControlSession(DataPorts ports, String serverText, String sshHost, Stage stage) {
         this.ports = ports;
@@ -86,9 +82,9 @@ public final class ControlSession {
     /** The session begins. */
     public List<Effect> start() {
         if (stage == Stage.USER) {
-            reply(220, "FTP Tunnel Broker ready: log in to reach " + serverText + " through SSH host " + sshHost);
+            out.reply(220, "FTP Tunnel Broker ready: log in to reach " + serverText + " through SSH host " + sshHost);
         }
-        return effects();
+        return out.take();
     }
 
     /** The FTP user, once given. */
@@ -135,20 +131,19 @@ public final class ControlSession {
         data.get(bytes);
         waiting.addAll(commands.feed(bytes, 0, bytes.length));
         drainCommands();
-        return effects();
+        return out.take();
     }
 
     public List<Effect> fromServer(ByteBuffer bytes) {
         replies.feed(bytes);
-        flushPassing();
-        return effects();
+        return out.take();
     }
 
     /** The way to the server is open (AUTH(FTPLOGIN)): the login replay starts with the server's greeting. */
     public List<Effect> serverOpened() {
         replay = new LoginReplay(user, password);
         password = null; // the replay owns it now
-        return effects();
+        return out.take();
     }
 
     /**
@@ -161,15 +156,15 @@ public final class ControlSession {
         wipePassword();
         if (loginRefusal) {
             loginRefused = true;
-            log(Msg.FTB0233W, user, reason);
-            reply(530, "Login incorrect: SSH host " + sshHost + " refused user " + user);
+            out.log(Msg.FTB0233W, user, reason);
+            out.reply(530, "Login incorrect: SSH host " + sshHost + " refused user " + user);
             stage = Stage.USER;
             drainCommands();
         } else {
-            reply(421, "Service not available: " + reason);
+            out.reply(421, "Service not available: " + reason);
             close();
         }
-        return effects();
+        return out.take();
     }
 
     /** The server ended its side of the control connection. */
@@ -178,11 +173,11 @@ public final class ControlSession {
                 : due.anyForClient() ? "with a reply still due" : null;
         if (when != null) {
             brokeOff = true;
-            log(Msg.FTB0241W, serverText, when);
-            reply(421, "The FTP server closed the control connection " + when);
+            out.log(Msg.FTB0241W, serverText, when);
+            out.reply(421, "The FTP server closed the control connection " + when);
         }
         close();
-        return effects();
+        return out.take();
     }
 
     /**
@@ -193,9 +188,9 @@ public final class ControlSession {
      */
     public List<Effect> storeBroken() {
         if (canAbortStore() && due.sendAbor()) {
-            toServer(ABOR);
+            out.toServer(ABOR);
         }
-        return effects();
+        return out.take();
     }
 
     /** True when {@link #storeBroken} would send ABOR: a store is due, none sent yet, and the server can still be written to. */
@@ -211,7 +206,7 @@ public final class ControlSession {
         } else {
             close();
         }
-        return effects();
+        return out.take();
     }
 
     // ---- client commands ----
@@ -236,11 +231,11 @@ public final class ControlSession {
         Optional<LocalAnswer> local = LocalAnswer.to(c);
         if (local.isPresent()) {
             local.get().log().ifPresent(out::add);
-            toClient(local.get().reply().raw());
+            out.toClient(local.get().reply().raw());
             return;
         }
         if (c.verb().equals("QUIT") && stage != Stage.RELAY) {
-            reply(221, "Goodbye");
+            out.reply(221, "Goodbye");
             close();
             return;
         }
@@ -249,9 +244,9 @@ public final class ControlSession {
                 if (c.verb().equals("USER") && !c.argument().isBlank()) {
                     user = c.argument().strip();
                     stage = Stage.PASS;
-                    reply(331, "Password required for " + user);
+                    out.reply(331, "Password required for " + user);
                 } else {
-                    reply(530, "Please log in with USER and PASS");
+                    out.reply(530, "Please log in with USER and PASS");
                 }
             }
             case PASS -> {
@@ -263,7 +258,7 @@ public final class ControlSession {
                     stage = Stage.USER;
                     command(c);
                 } else {
-                    reply(503, "Send PASS next");
+                    out.reply(503, "Send PASS next");
                 }
             }
             case RELAY -> {
@@ -274,7 +269,7 @@ public final class ControlSession {
                 if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
                     passiveAsked++;
                 }
-                toServer(c.raw());
+                out.toServer(c.raw());
             }
             default -> throw new IllegalStateException("command in stage " + stage);
         }
@@ -296,12 +291,12 @@ public final class ControlSession {
 
         @Override
         public void pass(byte[] bytes, int offset, int length) {
-            passing.write(bytes, offset, length);
+            out.pass(bytes, offset, length);
         }
 
         @Override
         public void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
-            flushPassing();
+            out.flushPassing();
             ControlSession.this.replyEnded(code, disposition, held, problem);
         }
     }
@@ -321,7 +316,7 @@ public final class ControlSession {
             return Disposition.PASS;
         }
         if (passiveAsked == 0) {
-            log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
+            out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
             return Disposition.DISCARD;
         }
         passiveAsked--;
@@ -347,7 +342,7 @@ public final class ControlSession {
     private void loginReply(int code) {
         LoginReplay.Next next = replay.replied(code);
         if (next instanceof LoginReplay.Next.Send send) {
-            toServer(send.command().raw());
+            out.toServer(send.command().raw());
             return;
         }
         if (next instanceof LoginReplay.Next.Wait) {
@@ -360,7 +355,7 @@ public final class ControlSession {
             stage = Stage.RELAY;
         } else {
             loginRefused = true;
-            log(Msg.FTB0233W, user, "the FTP server answered " + code);
+            out.log(Msg.FTB0233W, user, "the FTP server answered " + code);
             out.add(new Effect.DropServer());
             stage = Stage.USER;
             if (code == 421) {
@@ -373,8 +368,8 @@ public final class ControlSession {
     /** A held 227/229 reply is complete: point the client at a broker data port, or refuse. */
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
-        answer.problem().ifPresent(problem -> log(Msg.FTB0239W, code, problem));
-        toClient(answer.reply().raw());
+        answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem));
+        out.toClient(answer.reply().raw());
     }
 
     // ---- helpers ----
@@ -390,40 +385,10 @@ public final class ControlSession {
         out.add(new Effect.Close());
     }
 
-    private void reply(int code, String text) {
-        toClient(FtpReply.of(code, text).raw());
-    }
-
-    private void toClient(byte[] bytes) {
-        flushPassing();
-        out.add(new Effect.ToClient(bytes));
-    }
-
-    private void flushPassing() {
-        if (passing.size() > 0) {
-            out.add(new Effect.ToClient(passing.toByteArray()));
-            passing.reset();
-        }
-    }
-
-    private void toServer(byte[] bytes) {
-        out.add(new Effect.ToServer(bytes));
-    }
-
-    private void log(Msg msg, Object... args) {
-        out.add(new Effect.Log(msg, Arrays.asList(args)));
-    }
-
     private void wipePassword() {
         if (password != null) {
             Arrays.fill(password, '\0');
             password = null;
         }
-    }
-
-    private List<Effect> effects() {
-        List<Effect> done = out;
-        out = new ArrayList<>();
-        return done;
     }
 }
