@@ -46,7 +46,7 @@ final class FtpSession {
     private final HeldUploads.Store store = new HeldUploads.Store() {
         @Override
         public boolean inProgress() {
-            return machine.storeDue() && !"SSH_LOST".equals(failure);
+            return storing && !"SSH_LOST".equals(failure);
         }
 
         @Override
@@ -66,6 +66,8 @@ final class FtpSession {
     private Endpoint.Writer heldClient;
     private final long startNanos = System.nanoTime();
     private volatile String failure;
+    /** The state machine's {@code storeDue()}, for the data connections' threads. */
+    private volatile boolean storing;
     private boolean clientEnded;
     private boolean clientOutputEnded;
     private boolean closing;
@@ -286,7 +288,8 @@ final class FtpSession {
                 server.messages().log(l.msg(), args.toArray());
             }
         }
-        if (!machine.storeDue()) {
+        storing = machine.storeDue();
+        if (!storing) {
             server.heldUploads().answered(store);
         }
         resumeClient();

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * STOP waits for them within STOPTIMEOUT. Thread-safe.
  */
 final class HeldUploads {
-    /** What one FTP session answers about its store, on its reactor thread. */
+    /** What one FTP session answers about its store, on its reactor thread unless said. */
     interface Store {
-        /** True when a store is in progress over an SSH connection that still stands. */
+        /** True when a store is in progress over an SSH connection that still stands; from any thread. */
         boolean inProgress();
 
         /** True when the control connection can still carry an ABOR to the server. */
@@ -181,19 +181,25 @@ final class HeldUploads {
 
         @Override
         public void closeBroken() {
-            if (closed.compareAndSet(false, true)) {
-                reactor.runHere(() -> {
-                    if (!store.inProgress()) {
-                        channel.close(true);
-                    } else if (limit.isZero()) {
-                        messages.log(Msg.FTB0243W, tag, "at once, as HOLDTIMEOUT is 0");
-                        channel.close(true);
-                    } else {
-                        heldNow = true;
-                        hold(this);
-                    }
-                });
+            if (!closed.compareAndSet(false, true)) {
+                return;
             }
+            if (!store.inProgress()) {
+                // At once: a download's server must see its connection go while it is still writing.
+                channel.close(true);
+                return;
+            }
+            reactor.runHere(() -> {
+                if (!store.inProgress()) {
+                    channel.close(true);
+                } else if (limit.isZero()) {
+                    messages.log(Msg.FTB0243W, tag, "at once, as HOLDTIMEOUT is 0");
+                    channel.close(true);
+                } else {
+                    heldNow = true;
+                    hold(this);
+                }
+            });
         }
 
         /** Reads the server's side while held, unless the relay's read is still waiting for it. */

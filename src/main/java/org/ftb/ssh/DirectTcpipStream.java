@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A direct-tcpip channel in asynchronous mode as a {@link TunnelStream}. It fixes MINA's end-of-file
@@ -38,6 +39,9 @@ final class DirectTcpipStream implements TunnelStream {
     private final SiblingOpener siblings;
     /** Our EOF is sent: set before the channel can close in answer to it. */
     private volatile boolean outputShut;
+    /** Closed to abort: what still arrives is read and dropped, so that the SSH server is never kept waiting for window space. */
+    private volatile boolean aborted;
+    private final AtomicBoolean reading = new AtomicBoolean();
 
     DirectTcpipStream(ChannelDirectTcpip channel, String description, Runnable onClose, SiblingOpener siblings) {
         this.channel = channel;
@@ -62,10 +66,14 @@ final class DirectTcpipStream implements TunnelStream {
     @Override
     public void read(Reader reader) {
         readBuffer.clear(false);
+        reading.set(true);
         try {
             channel.getAsyncOut().read(readBuffer).addListener((IoReadFuture f) -> {
+                reading.set(false);
                 Throwable error = f.getException();
-                if (error instanceof EOFException) {
+                if (aborted) {
+                    drain(error);
+                } else if (error instanceof EOFException) {
                     endOfStream(reader);
                 } else if (error != null) {
                     reader.failed(error);
@@ -142,12 +150,14 @@ final class DirectTcpipStream implements TunnelStream {
      * Always MINA's graceful close, even to abort: it sends SSH_MSG_CHANNEL_CLOSE at once, which makes
      * the SSH server close its socket to the destination; MINA's immediate close only forgets the
      * channel locally, leaving the FTP server's connection open until the whole SSH connection ends.
-     * To abort, our receive window is opened first: an SSH server that waits for window space to finish
-     * a pending write before it closes (MINA's does) would otherwise keep the destination's socket open.
+     * To abort, our receive window is opened first, and what still arrives is read and dropped: an SSH
+     * server that waits for window space to finish a pending write before it closes (MINA's does) would
+     * otherwise keep the destination's socket open.
      */
     @Override
     public void close(boolean abort) {
         if (abort) {
+            aborted = true;
             LocalWindow window = channel.getLocalWindow();
             long room = window.getMaxSize() - window.getSize();
             try {
@@ -157,8 +167,25 @@ final class DirectTcpipStream implements TunnelStream {
             } catch (IOException | RuntimeException e) {
                 // the channel is closing already: nothing is waiting for window space
             }
+            drain(null);
         }
         channel.close(false);
+    }
+
+    /** After an abort: reads and drops what still arrives (each read gives the window back) until the channel ends. */
+    private void drain(Throwable previous) {
+        if (previous != null || !reading.compareAndSet(false, true)) {
+            return;
+        }
+        readBuffer.clear(false);
+        try {
+            channel.getAsyncOut().read(readBuffer).addListener((IoReadFuture f) -> {
+                reading.set(false);
+                drain(f.getException());
+            });
+        } catch (RuntimeException e) {
+            reading.set(false); // the channel is gone: nothing more arrives
+        }
     }
 
     @Override
