@@ -329,7 +329,7 @@ public final class ControlSession {
             return;
         }
         if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
-            due.answered(answeringAbor);
+            due.answered(code, answeringAbor);
         }
         answeringAbor = false;
         awaitingGreeting = false;

@@ -1,48 +1,49 @@
 package org.ftb.ftp;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Set;
 
 /**
- * The commands sent to the server whose final reply (2xx to 5xx) has not come yet. A server answers
- * in the order the commands came (RFC 959 4.2), so counting is enough to know which reply answers the
- * store in progress and which one answers the broker's own ABOR, whose answer the client never asked
- * for. Preliminary (1xx) replies answer nothing. Not thread-safe.
+ * The commands sent to the server whose final reply (2xx to 5xx) has not come yet, in the order they
+ * were sent, so that the broker knows which reply answers the store in progress and which one answers
+ * its own ABOR, whose answer the client never asked for. A server answers in command order (RFC 959
+ * 4.2), except that one that reads commands during a transfer answers those (NOOP, STAT, PASV...)
+ * before the store's own final reply: a reply a store cannot have (a 2xx other than 226 and 250, or a
+ * 3xx) that arrives while the store is first in line answers the first command after it. Preliminary
+ * (1xx) replies answer nothing. Not thread-safe.
  */
 final class RepliesDue {
+    private enum Due { STORE, BROKER_ABOR, OTHER }
+
     private static final Set<String> STORES = Set.of("STOR", "STOU", "APPE");
     /** What ABOR may be answered with (RFC 959 5.4): 225 and 226, or a refusal. */
     private static final Set<Integer> ABOR_REPLIES = Set.of(225, 226, 500, 501, 502);
 
-    private int due;
-    /** The store (STOR, STOU, APPE) is answered by the n-th final reply to come; 0 when none is due. */
-    private int storeIn;
-    /** The same for the broker's ABOR. */
-    private int aborIn;
+    private final Deque<Due> due = new ArrayDeque<>();
 
     /** A command went to the server (or, for {@code null}, a reply is due without one: the greeting). */
     void sent(String verb) {
-        due++;
-        if (verb != null && STORES.contains(verb)) {
-            storeIn = due;
-        }
+        due.add(verb != null && STORES.contains(verb) ? Due.STORE : Due.OTHER);
     }
 
     boolean any() {
-        return due > 0;
+        return !due.isEmpty();
     }
 
     /** True when a reply the client asked for is due: the broker's own ABOR does not count. */
     boolean anyForClient() {
-        return due > (aborIn > 0 ? 1 : 0);
+        return due.contains(Due.STORE) || due.contains(Due.OTHER);
     }
 
     boolean storeDue() {
-        return storeIn > 0;
+        return due.contains(Due.STORE);
     }
 
     /** True when a store is due and the broker has sent no ABOR for it. */
     boolean canSendAbor() {
-        return storeIn > 0 && aborIn == 0;
+        return storeDue() && !due.contains(Due.BROKER_ABOR);
     }
 
     /** True, and the broker's ABOR counted as sent, when {@link #canSendAbor}. */
@@ -50,14 +51,13 @@ final class RepliesDue {
         if (!canSendAbor()) {
             return false;
         }
-        due++;
-        aborIn = due;
+        due.add(Due.BROKER_ABOR);
         return true;
     }
 
     /** True when a final reply with this code, arriving now, answers the broker's ABOR. */
     boolean answersAbor(int code) {
-        return aborIn == 1 && ABOR_REPLIES.contains(code);
+        return due.peekFirst() == Due.BROKER_ABOR && ABOR_REPLIES.contains(code);
     }
 
     /**
@@ -65,17 +65,28 @@ final class RepliesDue {
      * the broker's ABOR on its own (it answered the store and the ABOR at once) answers with this reply
      * what came after the ABOR, so the ABOR counts as answered too.
      */
-    void answered(boolean forAbor) {
-        boolean aborUnanswered = aborIn == 1 && !forAbor;
-        countOne();
-        if (aborUnanswered) {
-            countOne();
+    void answered(int code, boolean forAbor) {
+        Due first = due.pollFirst();
+        if (first == Due.STORE && !storeCanAnswer(code) && answerLaterCommand()) {
+            due.addFirst(Due.STORE);
+        } else if (first == Due.BROKER_ABOR && !forAbor) {
+            due.pollFirst();
         }
     }
 
-    private void countOne() {
-        due = Math.max(0, due - 1);
-        storeIn = Math.max(0, storeIn - 1);
-        aborIn = Math.max(0, aborIn - 1);
+    /** RFC 959 5.4: a store's final reply is 226 or 250, or a failure (4xx, 5xx). */
+    private static boolean storeCanAnswer(int code) {
+        return code == 226 || code == 250 || code >= 400;
+    }
+
+    /** Counts the first ordinary command still due as answered; false when there is none. */
+    private boolean answerLaterCommand() {
+        for (Iterator<Due> it = due.iterator(); it.hasNext(); ) {
+            if (it.next() == Due.OTHER) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
     }
 }

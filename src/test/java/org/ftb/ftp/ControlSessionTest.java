@@ -288,6 +288,21 @@ class ControlSessionTest {
     }
 
     @Test
+    void aReplyAStoreCannotHaveAnswersTheCommandAfterIt() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("STOR f\r\n"));
+        s.fromServer(ascii("150 go\r\n"));
+        s.fromClient(ascii("NOOP\r\nSTAT\r\n"));
+        assertThat(toClient(s.fromServer(ascii("200 noop during the transfer\r\n211-status\r\n211 end\r\n"))))
+                .isEqualTo("200 noop during the transfer\r\n211-status\r\n211 end\r\n");
+        assertThat(s.storeDue()).as("a server that answers during a transfer has not answered the store").isTrue();
+        assertThat(toServer(s.storeBroken())).isEqualTo("ABOR\r\n");
+        assertThat(toClient(s.fromServer(ascii("426 aborted\r\n226 ABOR done\r\n")))).isEqualTo("426 aborted\r\n");
+        assertThat(s.storeDue()).isFalse();
+        assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("nothing is due").startsWith("502");
+    }
+
+    @Test
     void noAborGoesOutOnceTheClientsEndWentToTheServer() {
         ControlSession s = loggedIn();
         s.fromClient(ascii("STOR f\r\n"));
