@@ -144,7 +144,7 @@ public final class Broker implements BrokerControl {
         }
         socks.stopAccepting();
         Duration limit = config.broker().stopTimeout();
-        messages.log(Msg.FTB0004I, origin, limit.toSeconds(), socks.activeSessions());
+        messages.log(Msg.FTB0004I, origin, limit.toSeconds(), socks.activeSessions(), socks.heldUploadCount());
         long deadline = System.nanoTime() + limit.toNanos();
         timer.execute(() -> drain(deadline));
         return true;
@@ -156,8 +156,8 @@ public final class Broker implements BrokerControl {
             timer.schedule(() -> drain(deadline), DRAIN_POLL.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
-        if (socks.activeSessions() > 0) {
-            messages.log(Msg.FTB0009W, socks.activeSessions());
+        if (socks.activeSessions() + socks.heldUploadCount() > 0) {
+            messages.log(Msg.FTB0009W, socks.activeSessions(), socks.heldUploadCount());
             endedByStop.addAndGet(socks.abortAll("STOPPED"));
         }
         finish();

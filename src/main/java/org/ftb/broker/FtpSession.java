@@ -50,6 +50,11 @@ final class FtpSession {
         }
 
         @Override
+        public boolean mayStart() {
+            return transferAwaited && !closed;
+        }
+
+        @Override
         public boolean canAbort() {
             return !closing && machine.canAbortStore();
         }
@@ -66,12 +71,13 @@ final class FtpSession {
     private Endpoint.Writer heldClient;
     private final long startNanos = System.nanoTime();
     private volatile String failure;
-    /** The state machine's {@code storeDue()}, for the data connections' threads. */
+    /** The state machine's {@code storeDue()} and {@code transferAwaited()}, for the data connections' threads. */
     private volatile boolean storing;
+    private volatile boolean transferAwaited;
     private boolean clientEnded;
     private boolean clientOutputEnded;
     private boolean closing;
-    private boolean closed;
+    private volatile boolean closed;
 
     FtpSession(Connection control, SocksServer server, Target target, SocketEndpoint client) {
         this.control = control;
@@ -289,9 +295,8 @@ final class FtpSession {
             }
         }
         storing = machine.storeDue();
-        if (!storing) {
-            server.heldUploads().answered(store);
-        }
+        transferAwaited = machine.transferAwaited();
+        server.heldUploads().update(store);
         resumeClient();
     }
 
@@ -380,6 +385,7 @@ final class FtpSession {
     /** The control connection ended: close the way to the server at once and reset the data connections if aborted. */
     void close(boolean abort) {
         closed = true;
+        server.heldUploads().update(store);
         closing = true;
         server.dataListeners().forget(this);
         leg.close(abort);

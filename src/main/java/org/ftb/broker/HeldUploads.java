@@ -33,6 +33,12 @@ final class HeldUploads {
         /** True when a store is in progress over an SSH connection that still stands; from any thread. */
         boolean inProgress();
 
+        /**
+         * True while a data port is announced and no transfer command has gone to the server since, in
+         * a session still open: a store may yet come for the data connection; from any thread.
+         */
+        boolean mayStart();
+
         /** True when the control connection can still carry an ABOR to the server. */
         boolean canAbort();
 
@@ -46,6 +52,8 @@ final class HeldUploads {
     private final MessageLog messages;
     /** Oldest first. */
     private final Set<Guarded> held = new LinkedHashSet<>();
+    /** Broken before their session sent a transfer command: held only if that command is a store. */
+    private final Set<Guarded> pending = new LinkedHashSet<>();
 
     /**
      * @param limit HOLDTIMEOUT: how long a channel is held at most
@@ -69,17 +77,55 @@ final class HeldUploads {
         return new Guarded(channel, reactor, tag, store);
     }
 
-    /** The store of {@code store}'s session was answered: its held channels may close, as the server has ended the transfer. */
-    void answered(Store store) {
-        if (count() == 0) {
-            return;
+    /**
+     * After each event of {@code store}'s session, on its reactor thread: a channel broken before its
+     * transfer command is held once that command is a store, and closed once it is not; a held channel
+     * is let go once the store was answered, as the server has ended the transfer.
+     */
+    void update(Store store) {
+        for (Guarded g : pendingOf(store)) {
+            if (store.inProgress() || !store.mayStart()) {
+                synchronized (this) {
+                    pending.remove(g);
+                }
+                decide(g);
+            }
         }
-        for (Guarded g : snapshot()) {
-            if (g.store == store) {
-                release(g, Msg.FTB0244I, "it answered the store");
+        if (!store.inProgress() && count() > 0) {
+            for (Guarded g : snapshot()) {
+                if (g.store == store) {
+                    release(g, Msg.FTB0244I, "it answered the store");
+                }
             }
         }
     }
+
+    private synchronized List<Guarded> pendingOf(Store store) {
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        return pending.stream().filter(g -> g.store == store).toList();
+    }
+
+    /** On the session's reactor thread: hold a broken channel whose store is in progress, wait for one that may start, else close it. */
+    private void decide(Guarded g) {
+        if (g.store.inProgress()) {
+            if (limit.isZero()) {
+                messages.log(Msg.FTB0243W, g.tag, "at once, as HOLDTIMEOUT is 0");
+                g.channel.close(true);
+            } else {
+                g.heldNow = true;
+                hold(g);
+            }
+        } else if (g.store.mayStart()) {
+            synchronized (this) {
+                pending.add(g);
+            }
+        } else {
+            g.channel.close(true);
+        }
+    }
+
 
     /** How many are held now. */
     synchronized int count() {
@@ -145,6 +191,8 @@ final class HeldUploads {
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean reading = new AtomicBoolean();
         private volatile boolean heldNow;
+        /** The server's side ended (or broke) before the hold began. */
+        private volatile boolean serverEnded;
         private volatile Reader reader;
         private volatile ScheduledFuture<?> expiry;
 
@@ -184,27 +232,19 @@ final class HeldUploads {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            if (!store.inProgress()) {
+            if (!store.inProgress() && !store.mayStart()) {
                 // At once: a download's server must see its connection go while it is still writing.
                 channel.close(true);
                 return;
             }
-            reactor.runHere(() -> {
-                if (!store.inProgress()) {
-                    channel.close(true);
-                } else if (limit.isZero()) {
-                    messages.log(Msg.FTB0243W, tag, "at once, as HOLDTIMEOUT is 0");
-                    channel.close(true);
-                } else {
-                    heldNow = true;
-                    hold(this);
-                }
-            });
+            reactor.runHere(() -> decide(this));
         }
 
         /** Reads the server's side while held, unless the relay's read is still waiting for it. */
         void watch() {
-            if (reading.compareAndSet(false, true)) {
+            if (serverEnded) {
+                release(this, Msg.FTB0244I, "it closed the data connection");
+            } else if (reading.compareAndSet(false, true)) {
                 channel.read(this);
             }
         }
@@ -226,6 +266,7 @@ final class HeldUploads {
             if (heldNow) {
                 release(this, Msg.FTB0244I, "it closed the data connection");
             } else {
+                serverEnded = true;
                 reader.ended();
             }
         }
@@ -234,6 +275,7 @@ final class HeldUploads {
         public void failed(Throwable cause) {
             reading.set(false);
             if (!heldNow) {
+                serverEnded = true;
                 reader.failed(cause);
             } else if (cause instanceof TunnelStream.TunnelLost) {
                 release(this, Msg.FTB0243W, "as the SSH connection was lost");

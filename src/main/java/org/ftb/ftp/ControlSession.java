@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The FTP control connection as the broker sees it, without any I/O: events in (bytes from either
@@ -26,6 +27,8 @@ import java.util.Optional;
 public final class ControlSession {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
+    /** The commands that use a data connection (RFC 959 4.1.3, RFC 3659 MLSD). */
+    private static final Set<String> TRANSFERS = Set.of("RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD");
     private static final byte[] ABOR = "ABOR\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final DataPorts ports;
@@ -54,6 +57,8 @@ public final class ControlSession {
     private final RepliesDue due = new RepliesDue();
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
+    /** A data port was announced and no transfer command has gone to the server since. */
+    private boolean transferAwaited;
     /** The reply now arriving answers the broker's own ABOR: the client never sees it. */
     private boolean answeringAbor;
 
@@ -117,6 +122,14 @@ public final class ControlSession {
     /** True while a store (STOR, STOU, APPE) was sent on and the server has not given its final reply. */
     public boolean storeDue() {
         return due.storeDue();
+    }
+
+    /**
+     * True while a data port is announced and no transfer command has gone to the server since: a data
+     * connection may be in place for a store that is still to come.
+     */
+    public boolean transferAwaited() {
+        return transferAwaited;
     }
 
     /** True while client commands are held until the way to the server is open: stop reading the client. */
@@ -266,6 +279,9 @@ public final class ControlSession {
                     user = c.argument().strip();
                 }
                 due.sent(c.verb());
+                if (TRANSFERS.contains(c.verb())) {
+                    transferAwaited = false;
+                }
                 if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
                     passiveAsked++;
                 }
@@ -369,6 +385,7 @@ public final class ControlSession {
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
         answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem));
+        transferAwaited |= answer.problem().isEmpty();
         out.toClient(answer.reply().raw());
     }
 

@@ -41,9 +41,13 @@ final class RepliesDue {
         return due.contains(Due.STORE);
     }
 
-    /** True when a store is due and the broker has sent no ABOR for it. */
+    /**
+     * True when a store is due, the broker has sent no ABOR for it, and no command went after it: a
+     * server reads an ABOR that comes after another command (a PASV for the next transfer) as aborting
+     * that one.
+     */
     boolean canSendAbor() {
-        return storeDue() && !due.contains(Due.BROKER_ABOR);
+        return due.peekLast() == Due.STORE;
     }
 
     /** True, and the broker's ABOR counted as sent, when {@link #canSendAbor}. */

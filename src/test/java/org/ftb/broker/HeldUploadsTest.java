@@ -72,6 +72,11 @@ class HeldUploadsTest {
         }
 
         @Override
+        public boolean mayStart() {
+            return false;
+        }
+
+        @Override
         public boolean canAbort() {
             return true;
         }
@@ -99,7 +104,8 @@ class HeldUploadsTest {
             assertThat(held.count()).isEqualTo(1);
             assertThat(second.closed).isFalse();
             assertThat(log.withId("FTB0243W")).singleElement().asString().startsWith("FTB0243W C1 ").contains("1 broken uploads are held");
-            held.answered(store);
+            store.inProgress = false;
+            held.update(store);
             assertThat(second.closed).isTrue();
             assertThat(held.count()).isZero();
             assertThat(log.withId("FTB0244I")).singleElement().asString().startsWith("FTB0244I C2 ");

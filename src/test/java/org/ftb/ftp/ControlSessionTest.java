@@ -303,6 +303,17 @@ class ControlSessionTest {
     }
 
     @Test
+    void noAborGoesBehindACommandTheClientSentAfterTheStore() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("STOR f\r\n"));
+        s.fromServer(ascii("150 go\r\n"));
+        s.fromClient(ascii("PASV\r\n"));
+        assertThat(s.storeDue()).isTrue();
+        assertThat(s.canAbortStore()).as("an ABOR behind the PASV would abort the next transfer").isFalse();
+        assertThat(s.storeBroken()).isEmpty();
+    }
+
+    @Test
     void noAborGoesOutOnceTheClientsEndWentToTheServer() {
         ControlSession s = loggedIn();
         s.fromClient(ascii("STOR f\r\n"));

@@ -386,7 +386,7 @@ class SocksServerTest {
         }
         assertThat(broker.broker().awaitStopped(Duration.ofSeconds(10))).isTrue();
         assertThat(log.withId("FTB0004I")).singleElement().asString()
-                .isEqualTo("FTB0004I STOP from test: accepting no new connections; waiting up to 30 s for 1 active session(s)");
+                .isEqualTo("FTB0004I STOP from test: accepting no new connections; waiting up to 30 s for 1 active session(s) and 0 held upload(s)");
         assertThat(log.withId("FTB0005I")).singleElement().asString().isEqualTo("FTB0005I Broker stopped; 0 session(s) were ended by the stop");
     }
 
