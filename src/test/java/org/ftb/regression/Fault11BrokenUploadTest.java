@@ -143,10 +143,9 @@ class Fault11BrokenUploadTest {
      * transfer when the control connection ends; {@code DATA_ONLY} reads the next command only once the
      * transfer is over (then ABOR gets 225).
      */
-    static final class UploadServer implements AutoCloseable {
+    static final class UploadServer extends LineFtpServer {
         private static final int DATA_TIMEOUT_MILLIS = 3000;
         private final Server kind;
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final ServerSocket passive = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final List<String> commands = new CopyOnWriteArrayList<>();
         volatile String dataEnd;
@@ -156,32 +155,11 @@ class Fault11BrokenUploadTest {
         UploadServer(Server kind) throws IOException {
             this.kind = kind;
             passive.setSoTimeout(15_000);
-            daemon(this::acceptLoop, "upload-ftp");
+            start("upload-ftp");
         }
 
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        private static Thread daemon(Runnable task, String name) {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            t.start();
-            return t;
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket control = listener.accept();
-                    daemon(() -> serve(control), "upload-ftp-control");
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket control) {
+        @Override
+        void serve(Socket control) {
             Thread store = null;
             try (control) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.ISO_8859_1));
@@ -262,11 +240,6 @@ class Fault11BrokenUploadTest {
             }
         }
 
-        private static synchronized void reply(OutputStream out, String text) throws IOException {
-            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
         private static void closeQuietly(Socket socket) {
             try {
                 if (socket != null) {
@@ -279,7 +252,7 @@ class Fault11BrokenUploadTest {
 
         @Override
         public void close() throws IOException {
-            listener.close();
+            super.close();
             passive.close();
         }
     }

@@ -144,9 +144,8 @@ class Fault16HeldUploadReleasedCleanTest {
      * {@code periodMillis} from the start of the transfer that fails it (421 and close, as vsftpd's
      * "Data timeout. Reconnect. Sorry.") only when no byte came since the previous tick.
      */
-    static final class AlarmUploadServer implements AutoCloseable {
+    static final class AlarmUploadServer extends LineFtpServer {
         private final long periodMillis;
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final ServerSocket passive = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final List<String> commands = new CopyOnWriteArrayList<>();
         volatile String dataEnd;
@@ -155,29 +154,11 @@ class Fault16HeldUploadReleasedCleanTest {
         AlarmUploadServer(long periodMillis) throws IOException {
             this.periodMillis = periodMillis;
             passive.setSoTimeout(15_000);
-            Thread t = new Thread(this::acceptLoop, "alarm-ftp");
-            t.setDaemon(true);
-            t.start();
+            start("alarm-ftp");
         }
 
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket control = listener.accept();
-                    Thread t = new Thread(() -> serve(control), "alarm-ftp-control");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket control) {
+        @Override
+        void serve(Socket control) {
             try (control) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.ISO_8859_1));
                 OutputStream out = control.getOutputStream();
@@ -254,14 +235,9 @@ class Fault16HeldUploadReleasedCleanTest {
             return dataEnd;
         }
 
-        private static synchronized void reply(OutputStream out, String text) throws IOException {
-            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
         @Override
         public void close() throws IOException {
-            listener.close();
+            super.close();
             passive.close();
         }
     }

@@ -101,34 +101,15 @@ class Fault17UploadResetWhileItsChannelOpensTest {
      * then takes one data connection on the session's passive port within 5 s and reads it to its end;
      * how each upload ended is noted by file name. It reads no command during a transfer.
      */
-    static final class EarlyUploadServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    static final class EarlyUploadServer extends LineFtpServer {
         final Map<String, String> ends = new ConcurrentHashMap<>();
 
         EarlyUploadServer() throws IOException {
-            Thread t = new Thread(this::acceptLoop, "early-ftp");
-            t.setDaemon(true);
-            t.start();
+            start("early-ftp");
         }
 
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket control = listener.accept();
-                    Thread t = new Thread(() -> serve(control), "early-ftp-control");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket control) {
+        @Override
+        void serve(Socket control) {
             ServerSocket passive = null;
             try (control) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.ISO_8859_1));
@@ -192,16 +173,6 @@ class Fault17UploadResetWhileItsChannelOpensTest {
             } catch (IOException e) {
                 return "RESET after " + n + " bytes (" + e.getMessage() + ")";
             }
-        }
-
-        private static synchronized void reply(OutputStream out, String text) throws IOException {
-            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            listener.close();
         }
     }
 }

@@ -90,8 +90,7 @@ class Fault18ReplyDuringUploadTest {
     }
 
     /** An upload server that, like pyftpdlib, reads and answers commands while a transfer runs. */
-    static final class ConcurrentServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    static final class ConcurrentServer extends LineFtpServer {
         private final ServerSocket passive = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final List<String> commands = new CopyOnWriteArrayList<>();
         volatile String dataEnd;
@@ -102,29 +101,11 @@ class Fault18ReplyDuringUploadTest {
 
         ConcurrentServer() throws IOException {
             passive.setSoTimeout(15_000);
-            Thread t = new Thread(this::acceptLoop, "concurrent-ftp");
-            t.setDaemon(true);
-            t.start();
+            start("concurrent-ftp");
         }
 
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket control = listener.accept();
-                    Thread t = new Thread(() -> serve(control), "concurrent-ftp-control");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket control) {
+        @Override
+        void serve(Socket control) {
             try (control) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.ISO_8859_1));
                 OutputStream out = control.getOutputStream();
@@ -205,14 +186,9 @@ class Fault18ReplyDuringUploadTest {
             }
         }
 
-        private static synchronized void reply(OutputStream out, String text) throws IOException {
-            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
         @Override
         public void close() throws IOException {
-            listener.close();
+            super.close();
             passive.close();
         }
     }
