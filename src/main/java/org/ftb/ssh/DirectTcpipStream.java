@@ -8,12 +8,12 @@ import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A direct-tcpip channel in asynchronous mode as a {@link TunnelStream}. It fixes MINA's end-of-file
@@ -39,9 +39,6 @@ final class DirectTcpipStream implements TunnelStream {
     private final SiblingOpener siblings;
     /** Our EOF is sent: set before the channel can close in answer to it. */
     private volatile boolean outputShut;
-    /** Closed to abort: what still arrives is read and dropped, so that the SSH server is never kept waiting for window space. */
-    private volatile boolean aborted;
-    private final AtomicBoolean reading = new AtomicBoolean();
 
     DirectTcpipStream(ChannelDirectTcpip channel, String description, Runnable onClose, SiblingOpener siblings) {
         this.channel = channel;
@@ -66,14 +63,10 @@ final class DirectTcpipStream implements TunnelStream {
     @Override
     public void read(Reader reader) {
         readBuffer.clear(false);
-        reading.set(true);
         try {
             channel.getAsyncOut().read(readBuffer).addListener((IoReadFuture f) -> {
-                reading.set(false);
                 Throwable error = f.getException();
-                if (aborted) {
-                    drain(error);
-                } else if (error instanceof EOFException) {
+                if (error instanceof EOFException) {
                     endOfStream(reader);
                 } else if (error != null) {
                     reader.failed(error);
@@ -150,14 +143,13 @@ final class DirectTcpipStream implements TunnelStream {
      * Always MINA's graceful close, even to abort: it sends SSH_MSG_CHANNEL_CLOSE at once, which makes
      * the SSH server close its socket to the destination; MINA's immediate close only forgets the
      * channel locally, leaving the FTP server's connection open until the whole SSH connection ends.
-     * To abort, our receive window is opened first, and what still arrives is read and dropped: an SSH
-     * server that waits for window space to finish a pending write before it closes (MINA's does) would
-     * otherwise keep the destination's socket open.
+     * To abort, our receive window is opened first, and a closing channel gives back the window of what
+     * still arrives ({@link DirectChannel}): an SSH server that waits for window space to finish a pending write
+     * before it closes (MINA's does) would otherwise keep the destination's socket open.
      */
     @Override
     public void close(boolean abort) {
         if (abort) {
-            aborted = true;
             LocalWindow window = channel.getLocalWindow();
             long room = window.getMaxSize() - window.getSize();
             try {
@@ -167,24 +159,27 @@ final class DirectTcpipStream implements TunnelStream {
             } catch (IOException | RuntimeException e) {
                 // the channel is closing already: nothing is waiting for window space
             }
-            drain(null);
         }
         channel.close(false);
     }
 
-    /** After an abort: reads and drops what still arrives (each read gives the window back) until the channel ends. */
-    private void drain(Throwable previous) {
-        if (previous != null || !reading.compareAndSet(false, true)) {
-            return;
+    /**
+     * A direct-tcpip channel that, once closing, gives the window back for what still arrives. MINA drops
+     * data that reaches a closing channel but leaves its window used up, so the SSH server, whose
+     * pending write waits for window space, would never finish closing its socket to the destination.
+     */
+    static final class DirectChannel extends ChannelDirectTcpip {
+        DirectChannel(SshdSocketAddress local, SshdSocketAddress remote) {
+            super(local, remote);
         }
-        readBuffer.clear(false);
-        try {
-            channel.getAsyncOut().read(readBuffer).addListener((IoReadFuture f) -> {
-                reading.set(false);
-                drain(f.getException());
-            });
-        } catch (RuntimeException e) {
-            reading.set(false); // the channel is gone: nothing more arrives
+
+        @Override
+        protected void doWriteData(byte[] data, int off, long len) throws IOException {
+            if (isClosing()) {
+                getLocalWindow().release(len);
+                return;
+            }
+            super.doWriteData(data, off, len);
         }
     }
 

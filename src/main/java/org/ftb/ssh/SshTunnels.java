@@ -1,6 +1,7 @@
 package org.ftb.ssh;
 
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
@@ -162,8 +163,9 @@ public final class SshTunnels implements AutoCloseable {
         ChannelDirectTcpip channel;
         OpenFuture opening;
         try {
-            channel = session.createDirectTcpipChannel(new SshdSocketAddress(target.originHost(), target.originPort()),
+            channel = new DirectTcpipStream.DirectChannel(new SshdSocketAddress(target.originHost(), target.originPort()),
                     new SshdSocketAddress(target.host(), target.port()));
+            session.getService(ConnectionService.class).registerChannel(channel);
             channel.setStreaming(StreamingChannel.Streaming.Async);
             channel.addChannelListener(DirectTcpipStream.eofListener());
             // A tunnel given up on (too late, or its session failed) must not open after all.
