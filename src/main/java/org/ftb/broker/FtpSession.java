@@ -43,27 +43,7 @@ final class FtpSession {
     private final SocketEndpoint client;
     private final Outbox toClient;
     private final DataConnections data = new DataConnections();
-    private final HeldUploads.Store store = new HeldUploads.Store() {
-        @Override
-        public boolean inProgress() {
-            return storing && !"SSH_LOST".equals(failure);
-        }
-
-        @Override
-        public boolean mayStart() {
-            return transferAwaited && !closed;
-        }
-
-        @Override
-        public boolean canAbort() {
-            return !closing && machine.canAbortStore();
-        }
-
-        @Override
-        public void abort() {
-            apply(machine.storeBroken());
-        }
-    };
+    private final SessionStore store;
     private final ServerLeg leg;
     private ControlSession machine;
     private volatile Pump fromClient;
@@ -71,9 +51,6 @@ final class FtpSession {
     private Endpoint.Writer heldClient;
     private final long startNanos = System.nanoTime();
     private volatile String failure;
-    /** The state machine's {@code storeDue()} and {@code transferAwaited()}, for the data connections' threads. */
-    private volatile boolean storing;
-    private volatile boolean transferAwaited;
     private boolean clientEnded;
     private boolean clientOutputEnded;
     private boolean closing;
@@ -88,6 +65,8 @@ final class FtpSession {
         this.toClient = new Outbox(client, reactor, server.counters().bytesDown, System::nanoTime,
                 cause -> broke(Relay.Side.CLIENT, cause));
         this.leg = new ServerLeg(reactor, server.counters().bytesUp);
+        this.store = new SessionStore(() -> "SSH_LOST".equals(failure), () -> !closing && machine.canAbortStore(),
+                () -> apply(machine.storeBroken()));
     }
 
     /** Starts the session: with {@code openTunnel} (AUTH(KEY)) from the server's greeting, else with the broker's. */
@@ -294,8 +273,7 @@ final class FtpSession {
                 server.messages().log(l.msg(), args.toArray());
             }
         }
-        storing = machine.storeDue();
-        transferAwaited = machine.transferAwaited();
+        store.update(machine.dataTransfer());
         server.heldUploads().update(store);
         resumeClient();
     }
@@ -385,6 +363,7 @@ final class FtpSession {
     /** The control connection ended: close the way to the server at once and reset the data connections if aborted. */
     void close(boolean abort) {
         closed = true;
+        store.ended();
         server.heldUploads().update(store);
         closing = true;
         server.dataListeners().forget(this);

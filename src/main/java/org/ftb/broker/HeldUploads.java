@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reset and fails the transfer; through SSH it would see the clean end that closing a channel gives,
  * and keep the partial file as complete. So the channel of a store whose client side broke off is not
  * closed: the server is sent ABOR where the control connection still stands, and the channel is held
- * open until the server ends the transfer itself (its final reply to the store, or its closing the
- * data connection, as a server does on its own data timeout), or until HOLDTIMEOUT. A channel is closed
+ * open until the server ends the transfer itself by closing its data connection (as it does on ABOR
+ * or on its own data timeout), or until HOLDTIMEOUT. A channel is closed
  * at once when no store is in progress or the SSH connection is lost. At most MAXSESSIONS are held;
  * STOP waits for them within STOPTIMEOUT. Thread-safe.
  */
@@ -33,11 +33,15 @@ final class HeldUploads {
         /** True when a store is in progress over an SSH connection that still stands; from any thread. */
         boolean inProgress();
 
+        /** How many data ports the session has announced; a new data connection belongs to the latest. From any thread. */
+        int announcement();
+
         /**
-         * True while a data port is announced and no transfer command has gone to the server since, in
-         * a session still open: a store may yet come for the data connection; from any thread.
+         * True while the data port of {@code announcement} is the latest and no transfer command has gone
+         * to the server since, in a session still open: a store may yet come for its data connection.
+         * From any thread.
          */
-        boolean mayStart();
+        boolean mayStart(int announcement);
 
         /** True when the control connection can still carry an ABOR to the server. */
         boolean canAbort();
@@ -79,23 +83,18 @@ final class HeldUploads {
 
     /**
      * After each event of {@code store}'s session, on its reactor thread: a channel broken before its
-     * transfer command is held once that command is a store, and closed once it is not; a held channel
-     * is let go once the store was answered, as the server has ended the transfer.
+     * transfer command is held once that command is a store, and closed once it is anything else or a
+     * new data port is announced. A held channel is let go only once the server closes its side (it
+     * ends a failed transfer so), since which reply answers the store is not certain when a server
+     * answers other commands during the transfer.
      */
     void update(Store store) {
         for (Guarded g : pendingOf(store)) {
-            if (store.inProgress() || !store.mayStart()) {
+            if (!g.store.mayStart(g.announcement)) {
                 synchronized (this) {
                     pending.remove(g);
                 }
                 decide(g);
-            }
-        }
-        if (!store.inProgress() && count() > 0) {
-            for (Guarded g : snapshot()) {
-                if (g.store == store) {
-                    release(g, Msg.FTB0244I, "it answered the store");
-                }
             }
         }
     }
@@ -117,7 +116,7 @@ final class HeldUploads {
                 g.heldNow = true;
                 hold(g);
             }
-        } else if (g.store.mayStart()) {
+        } else if (g.store.mayStart(g.announcement)) {
             synchronized (this) {
                 pending.add(g);
             }
@@ -195,12 +194,15 @@ final class HeldUploads {
         private volatile boolean serverEnded;
         private volatile Reader reader;
         private volatile ScheduledFuture<?> expiry;
+        /** The data port this channel's connection came to. */
+        private final int announcement;
 
         Guarded(Endpoint channel, Reactor reactor, String tag, Store store) {
             this.channel = channel;
             this.reactor = reactor;
             this.tag = tag;
             this.store = store;
+            this.announcement = store.announcement();
         }
 
         @Override
@@ -232,7 +234,7 @@ final class HeldUploads {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            if (!store.inProgress() && !store.mayStart()) {
+            if (!store.inProgress() && !store.mayStart(announcement)) {
                 // At once: a download's server must see its connection go while it is still writing.
                 channel.close(true);
                 return;

@@ -28,7 +28,6 @@ public final class ControlSession {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
     /** The commands that use a data connection (RFC 959 4.1.3, RFC 3659 MLSD). */
-    private static final Set<String> TRANSFERS = Set.of("RETR", "STOR", "STOU", "APPE", "LIST", "NLST", "MLSD");
     private static final byte[] ABOR = "ABOR\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final DataPorts ports;
@@ -57,8 +56,7 @@ public final class ControlSession {
     private final RepliesDue due = new RepliesDue();
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
-    /** A data port was announced and no transfer command has gone to the server since. */
-    private boolean transferAwaited;
+    private final DataTransfer data = new DataTransfer();
     /** The reply now arriving answers the broker's own ABOR: the client never sees it. */
     private boolean answeringAbor;
 
@@ -119,17 +117,9 @@ public final class ControlSession {
         return replay != null || awaitingGreeting;
     }
 
-    /** True while a store (STOR, STOU, APPE) was sent on and the server has not given its final reply. */
-    public boolean storeDue() {
-        return due.storeDue();
-    }
-
-    /**
-     * True while a data port is announced and no transfer command has gone to the server since: a data
-     * connection may be in place for a store that is still to come.
-     */
-    public boolean transferAwaited() {
-        return transferAwaited;
+    /** What the dialogue says of the data connection in use. */
+    public DataTransfer dataTransfer() {
+        return data;
     }
 
     /** True while client commands are held until the way to the server is open: stop reading the client. */
@@ -200,15 +190,21 @@ public final class ControlSession {
      * transfer answers 426 to the store, which the client gets, then 226 to the ABOR, which it does not.
      */
     public List<Effect> storeBroken() {
-        if (canAbortStore() && due.sendAbor()) {
+        if (canAbortStore()) {
+            due.sentAbor();
+            data.abortSent();
             out.toServer(ABOR);
         }
         return out.take();
     }
 
-    /** True when {@link #storeBroken} would send ABOR: a store is due, none sent yet, and the server can still be written to. */
+    /**
+     * True when {@link #storeBroken} would send ABOR: a store is under way, no ABOR went for it, no PASV
+     * or EPSV went after it (a server may take an ABOR behind one as aborting the next transfer), and the
+     * server can still be written to.
+     */
     public boolean canAbortStore() {
-        return stage == Stage.RELAY && !serverOutputEnded && due.canSendAbor();
+        return stage == Stage.RELAY && !serverOutputEnded && data.mayAbort() && !due.aborDue();
     }
 
     /** The client ended its side: pass the end on, or end a session that never reached the server. */
@@ -279,9 +275,7 @@ public final class ControlSession {
                     user = c.argument().strip();
                 }
                 due.sent(c.verb());
-                if (TRANSFERS.contains(c.verb())) {
-                    transferAwaited = false;
-                }
+                data.sent(c.verb());
                 if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
                     passiveAsked++;
                 }
@@ -385,7 +379,9 @@ public final class ControlSession {
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
         answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem));
-        transferAwaited |= answer.problem().isEmpty();
+        if (answer.problem().isEmpty()) {
+            data.announced();
+        }
         out.toClient(answer.reply().raw());
     }
 

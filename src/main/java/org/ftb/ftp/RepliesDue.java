@@ -41,22 +41,14 @@ final class RepliesDue {
         return due.contains(Due.STORE);
     }
 
-    /**
-     * True when a store is due, the broker has sent no ABOR for it, and no command went after it: a
-     * server reads an ABOR that comes after another command (a PASV for the next transfer) as aborting
-     * that one.
-     */
-    boolean canSendAbor() {
-        return due.peekLast() == Due.STORE;
+    /** True while the broker's ABOR has not been answered. */
+    boolean aborDue() {
+        return due.contains(Due.BROKER_ABOR);
     }
 
-    /** True, and the broker's ABOR counted as sent, when {@link #canSendAbor}. */
-    boolean sendAbor() {
-        if (!canSendAbor()) {
-            return false;
-        }
+    /** The broker's ABOR went to the server. */
+    void sentAbor() {
         due.add(Due.BROKER_ABOR);
-        return true;
     }
 
     /** True when a final reply with this code, arriving now, answers the broker's ABOR. */

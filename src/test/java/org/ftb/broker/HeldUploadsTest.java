@@ -40,9 +40,11 @@ class HeldUploadsTest {
     private static final class Channel implements Endpoint {
         final AtomicBoolean closed = new AtomicBoolean();
         final AtomicInteger reads = new AtomicInteger();
+        volatile Reader reader;
 
         @Override
         public void read(Reader reader) {
+            this.reader = reader;
             reads.incrementAndGet();
         }
 
@@ -61,7 +63,7 @@ class HeldUploadsTest {
         }
     }
 
-    /** A store in progress whose control connection has ended: nothing can be sent. */
+    /** A store in progress; the server can be sent ABOR. */
     private static final class Stored implements HeldUploads.Store {
         final AtomicInteger aborts = new AtomicInteger();
         volatile boolean inProgress = true;
@@ -72,7 +74,12 @@ class HeldUploadsTest {
         }
 
         @Override
-        public boolean mayStart() {
+        public int announcement() {
+            return 1;
+        }
+
+        @Override
+        public boolean mayStart(int announcement) {
             return false;
         }
 
@@ -104,8 +111,9 @@ class HeldUploadsTest {
             assertThat(held.count()).isEqualTo(1);
             assertThat(second.closed).isFalse();
             assertThat(log.withId("FTB0243W")).singleElement().asString().startsWith("FTB0243W C1 ").contains("1 broken uploads are held");
-            store.inProgress = false;
             held.update(store);
+            assertThat(second.closed).as("the store's reply is no sign: only the server's side ending is").isFalse();
+            second.reader.ended();
             assertThat(second.closed).isTrue();
             assertThat(held.count()).isZero();
             assertThat(log.withId("FTB0244I")).singleElement().asString().startsWith("FTB0244I C2 ");

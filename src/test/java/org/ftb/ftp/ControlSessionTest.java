@@ -248,13 +248,13 @@ class ControlSessionTest {
         ControlSession s = loggedIn();
         assertThat(s.storeBroken()).as("no store in progress: nothing to abort").isEmpty();
         assertThat(toServer(s.fromClient(ascii("STOR f\r\n")))).isEqualTo("STOR f\r\n");
-        assertThat(s.storeDue()).isTrue();
+        assertThat(s.dataTransfer().storeUnderWay()).isTrue();
         assertThat(toClient(s.fromServer(ascii("150 go\r\n")))).isEqualTo("150 go\r\n");
         assertThat(toServer(s.storeBroken())).isEqualTo("ABOR\r\n");
         assertThat(s.storeBroken()).as("one ABOR for one store").isEmpty();
         assertThat(toServer(s.fromClient(ascii("NOOP\r\n")))).isEqualTo("NOOP\r\n");
         assertThat(toClient(s.fromServer(ascii("426 aborted\r\n")))).isEqualTo("426 aborted\r\n");
-        assertThat(s.storeDue()).isFalse();
+        assertThat(s.canAbortStore()).isFalse();
         assertThat(toClient(s.fromServer(ascii("226 ABOR done\r\n")))).isEmpty();
         assertThat(toClient(s.fromServer(ascii("200 noop\r\n")))).isEqualTo("200 noop\r\n");
         assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("nothing is due: a local answer comes at once").startsWith("502");
@@ -295,10 +295,10 @@ class ControlSessionTest {
         s.fromClient(ascii("NOOP\r\nSTAT\r\n"));
         assertThat(toClient(s.fromServer(ascii("200 noop during the transfer\r\n211-status\r\n211 end\r\n"))))
                 .isEqualTo("200 noop during the transfer\r\n211-status\r\n211 end\r\n");
-        assertThat(s.storeDue()).as("a server that answers during a transfer has not answered the store").isTrue();
+        assertThat(s.dataTransfer().storeUnderWay()).isTrue();
         assertThat(toServer(s.storeBroken())).isEqualTo("ABOR\r\n");
         assertThat(toClient(s.fromServer(ascii("426 aborted\r\n226 ABOR done\r\n")))).isEqualTo("426 aborted\r\n");
-        assertThat(s.storeDue()).isFalse();
+        assertThat(s.canAbortStore()).isFalse();
         assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("nothing is due").startsWith("502");
     }
 
@@ -308,7 +308,7 @@ class ControlSessionTest {
         s.fromClient(ascii("STOR f\r\n"));
         s.fromServer(ascii("150 go\r\n"));
         s.fromClient(ascii("PASV\r\n"));
-        assertThat(s.storeDue()).isTrue();
+        assertThat(s.dataTransfer().storeUnderWay()).isTrue();
         assertThat(s.canAbortStore()).as("an ABOR behind the PASV would abort the next transfer").isFalse();
         assertThat(s.storeBroken()).isEmpty();
     }
