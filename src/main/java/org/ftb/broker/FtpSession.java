@@ -65,8 +65,10 @@ final class FtpSession {
         this.toClient = new Outbox(client, reactor, server.counters().bytesDown, System::nanoTime,
                 cause -> broke(Relay.Side.CLIENT, cause));
         this.leg = new ServerLeg(reactor, server.counters().bytesUp);
-        this.store = new SessionStore(() -> "SSH_LOST".equals(failure), () -> !closing && machine.canAbortStore(),
-                () -> apply(machine.storeBroken()));
+        this.store = new SessionStore(() -> "SSH_LOST".equals(failure), () -> !closing, () -> machine, port -> {
+            apply(machine.storeBroken(port));
+            return true;
+        });
     }
 
     /** Starts the session: with {@code openTunnel} (AUTH(KEY)) from the server's greeting, else with the broker's. */

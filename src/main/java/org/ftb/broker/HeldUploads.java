@@ -28,26 +28,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * STOP waits for them within STOPTIMEOUT. Thread-safe.
  */
 final class HeldUploads {
-    /** What one FTP session answers about its store, on its reactor thread unless said. */
+    /** What one FTP session answers about its stores, on its reactor thread unless said. A data port is named by its announcement. */
     interface Store {
-        /** True when a store is in progress over an SSH connection that still stands; from any thread. */
-        boolean inProgress();
+        /** True when the latest store uses data port {@code port}, over an SSH connection that still stands; from any thread. */
+        boolean inProgress(int port);
 
         /** How many data ports the session has announced; a new data connection belongs to the latest. From any thread. */
         int announcement();
 
         /**
-         * True while the data port of {@code announcement} is the latest and no transfer command has gone
-         * to the server since, in a session still open: a store may yet come for its data connection.
-         * From any thread.
+         * True while {@code port} is the latest data port and no transfer command has gone to the server
+         * since, in a session still open: a store may yet come for its data connection. From any thread.
          */
-        boolean mayStart(int announcement);
+        boolean mayStart(int port);
 
-        /** True when the control connection can still carry an ABOR to the server. */
-        boolean canAbort();
+        /** True when ABOR may go now for the store on {@code port}. */
+        boolean canAbort(int port);
 
-        /** Sends the server ABOR for the store. */
-        void abort();
+        /** True when ABOR for the store on {@code port} waits for the reply to a PASV or EPSV the client sent after it. */
+        boolean abortWaits(int port);
+
+        /** Sends the server ABOR for the store on {@code port}. */
+        void abort(int port);
     }
 
     private final ScheduledExecutorService timer;
@@ -97,6 +99,14 @@ final class HeldUploads {
                 decide(g);
             }
         }
+        for (Guarded g : snapshot()) {
+            if (g.store == store && g.abortDeferred && !store.abortWaits(g.announcement)) {
+                g.abortDeferred = false;
+                if (store.canAbort(g.announcement)) {
+                    store.abort(g.announcement);
+                }
+            }
+        }
     }
 
     private synchronized List<Guarded> pendingOf(Store store) {
@@ -108,7 +118,7 @@ final class HeldUploads {
 
     /** On the session's reactor thread: hold a broken channel whose store is in progress, wait for one that may start, else close it. */
     private void decide(Guarded g) {
-        if (g.store.inProgress()) {
+        if (g.store.inProgress(g.announcement)) {
             if (limit.isZero()) {
                 messages.log(Msg.FTB0243W, g.tag, "at once, as HOLDTIMEOUT is 0");
                 g.channel.close(true);
@@ -153,11 +163,14 @@ final class HeldUploads {
         if (oldest != null) {
             release(oldest, Msg.FTB0243W, "as " + max + " broken uploads are held already");
         }
-        boolean aborting = g.store.canAbort();
-        messages.log(Msg.FTB0242W, g.tag, aborting ? "ABOR was sent to the FTP server" : "its control connection has ended",
+        boolean aborting = g.store.canAbort(g.announcement);
+        g.abortDeferred = !aborting && g.store.abortWaits(g.announcement);
+        messages.log(Msg.FTB0242W, g.tag, aborting ? "ABOR was sent to the FTP server"
+                : g.abortDeferred ? "ABOR waits for the server's reply to the client's PASV"
+                : "no ABOR can be sent (the control connection has ended, or the client has gone on to another transfer)",
                 limit.toSeconds());
         if (aborting) {
-            g.store.abort();
+            g.store.abort(g.announcement);
         }
         g.expiry = timer.schedule(() -> release(g, Msg.FTB0243W, "after HOLDTIMEOUT(" + limit.toSeconds() + ")"), limit.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -190,6 +203,8 @@ final class HeldUploads {
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean reading = new AtomicBoolean();
         private volatile boolean heldNow;
+        /** ABOR waits for the reply to a PASV the client sent after the store; only the session's reactor thread touches it. */
+        private boolean abortDeferred;
         /** The server's side ended (or broke) before the hold began. */
         private volatile boolean serverEnded;
         private volatile Reader reader;
@@ -234,7 +249,7 @@ final class HeldUploads {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            if (!store.inProgress() && !store.mayStart(announcement)) {
+            if (!store.inProgress(announcement) && !store.mayStart(announcement)) {
                 // At once: a download's server must see its connection go while it is still writing.
                 channel.close(true);
                 return;

@@ -184,27 +184,33 @@ public final class ControlSession {
     }
 
     /**
-     * The client broke off the data connection of the store in progress. The data channel cannot tell
-     * the server (an SSH channel carries no reset), so the server is sent ABOR (RFC 959 4.1.3) to end
-     * the transfer as failed before the data ends; a server that reads the control connection during a
-     * transfer answers 426 to the store, which the client gets, then 226 to the ABOR, which it does not.
+     * The client broke off the data connection of the store on data port {@code port} (its
+     * announcement). The data channel cannot tell the server (an SSH channel carries no reset), so the
+     * server is sent ABOR (RFC 959 4.1.3) to end the transfer as failed before the data ends; a server
+     * that reads the control connection during a transfer answers 426 to the store, which the client
+     * gets, then 226 to the ABOR, which it does not.
      */
-    public List<Effect> storeBroken() {
-        if (canAbortStore()) {
+    public List<Effect> storeBroken(int port) {
+        if (canAbortStore(port)) {
             due.sentAbor();
-            data.abortSent();
+            data.abortSent(port);
             out.toServer(ABOR);
         }
         return out.take();
     }
 
-    /**
-     * True when {@link #storeBroken} would send ABOR: a store is under way, no ABOR went for it, no PASV
-     * or EPSV went after it (a server may take an ABOR behind one as aborting the next transfer), and the
-     * server can still be written to.
-     */
-    public boolean canAbortStore() {
-        return stage == Stage.RELAY && !serverOutputEnded && data.mayAbort() && !due.aborDue();
+    /** True when {@link #storeBroken} would send ABOR now (see {@link DataTransfer}), and the server can still be written to. */
+    public boolean canAbortStore(int port) {
+        return writable() && data.mayAbort(port) && !due.aborDue();
+    }
+
+    /** True when ABOR for the store on {@code port} waits for the reply to a PASV or EPSV the client sent after it. */
+    public boolean abortWaits(int port) {
+        return writable() && data.abortWaits(port);
+    }
+
+    private boolean writable() {
+        return stage == Stage.RELAY && !serverOutputEnded;
     }
 
     /** The client ended its side: pass the end on, or end a session that never reached the server. */
@@ -340,6 +346,7 @@ public final class ControlSession {
         }
         if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
             due.answered(code, answeringAbor);
+            data.replied();
         }
         answeringAbor = false;
         awaitingGreeting = false;

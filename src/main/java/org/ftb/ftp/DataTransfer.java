@@ -3,11 +3,12 @@ package org.ftb.ftp;
 import java.util.Set;
 
 /**
- * What the control dialogue says of the data connection in use (passive mode: one data connection a
- * transfer, RFC 959 3.2): whether a data port was announced and its transfer command has not come yet,
- * whether that command was a store, and whether the broker may still send ABOR for the store. Which
- * reply answers the store does not count here, since servers that read commands during a transfer
- * answer those out of turn. Not thread-safe.
+ * What the control dialogue says of the data connections (passive mode: one data connection a
+ * transfer, on the data port announced for it, RFC 959 3.2): which data port, counted by its
+ * announcement, the latest store (STOR, STOU, APPE) uses; whether the latest port's transfer command
+ * has come; and whether the broker may send ABOR for a store. Which reply answers the store does not
+ * count here, since servers that read commands during a transfer answer those out of turn. Not
+ * thread-safe.
  */
 public final class DataTransfer {
     /** The commands that use a data connection (RFC 959 4.1.3, RFC 3659 MLSD). */
@@ -16,21 +17,27 @@ public final class DataTransfer {
 
     private boolean awaited;
     private int announcements;
-    private boolean storing;
-    /** A PASV or EPSV went after the store: an ABOR now could abort the next transfer instead. */
+    private int storePort = -1;
+    private int abortedPort = -1;
+    /** A PASV or EPSV went after the store and no reply has come since: the client may be moving on. */
     private boolean passiveAfter;
-    private boolean aborted;
 
     /** A command went to the server. */
     void sent(String verb) {
         if (TRANSFERS.contains(verb)) {
             awaited = false;
-            storing = STORES.contains(verb);
             passiveAfter = false;
-            aborted = false;
+            if (STORES.contains(verb)) {
+                storePort = announcements;
+            }
         } else if (verb.equals("PASV") || verb.equals("EPSV")) {
-            passiveAfter = storing;
+            passiveAfter = storePort == announcements;
         }
+    }
+
+    /** A final reply came from the server. */
+    void replied() {
+        passiveAfter = false;
     }
 
     /** A data port was announced to the client. */
@@ -44,22 +51,31 @@ public final class DataTransfer {
         return awaited;
     }
 
-    /** How many data ports were announced: a data connection belongs to the latest one. */
+    /** How many data ports were announced: a data connection belongs to the latest one when it comes. */
     public int announcements() {
         return announcements;
     }
 
-    /** True when the data connection in use is a store's (STOR, STOU, APPE). */
-    public boolean storeUnderWay() {
-        return storing && !awaited;
+    /** The announcement whose data port the latest store uses; -1 before any store. */
+    public int storePort() {
+        return storePort;
     }
 
-    /** True when ABOR may go for the store under way: none went yet, and no PASV or EPSV after it. */
-    boolean mayAbort() {
-        return storeUnderWay() && !aborted && !passiveAfter;
+    /**
+     * True when ABOR may go for the store on data port {@code port}: it is the latest store and the
+     * latest port (the client has not moved on to another transfer), no ABOR went for it, and no PASV
+     * or EPSV is waiting for its reply (an ABOR behind one may abort the next transfer instead).
+     */
+    boolean mayAbort(int port) {
+        return storePort == port && port == announcements && abortedPort != port && !passiveAfter;
     }
 
-    void abortSent() {
-        aborted = true;
+    /** True when ABOR for the store on {@code port} waits only for the reply to a PASV or EPSV sent after it. */
+    boolean abortWaits(int port) {
+        return passiveAfter && storePort == port && port == announcements && abortedPort != port;
+    }
+
+    void abortSent(int port) {
+        abortedPort = port;
     }
 }

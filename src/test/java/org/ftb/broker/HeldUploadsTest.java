@@ -69,7 +69,7 @@ class HeldUploadsTest {
         volatile boolean inProgress = true;
 
         @Override
-        public boolean inProgress() {
+        public boolean inProgress(int port) {
             return inProgress;
         }
 
@@ -84,12 +84,17 @@ class HeldUploadsTest {
         }
 
         @Override
-        public boolean canAbort() {
+        public boolean canAbort(int port) {
             return true;
         }
 
         @Override
-        public void abort() {
+        public boolean abortWaits(int port) {
+            return false;
+        }
+
+        @Override
+        public void abort(int port) {
             aborts.incrementAndGet();
         }
     }

@@ -246,15 +246,15 @@ class ControlSessionTest {
     @Test
     void aBrokenStoreSendsAborWhoseReplyTheClientNeverSees() {
         ControlSession s = loggedIn();
-        assertThat(s.storeBroken()).as("no store in progress: nothing to abort").isEmpty();
+        assertThat(s.storeBroken(0)).as("no store in progress: nothing to abort").isEmpty();
         assertThat(toServer(s.fromClient(ascii("STOR f\r\n")))).isEqualTo("STOR f\r\n");
-        assertThat(s.dataTransfer().storeUnderWay()).isTrue();
+        assertThat(s.dataTransfer().storePort()).isZero();
         assertThat(toClient(s.fromServer(ascii("150 go\r\n")))).isEqualTo("150 go\r\n");
-        assertThat(toServer(s.storeBroken())).isEqualTo("ABOR\r\n");
-        assertThat(s.storeBroken()).as("one ABOR for one store").isEmpty();
+        assertThat(toServer(s.storeBroken(0))).isEqualTo("ABOR\r\n");
+        assertThat(s.storeBroken(0)).as("one ABOR for one store").isEmpty();
         assertThat(toServer(s.fromClient(ascii("NOOP\r\n")))).isEqualTo("NOOP\r\n");
         assertThat(toClient(s.fromServer(ascii("426 aborted\r\n")))).isEqualTo("426 aborted\r\n");
-        assertThat(s.canAbortStore()).isFalse();
+        assertThat(s.canAbortStore(0)).isFalse();
         assertThat(toClient(s.fromServer(ascii("226 ABOR done\r\n")))).isEmpty();
         assertThat(toClient(s.fromServer(ascii("200 noop\r\n")))).isEqualTo("200 noop\r\n");
         assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("nothing is due: a local answer comes at once").startsWith("502");
@@ -265,7 +265,7 @@ class ControlSessionTest {
         ControlSession s = loggedIn();
         s.fromClient(ascii("APPE f\r\n"));
         s.fromServer(ascii("150 go\r\n"));
-        s.storeBroken();
+        s.storeBroken(0);
         assertThat(toServer(s.fromClient(ascii("NOOP\r\n")))).isEqualTo("NOOP\r\n");
         assertThat(toClient(s.fromServer(ascii("426 aborted\r\n")))).isEqualTo("426 aborted\r\n");
         assertThat(toClient(s.fromServer(ascii("200 noop\r\n")))).as("not an answer to ABOR: passed on").isEqualTo("200 noop\r\n");
@@ -277,9 +277,9 @@ class ControlSessionTest {
         ControlSession s = loggedIn();
         s.fromClient(ascii("STOR f\r\n"));
         s.fromServer(ascii("150 go\r\n"));
-        assertThat(s.canAbortStore()).isTrue();
-        s.storeBroken();
-        assertThat(s.canAbortStore()).isFalse();
+        assertThat(s.canAbortStore(0)).isTrue();
+        s.storeBroken(0);
+        assertThat(s.canAbortStore(0)).isFalse();
         assertThat(toClient(s.fromServer(ascii("421 Data timeout.\r\n")))).isEqualTo("421 Data timeout.\r\n");
         List<Effect> end = s.serverEnded();
         assertThat(toClient(end)).isEmpty();
@@ -295,10 +295,10 @@ class ControlSessionTest {
         s.fromClient(ascii("NOOP\r\nSTAT\r\n"));
         assertThat(toClient(s.fromServer(ascii("200 noop during the transfer\r\n211-status\r\n211 end\r\n"))))
                 .isEqualTo("200 noop during the transfer\r\n211-status\r\n211 end\r\n");
-        assertThat(s.dataTransfer().storeUnderWay()).isTrue();
-        assertThat(toServer(s.storeBroken())).isEqualTo("ABOR\r\n");
+        assertThat(s.dataTransfer().storePort()).isZero();
+        assertThat(toServer(s.storeBroken(0))).isEqualTo("ABOR\r\n");
         assertThat(toClient(s.fromServer(ascii("426 aborted\r\n226 ABOR done\r\n")))).isEqualTo("426 aborted\r\n");
-        assertThat(s.canAbortStore()).isFalse();
+        assertThat(s.canAbortStore(0)).isFalse();
         assertThat(toClient(s.fromClient(ascii("PORT 1,2,3,4,5,6\r\n")))).as("nothing is due").startsWith("502");
     }
 
@@ -308,9 +308,16 @@ class ControlSessionTest {
         s.fromClient(ascii("STOR f\r\n"));
         s.fromServer(ascii("150 go\r\n"));
         s.fromClient(ascii("PASV\r\n"));
-        assertThat(s.dataTransfer().storeUnderWay()).isTrue();
-        assertThat(s.canAbortStore()).as("an ABOR behind the PASV would abort the next transfer").isFalse();
-        assertThat(s.storeBroken()).isEmpty();
+        assertThat(s.dataTransfer().storePort()).isZero();
+        assertThat(s.canAbortStore(0)).as("an ABOR behind the PASV would abort the next transfer").isFalse();
+        assertThat(s.abortWaits(0)).isTrue();
+        assertThat(s.storeBroken(0)).isEmpty();
+        s.fromServer(ascii("450 PASV: data transfer in progress\r\n"));
+        assertThat(s.abortWaits(0)).isFalse();
+        assertThat(toServer(s.storeBroken(0))).as("the PASV changed nothing: the store is still the one to abort").isEqualTo("ABOR\r\n");
+        s.fromClient(ascii("PASV\r\n"));
+        s.fromServer(ascii("227 Entering Passive Mode (127,0,0,1,4,1)\r\n"));
+        assertThat(s.canAbortStore(0) || s.abortWaits(0)).as("the client went on to data port 1").isFalse();
     }
 
     @Test
@@ -318,8 +325,8 @@ class ControlSessionTest {
         ControlSession s = loggedIn();
         s.fromClient(ascii("STOR f\r\n"));
         assertThat(s.clientEnded()).anyMatch(e -> e instanceof Effect.EndServerOutput);
-        assertThat(s.canAbortStore()).isFalse();
-        assertThat(s.storeBroken()).isEmpty();
+        assertThat(s.canAbortStore(0)).isFalse();
+        assertThat(s.storeBroken(0)).isEmpty();
     }
 
     @Test
