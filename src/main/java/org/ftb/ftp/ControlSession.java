@@ -346,7 +346,7 @@ public final class ControlSession {
         }
         if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
             due.answered(code, answeringAbor);
-            data.replied();
+            data.replied(code);
         }
         answeringAbor = false;
         awaitingGreeting = false;

@@ -35,9 +35,15 @@ public final class DataTransfer {
         }
     }
 
-    /** A final reply came from the server. */
-    void replied() {
-        passiveAfter = false;
+    /**
+     * A final reply came from the server. Only one that can answer a PASV or EPSV ends the wait for it:
+     * a passive reply (227, 229), or a refusal other than the 426 that ends a store. Others (200 to a
+     * NOOP sent with the PASV) answer other commands.
+     */
+    void replied(int code) {
+        if (code == 227 || code == 229 || (code >= 400 && code != 426)) {
+            passiveAfter = false;
+        }
     }
 
     /** A data port was announced to the client. */

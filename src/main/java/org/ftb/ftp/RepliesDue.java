@@ -62,6 +62,10 @@ final class RepliesDue {
      * what came after the ABOR, so the ABOR counts as answered too.
      */
     void answered(int code, boolean forAbor) {
+        if (code == 221) {
+            due.clear(); // the server is closing the control connection (RFC 959 5.4, QUIT): nothing more is due
+            return;
+        }
         Due first = due.pollFirst();
         if (first == Due.STORE && !storeCanAnswer(code) && answerLaterCommand()) {
             due.addFirst(Due.STORE);

@@ -321,6 +321,20 @@ class ControlSessionTest {
     }
 
     @Test
+    void aServerThatNeverAnswersADroppedStoreEndsCleanlyAfterQuit() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("STOR f\r\n"));
+        s.fromServer(ascii("150 go\r\n"));
+        s.fromClient(ascii("PASV\r\n"));
+        s.fromServer(ascii("227 Entering Passive Mode (127,0,0,1,4,1)\r\n"));
+        s.fromClient(ascii("QUIT\r\n"));
+        assertThat(toClient(s.fromServer(ascii("221 Goodbye\r\n")))).isEqualTo("221 Goodbye\r\n");
+        List<Effect> end = s.serverEnded();
+        assertThat(logged(end)).as("221 answers everything: the server closes as it said").isEmpty();
+        assertThat(s.result()).isEqualTo("OK");
+    }
+
+    @Test
     void noAborGoesOutOnceTheClientsEndWentToTheServer() {
         ControlSession s = loggedIn();
         s.fromClient(ascii("STOR f\r\n"));
