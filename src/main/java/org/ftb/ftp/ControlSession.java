@@ -108,11 +108,7 @@ public final class ControlSession {
         return brokeOff ? "SERVER_CLOSED" : loginRefused && !loggedIn ? "LOGIN_REFUSED" : "OK";
     }
 
-    /**
-     * True while the session waits for the server to speak first (its greeting, or a reply of the
-     * login replay): a server that stays silent here has not seen the connection, and the driver
-     * gives it a deadline.
-     */
+    /** True while the server must speak first (greeting, login replay): one silent here never saw the connection. */
     public boolean awaitsServer() {
         return replay != null || awaitingGreeting;
     }
@@ -184,11 +180,9 @@ public final class ControlSession {
     }
 
     /**
-     * The client broke off the data connection of the store on data port {@code port} (its
-     * announcement). The data channel cannot tell the server (an SSH channel carries no reset), so the
-     * server is sent ABOR (RFC 959 4.1.3) to end the transfer as failed before the data ends; a server
-     * that reads the control connection during a transfer answers 426 to the store, which the client
-     * gets, then 226 to the ABOR, which it does not.
+     * The store on data port {@code port} (its announcement) broke off on the client's side, which an SSH
+     * channel cannot tell the server: ABOR (RFC 959 4.1.3) fails the transfer before the data ends. The
+     * store's 426 reaches the client; the ABOR's 226 does not.
      */
     public List<Effect> storeBroken(int port) {
         if (canAbortStore(port)) {
@@ -293,11 +287,29 @@ public final class ControlSession {
 
     // ---- server replies, line by line ----
 
-    /** What the scanner asks of the session. */
+    /** What the scanner asks of the session, as each server reply starts and ends. */
     private final class Replies implements ReplyScanner.Listener {
         @Override
         public Disposition replyStarts(int code) {
-            return ControlSession.this.replyStarts(code);
+            if (replay != null) {
+                return replay.disposition(code);
+            }
+            if (code == 150 || code == 125) {
+                transfers++;
+            }
+            answeringAbor = due.answersAbor(code);
+            if (answeringAbor) {
+                return Disposition.DISCARD;
+            }
+            if (code != 227 && code != 229) {
+                return Disposition.PASS;
+            }
+            if (passiveAsked == 0) {
+                out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
+                return Disposition.DISCARD;
+            }
+            passiveAsked--;
+            return Disposition.HOLD;
         }
 
         @Override
@@ -313,47 +325,21 @@ public final class ControlSession {
         @Override
         public void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
             out.flushPassing();
-            ControlSession.this.replyEnded(code, disposition, held, problem);
+            if (replay != null) {
+                loginReply(code);
+                return;
+            }
+            if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
+                due.answered(code, answeringAbor);
+                data.replied(code);
+            }
+            answeringAbor = false;
+            awaitingGreeting = false;
+            if (disposition == Disposition.HOLD) {
+                passiveReply(code, held, problem);
+            }
+            drainCommands();
         }
-    }
-
-    private Disposition replyStarts(int code) {
-        if (replay != null) {
-            return replay.disposition(code);
-        }
-        if (code == 150 || code == 125) {
-            transfers++;
-        }
-        answeringAbor = due.answersAbor(code);
-        if (answeringAbor) {
-            return Disposition.DISCARD;
-        }
-        if (code != 227 && code != 229) {
-            return Disposition.PASS;
-        }
-        if (passiveAsked == 0) {
-            out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
-            return Disposition.DISCARD;
-        }
-        passiveAsked--;
-        return Disposition.HOLD;
-    }
-
-    private void replyEnded(int code, Disposition disposition, List<String> held, String problem) {
-        if (replay != null) {
-            loginReply(code);
-            return;
-        }
-        if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
-            due.answered(code, answeringAbor);
-            data.replied(code);
-        }
-        answeringAbor = false;
-        awaitingGreeting = false;
-        if (disposition == Disposition.HOLD) {
-            passiveReply(code, held, problem);
-        }
-        drainCommands();
     }
 
     private void loginReply(int code) {
