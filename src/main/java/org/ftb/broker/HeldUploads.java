@@ -99,8 +99,8 @@ final class HeldUploads {
                 decide(g);
             }
         }
-        for (Guarded g : snapshot()) {
-            if (g.store == store && g.abortDeferred && !store.abortWaits(g.announcement)) {
+        for (Guarded g : heldOf(store)) {
+            if (g.abortDeferred && !store.abortWaits(g.announcement)) {
                 g.abortDeferred = false;
                 if (store.canAbort(g.announcement)) {
                     store.abort(g.announcement);
@@ -109,11 +109,13 @@ final class HeldUploads {
         }
     }
 
+    /** Called after every control event: nothing is copied while nothing is pending or held. */
     private synchronized List<Guarded> pendingOf(Store store) {
-        if (pending.isEmpty()) {
-            return List.of();
-        }
-        return pending.stream().filter(g -> g.store == store).toList();
+        return pending.isEmpty() ? List.of() : pending.stream().filter(g -> g.store == store).toList();
+    }
+
+    private synchronized List<Guarded> heldOf(Store store) {
+        return held.isEmpty() ? List.of() : held.stream().filter(g -> g.store == store).toList();
     }
 
     /** On the session's reactor thread: hold a broken channel whose store is in progress, wait for one that may start, else close it. */

@@ -41,7 +41,6 @@ import static org.awaitility.Awaitility.await;
 @Timeout(90)
 class Fault11BrokenUploadTest {
     private static final int CHUNKS = 16;
-    private static final byte[] CHUNK = new byte[64 * 1024];
 
     enum Server { READS_CONTROL, DATA_ONLY }
 
@@ -70,7 +69,7 @@ class Fault11BrokenUploadTest {
     void aCancelledJobsUploadFailsOnTheServer(Server kind) throws Exception {
         run(kind, (ftp, client, log, broker) -> {
             Socket data = client.openData("STOR", "upload.bin");
-            send(data);
+            Rig.send(data, CHUNKS);
             client.controlSocket().setSoLinger(true, 0);
             client.controlSocket().close();
             data.setSoLinger(true, 0);
@@ -95,10 +94,10 @@ class Fault11BrokenUploadTest {
     void aFinishedUploadEndsCleanly(Server kind) throws Exception {
         run(kind, (ftp, client, log, broker) -> {
             try (Socket data = client.openData("STOR", "upload.bin")) {
-                send(data);
+                Rig.send(data, CHUNKS);
             }
             assertThat(Rig.completion(client)).startsWith("226");
-            assertThat(ftp.dataEnd).isEqualTo("CLEAN after " + CHUNKS * CHUNK.length + " bytes");
+            assertThat(ftp.dataEnd).isEqualTo("CLEAN after " + CHUNKS * Rig.CHUNK_BYTES + " bytes");
             assertThat(client.sendNoOp()).isTrue();
             assertThat(ftp.commands).doesNotContain("ABOR");
             assertThat(log.withId("FTB0242W")).isEmpty();
@@ -123,17 +122,9 @@ class Fault11BrokenUploadTest {
     }
 
     private static void sendThenReset(Socket data) throws IOException {
-        send(data);
+        Rig.send(data, CHUNKS);
         data.setSoLinger(true, 0);
         data.close();
-    }
-
-    private static void send(Socket data) throws IOException {
-        OutputStream out = data.getOutputStream();
-        for (int i = 0; i < CHUNKS; i++) {
-            out.write(CHUNK);
-        }
-        out.flush();
     }
 
     /**

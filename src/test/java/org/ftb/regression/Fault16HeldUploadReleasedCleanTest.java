@@ -43,7 +43,6 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(120)
 class Fault16HeldUploadReleasedCleanTest {
-    private static final byte[] CHUNK = new byte[64 * 1024];
 
     @TempDir
     Path dir;
@@ -60,7 +59,7 @@ class Fault16HeldUploadReleasedCleanTest {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
                 Socket data = client.openData("STOR", "upload.bin");
-                send(data, 16);
+                Rig.send(data, 16);
                 data.setSoLinger(true, 0);
                 data.close();
                 await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
@@ -83,7 +82,7 @@ class Fault16HeldUploadReleasedCleanTest {
                      ftp.port())) {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             Socket data = client.openData("STOR", "upload.bin");
-            send(data, 16);
+            Rig.send(data, 16);
             data.setSoLinger(true, 0);
             data.close();
             await().atMost(Duration.ofSeconds(10)).until(() -> !log.withId("FTB0242W").isEmpty());
@@ -109,10 +108,8 @@ class Fault16HeldUploadReleasedCleanTest {
             AtomicBoolean sending = new AtomicBoolean(true);
             Thread sender = new Thread(() -> {
                 try {
-                    OutputStream out = data.getOutputStream();
                     while (sending.get()) {
-                        out.write(CHUNK);
-                        out.flush();
+                        Rig.send(data, 1);
                         Thread.sleep(20);
                     }
                 } catch (IOException | InterruptedException e) {
@@ -128,14 +125,6 @@ class Fault16HeldUploadReleasedCleanTest {
             assertThat(log.withId("FTB0243W")).as("the operator is told").singleElement().asString()
                     .startsWith("FTB0243W C1 ").contains("by the stop");
         }
-    }
-
-    private static void send(Socket data, int chunks) throws IOException {
-        OutputStream out = data.getOutputStream();
-        for (int i = 0; i < chunks; i++) {
-            out.write(CHUNK);
-        }
-        out.flush();
     }
 
     /**

@@ -42,7 +42,6 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(120)
 class Fault18ReplyDuringUploadTest {
-    private static final byte[] CHUNK = new byte[64 * 1024];
 
     @TempDir
     Path dir;
@@ -65,11 +64,11 @@ class Fault18ReplyDuringUploadTest {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
                 Socket data = client.openData("STOR", "upload.bin");
-                send(data, 16);
-                await().atMost(Duration.ofSeconds(10)).until(() -> ftp.received >= 16L * CHUNK.length);
+                Rig.send(data, 16);
+                await().atMost(Duration.ofSeconds(10)).until(() -> ftp.received >= 16L * Rig.CHUNK_BYTES);
                 int code = client.sendCommand(command);
                 assertThat(code).as("%s during the transfer", command).isBetween(200, 299);
-                send(data, 4);
+                Rig.send(data, 4);
                 data.setSoLinger(true, 0);
                 data.close();
                 await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
@@ -79,14 +78,6 @@ class Fault18ReplyDuringUploadTest {
                 client.disconnect();
             }
         }
-    }
-
-    private static void send(Socket data, int chunks) throws IOException {
-        OutputStream out = data.getOutputStream();
-        for (int i = 0; i < chunks; i++) {
-            out.write(CHUNK);
-        }
-        out.flush();
     }
 
     /** An upload server that, like pyftpdlib, reads and answers commands while a transfer runs. */

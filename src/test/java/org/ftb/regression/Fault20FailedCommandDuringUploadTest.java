@@ -43,7 +43,6 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(120)
 class Fault20FailedCommandDuringUploadTest {
-    private static final byte[] CHUNK = new byte[64 * 1024];
 
     @TempDir
     Path dir;
@@ -70,11 +69,11 @@ class Fault20FailedCommandDuringUploadTest {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
                 Socket data = client.openData("STOR", "upload.bin");
-                send(data, 16);
-                await().atMost(Duration.ofSeconds(10)).until(() -> ftp.received >= 16L * CHUNK.length);
+                Rig.send(data, 16);
+                await().atMost(Duration.ofSeconds(10)).until(() -> ftp.received >= 16L * Rig.CHUNK_BYTES);
                 int code = client.sendCommand(command);
                 assertThat(code).as("%s during the transfer", command).isEqualTo(answer);
-                send(data, 4);
+                Rig.send(data, 4);
                 data.setSoLinger(true, 0);
                 data.close();
                 await().atMost(Duration.ofSeconds(30)).until(() -> ftp.dataEnd != null);
@@ -86,22 +85,13 @@ class Fault20FailedCommandDuringUploadTest {
         }
     }
 
-    static void send(Socket data, int chunks) throws IOException {
-        OutputStream out = data.getOutputStream();
-        for (int i = 0; i < chunks; i++) {
-            out.write(CHUNK);
-        }
-        out.flush();
-    }
-
     /**
      * An upload server that, like ProFTPD and pyftpdlib, reads and answers every command while a
      * transfer runs, with a new passive port for each PASV (the previous one is closed). The store is
      * answered 226 on a clean end of the data, 426 on a reset; ABOR during a transfer ends it (426 to
      * the store, 226 to the ABOR).
      */
-    static final class BusyServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    static final class BusyServer extends LineFtpServer {
         final List<String> commands = new CopyOnWriteArrayList<>();
         /** How each upload's data connection ended, in order. */
         final List<String> ends = new CopyOnWriteArrayList<>();
@@ -114,29 +104,11 @@ class Fault20FailedCommandDuringUploadTest {
         private volatile boolean aborted;
 
         BusyServer() throws IOException {
-            Thread t = new Thread(this::acceptLoop, "busy-ftp");
-            t.setDaemon(true);
-            t.start();
+            start("busy-ftp");
         }
 
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                try {
-                    Socket control = listener.accept();
-                    Thread t = new Thread(() -> serve(control), "busy-ftp-control");
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private void serve(Socket control) {
+        @Override
+        void serve(Socket control) {
             try (control) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.ISO_8859_1));
                 OutputStream out = control.getOutputStream();
@@ -233,14 +205,9 @@ class Fault20FailedCommandDuringUploadTest {
             }
         }
 
-        static synchronized void reply(OutputStream out, String text) throws IOException {
-            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
         @Override
         public void close() throws IOException {
-            listener.close();
+            super.close();
             ServerSocket p = passive;
             if (p != null) {
                 p.close();

@@ -62,7 +62,7 @@ class Fault21AbandonedDataConnectionAbortsTheNextUploadTest {
                 // The client starts over: a new PASV and data connection, and a healthy upload.
                 Socket data = client.openData("STOR", "good.bin");
                 try {
-                    Fault20FailedCommandDuringUploadTest.send(data, 64);
+                    Rig.send(data, 64);
                 } catch (IOException e) {
                     // the upload was aborted under the client: the assertions below say so
                 }

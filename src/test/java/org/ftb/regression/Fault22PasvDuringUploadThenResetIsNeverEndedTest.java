@@ -51,10 +51,10 @@ class Fault22PasvDuringUploadThenResetIsNeverEndedTest {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
                 Socket data = client.openData("STOR", "upload.bin");
-                Fault20FailedCommandDuringUploadTest.send(data, 16);
+                Rig.send(data, 16);
                 await().atMost(Duration.ofSeconds(10)).until(() -> ftp.received >= 16L * 64 * 1024);
                 assertThat(client.sendCommand("PASV")).as("PASV during the transfer").isEqualTo(450);
-                Fault20FailedCommandDuringUploadTest.send(data, 4);
+                Rig.send(data, 4);
                 data.setSoLinger(true, 0);
                 data.close();
                 // Direct, the server ends the transfer at once (426); through SSH only an ABOR can end it.

@@ -44,7 +44,7 @@ class Fault23LateResetAbortsTheNextUploadTest {
             Rig.FtpClient client = Rig.login(broker, ftp.port());
             try {
                 Socket first = client.openData("STOR", "first.bin");
-                Fault20FailedCommandDuringUploadTest.send(first, 16);
+                Rig.send(first, 16);
                 await().atMost(Duration.ofSeconds(10)).until(() -> ftp.received >= 16L * 64 * 1024);
                 // A new transfer (PASV + STOR), and only then the old data connection breaks.
                 Socket second = client.openData("STOR", "second.bin");
@@ -52,7 +52,7 @@ class Fault23LateResetAbortsTheNextUploadTest {
                 first.close();
                 Thread.sleep(1000);
                 try {
-                    Fault20FailedCommandDuringUploadTest.send(second, 64);
+                    Rig.send(second, 64);
                 } catch (IOException e) {
                     // aborted under the client: the assertion below says so
                 }

@@ -139,6 +139,18 @@ final class Rig {
         }
     }
 
+    /** The size of the chunks {@link #send} writes. */
+    static final int CHUNK_BYTES = 64 * 1024;
+
+    /** Writes {@code chunks} chunks of {@link #CHUNK_BYTES} zero bytes to an upload's data connection. */
+    static void send(Socket data, int chunks) throws IOException {
+        byte[] chunk = new byte[CHUNK_BYTES];
+        for (int i = 0; i < chunks; i++) {
+            data.getOutputStream().write(chunk);
+        }
+        data.getOutputStream().flush();
+    }
+
     /** The audit record of the (only) FTP control connection, if it has ended. */
     static Optional<String> controlRecord(LogCapture log) {
         return log.withId("FTB0200I").stream().filter(l -> l.contains("action=FTPTUNNEL")).reduce((a, b) -> b);
