@@ -6,6 +6,7 @@ import org.ftb.console.BrokerControl;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.platform.SocketOwners;
 import org.ftb.net.Resolver;
 import org.ftb.broker.SocksServer;
 import org.ftb.ssh.SshTunnels;
@@ -73,7 +74,8 @@ public final class Broker implements BrokerControl {
         int reactors = Math.max(1, Math.min(4, java.lang.Runtime.getRuntime().availableProcessors()));
         this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
         this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(), config.data(),
-                new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels), messages, this::audit);
+                new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels,
+                        SocketOwners.forThisSystem()), messages, this::audit);
     }
 
     /**

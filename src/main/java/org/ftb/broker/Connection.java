@@ -5,6 +5,7 @@ import org.ftb.address.IpAddress;
 import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
+import org.ftb.platform.SocketOwners;
 import org.ftb.rules.Destination;
 import org.ftb.rules.Match;
 import org.ftb.rules.Rule;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
+import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,8 @@ final class Connection implements SocksSocket.Owner {
     private volatile ConnectRequest request;
     private volatile String result = "";
     private ScheduledFuture<?> timer;
+    /** The local user of the client's socket, once asked; null until then. */
+    private volatile OptionalInt clientOwner;
 
     Connection(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
         this.server = server;
@@ -121,7 +125,7 @@ final class Connection implements SocksSocket.Owner {
             end("CLIENT_RESET", true);
             return;
         }
-        openData(announcement);
+        claimData(announcement);
     }
 
     // ---- stage 1: the SOCKS handshake, driven by the socket ----
@@ -192,9 +196,9 @@ final class Connection implements SocksSocket.Owner {
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
             return;
         }
-        var data = server.dataListeners().claim(clientIp(), connect.host(), connect.port());
+        var data = server.dataListeners().find(connect.host(), connect.address(), connect.port());
         if (data.isPresent()) {
-            openData(data.get());
+            claimData(data.get());
         } else if (connect.address() != null) {
             decide(Destination.ofAddress(connect.address(), connect.port()), false);
         } else {
@@ -209,6 +213,12 @@ final class Connection implements SocksSocket.Owner {
     }
 
     private void decide(Destination target, boolean unresolved) {
+        // A name for the DATA address is still a claim of its port, never a way around the owner check.
+        var data = server.dataListeners().find(target.host(), target.address(), target.port());
+        if (data.isPresent()) {
+            claimData(data.get());
+            return;
+        }
         Match decision = server.rules().match(target);
         view.decided(target, decision);
         switch (decision.action()) {
@@ -245,6 +255,31 @@ final class Connection implements SocksSocket.Owner {
         return rule;
     }
 
+    /**
+     * A connection to an announced data port: only the session's owner may have it, which may take
+     * reading system tables, so the check runs on a worker. A refused claim leaves the port open to
+     * its owner; the claimant is refused, or reset when it came straight to the port.
+     */
+    private void claimData(DataListeners.Announcement announcement) {
+        phase = Phase.CONNECTING;
+        Connection control = announcement.session().control();
+        offload(() -> server.dataOwnership().refusal(control, this, request != null), refusal -> {
+            String why = refusal.isPresent() ? refusal.get()
+                    : server.dataListeners().take(announcement) ? null : "the port was used or expired meanwhile";
+            if (why == null) {
+                openData(announcement);
+                return;
+            }
+            server.messages().log(Msg.FTB0231W, announcement.session().controlTag(), announcement.port(), tag(), why);
+            server.counters().refused.incrementAndGet();
+            if (request == null) {
+                end("NOT_OWNER", true);
+            } else {
+                refuse(failureReply(ReplyCode.NOT_ALLOWED_BY_RULESET), "NOT_OWNER");
+            }
+        });
+    }
+
     /** A passive data connection its FTP session announced: it goes the session's way, whatever the rules say. */
     private void openData(DataListeners.Announcement announcement) {
         phase = Phase.CONNECTING;
@@ -254,9 +289,40 @@ final class Connection implements SocksSocket.Owner {
 
     // ---- stages 3 and 4, the way and the relay over it, are the Way's; what it reports back ----
 
-    /** The success reply is out and the relay or the FTP session has the client. */
-    void relaying() {
+    /**
+     * The success reply is out and the relay or the FTP session has the client.
+     *
+     * @param loggedIn false for an FTP session, which logs in only when its FTP login succeeds
+     */
+    void relaying(boolean loggedIn) {
         phase = Phase.RELAY;
+        if (loggedIn) {
+            loggedIn();
+        }
+    }
+
+    /** No login is outstanding any more (see {@link SocksServer#loggedIn}). */
+    void loggedIn() {
+        server.loggedIn(this);
+    }
+
+    /**
+     * From any thread: the connection did not log in within LOGINTIMEOUT. An FTP session's client is
+     * told why in a 421; any other connection is reset.
+     */
+    void loginFailed(String outcome, String text) {
+        reactor.execute(() -> {
+            if (phase == Phase.ENDED) {
+                return;
+            }
+            result = outcome;
+            FtpSession session = way.ftp();
+            if (session == null) {
+                end(outcome, true);
+            } else {
+                session.endWithoutLogin(outcome, text);
+            }
+        });
     }
 
     /**
@@ -333,6 +399,21 @@ final class Connection implements SocksSocket.Owner {
         });
     }
 
+    /** The SOCKS user the client gave (SOCKS 5 user name, SOCKS 4 USERID), or empty. */
+    String socksUser() {
+        return handshake.user();
+    }
+
+    /** The local user that owns the client's socket, asked once (see {@link SocketOwners}). */
+    OptionalInt clientOwner(SocketOwners owners) {
+        OptionalInt owner = clientOwner;
+        if (owner == null) {
+            owner = owners.ownerOf(clientAddress(), localAddress());
+            clientOwner = owner;
+        }
+        return owner;
+    }
+
     String clientIp() {
         return HostPort.canonicalHost(clientAddress().getAddress().getHostAddress());
     }
@@ -340,6 +421,15 @@ final class Connection implements SocksSocket.Owner {
     InetSocketAddress clientAddress() {
         try {
             return (InetSocketAddress) client.getRemoteAddress();
+        } catch (IOException e) {
+            return new InetSocketAddress(0);
+        }
+    }
+
+    /** The broker's end of the client's connection. */
+    InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) client.getLocalAddress();
         } catch (IOException e) {
             return new InetSocketAddress(0);
         }

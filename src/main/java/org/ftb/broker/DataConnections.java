@@ -13,6 +13,7 @@ final class DataConnections {
     private final AtomicLong endedBytes = new AtomicLong();
     private volatile long endedActivityNanos;
 
+    /** A data connection claimed its port: it counts from now, while its way to the server opens. */
     void started(Connection data) {
         open.add(data);
     }
@@ -22,6 +23,11 @@ final class DataConnections {
             endedBytes.addAndGet(data.bytesCarried());
         }
         endedActivityNanos = Math.max(endedActivityNanos, data.ownActivityNanos());
+    }
+
+    /** How many are open (or opening) now. */
+    int count() {
+        return open.size();
     }
 
     /** When bytes last moved on any of them, open or ended; 0 if none ever did. */

@@ -7,7 +7,7 @@ import org.ftb.ftp.DataPorts;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
-import org.ftb.net.SocketEndpoint;
+import org.ftb.rules.PortRange;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -27,14 +29,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * FTP passive data ports the broker has announced in rewritten 227/229 replies. Each announcement
- * gets its own listener on the DATA address; the client may connect to it directly or through SOCKS
- * (to the rewritten address, to the control connection's host, or to the original PASV address).
- * Only the control connection's client may use it, only once, and only for a while; then the data
- * goes through the FTP session's own way to the control connection's server.
+ * gets its own listener on the DATA address, on a port chosen at random so that it cannot be guessed;
+ * the client may connect to it directly or through SOCKS (to the rewritten address, to the control
+ * connection's host, or to the original PASV address). Only the owner of the control connection may
+ * use it (see {@link DataOwnership}), only once, and only for a while; then the data goes through the
+ * FTP session's own way to the control connection's server.
  */
 final class DataListeners {
     /** How long an announced data port waits for the client. */
     static final Duration EXPIRY = Duration.ofSeconds(60);
+    /**
+     * Data ports one FTP session may hold at once, announced or connected. FTP moves one file at a time
+     * on a control connection (RFC 959 3.2), so more than a few is a client leaking them or a flood.
+     */
+    static final int PER_SESSION = 4;
+    /** PORTS(*) draws from the dynamic ports of RFC 6335 section 6, which no service registers. */
+    private static final PortRange DYNAMIC = new PortRange(49152, 65535);
+    /** Draws for PORTS(*) before the system is asked to choose. */
+    private static final int RANDOM_TRIES = 64;
 
     /** A data port announced to one FTP session, for one data connection to {@code serverPort}. */
     static final class Announcement {
@@ -60,6 +72,10 @@ final class DataListeners {
             return serverPort;
         }
 
+        int port() {
+            return port;
+        }
+
         /** The FTP server's data port as host:port, for logs and the audit record. */
         String destination() {
             return IpAddress.hostForPort(session.target().host()) + ":" + serverPort;
@@ -71,6 +87,7 @@ final class DataListeners {
     private final ScheduledExecutorService timer;
     private final MessageLog messages;
     private final Map<Integer, Announcement> byPort = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
 
     DataListeners(DataSettings settings, SocksServer server, ScheduledExecutorService timer, MessageLog messages) {
         this.settings = settings;
@@ -106,6 +123,9 @@ final class DataListeners {
     int announce(FtpSession session, int serverPort, Optional<String> hint, Reactor reactor) throws IOException {
         // A new passive reply replaces the session's unused port, as the FTP server's own PASV does: one open port a session.
         forget(session);
+        if (session.dataPortsHeld() >= PER_SESSION) {
+            throw new IOException("the session has " + PER_SESSION + " data connections open already");
+        }
         ServerSocketChannel listener = bind();
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         Set<String> hosts = new HashSet<>();
@@ -118,21 +138,9 @@ final class DataListeners {
         reactor.register(listener, SelectionKey.OP_ACCEPT, new Reactor.Handler() {
             @Override
             public void ready(SelectionKey key) throws IOException {
-                SocketChannel channel = listener.accept();
-                if (channel == null) {
-                    return;
-                }
-                String peer = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
-                if (!HostPort.canonicalHost(peer).equals(session.target().clientIp())) {
-                    messages.log(Msg.FTB0231W, session.controlTag(), port, peer);
-                    SocketEndpoint.closeNow(channel, true);
-                    return;
-                }
-                if (byPort.remove(port, a)) {
-                    retire(a);
+                // Every connection is checked; one that is refused leaves the port open to its owner.
+                for (SocketChannel channel; (channel = listener.accept()) != null; ) {
                     server.acceptData(channel, a, reactor);
-                } else {
-                    SocketEndpoint.closeNow(channel, true);
                 }
             }
 
@@ -151,14 +159,16 @@ final class DataListeners {
         return port;
     }
 
+    /** A listener on a port drawn at random from PORTS, so that no other local user can be waiting on it. */
     private ServerSocketChannel bind() throws IOException {
         InetAddress address = InetAddress.getByAddress(address());
-        if (settings.ports().from() == 1 && settings.ports().to() == 65535) {
-            ServerSocketChannel listener = ServerSocketChannel.open();
-            listener.bind(new InetSocketAddress(address, 0), 1);
-            return listener;
-        }
-        for (int port = settings.ports().from(); port <= settings.ports().to(); port++) {
+        PortRange range = settings.ports().equals(PortRange.ALL) ? DYNAMIC : settings.ports();
+        int size = range.to() - range.from() + 1;
+        // A range of the operator's is searched whole from a random start, so that "in use" is the truth.
+        boolean whole = range != DYNAMIC;
+        int start = random.nextInt(size);
+        for (int i = 0; i < (whole ? size : RANDOM_TRIES); i++) {
+            int port = range.from() + (whole ? (start + i) % size : random.nextInt(size));
             if (byPort.containsKey(port)) {
                 continue;
             }
@@ -170,21 +180,33 @@ final class DataListeners {
                 listener.close(); // in use by someone else: try the next
             }
         }
+        if (!whole) {
+            // The dynamic ports are that busy: the system's own choice is still one no one asked for.
+            ServerSocketChannel listener = ServerSocketChannel.open();
+            listener.bind(new InetSocketAddress(address, 0), 1);
+            return listener;
+        }
         throw new IOException("every DATA port in " + settings.ports().text() + " is in use");
     }
 
     /**
-     * A SOCKS CONNECT from {@code clientIp} to {@code host:port} that matches an announcement, which
-     * it then uses up.
+     * The announcement a SOCKS CONNECT to {@code host:port} asks for: its port, and a host it was
+     * announced for or, once resolved, the DATA address itself. Whether the client may have it is
+     * {@link DataOwnership}'s to say; {@link #take} then uses it up.
      */
-    Optional<Announcement> claim(String clientIp, String host, int port) {
+    Optional<Announcement> find(String host, byte[] address, int port) {
         Announcement a = byPort.get(port);
-        if (a == null || !a.session.target().clientIp().equals(clientIp) || !a.hosts.contains(HostPort.canonicalHost(host))
-                || !byPort.remove(port, a)) {
-            return Optional.empty();
+        boolean named = a != null && (a.hosts.contains(HostPort.canonicalHost(host)) || Arrays.equals(address, address()));
+        return named ? Optional.of(a) : Optional.empty();
+    }
+
+    /** Uses up an announcement for its owner's data connection; false when it expired or was used meanwhile. */
+    boolean take(Announcement a) {
+        if (!byPort.remove(a.port, a)) {
+            return false;
         }
         retire(a);
-        return Optional.of(a);
+        return true;
     }
 
     /** Ends every announcement of a session that has ended. */

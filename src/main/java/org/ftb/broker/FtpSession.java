@@ -92,6 +92,15 @@ final class FtpSession {
         return target;
     }
 
+    Connection control() {
+        return control;
+    }
+
+    /** Data connections of this session claimed and not yet ended. */
+    int dataPortsHeld() {
+        return data.count();
+    }
+
     String controlTag() {
         return "C" + control.id();
     }
@@ -268,6 +277,7 @@ final class FtpSession {
             } else if (effect instanceof Effect.Close) {
                 closeGently();
             } else if (effect instanceof Effect.LoggedIn l) {
+                control.loggedIn();
                 server.messages().log(Msg.FTB0230I, control.tag(), l.user(), target.host() + ":" + target.port(), leg.description());
             } else if (effect instanceof Effect.Log l) {
                 List<Object> args = new ArrayList<>(l.args());
@@ -318,6 +328,14 @@ final class FtpSession {
             tellClientAndClose(421, "Connection to the FTP server broken; closing control connection");
         } else {
             control.end(outcome, true);
+        }
+    }
+
+    /** The client did not log in in time, or made room for another: a 421 says why, then the session closes. */
+    void endWithoutLogin(String outcome, String text) {
+        if (!closing) {
+            failure = outcome;
+            tellClientAndClose(421, text);
         }
     }
 

@@ -14,6 +14,7 @@ import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocketEndpoint;
+import org.ftb.platform.SocketOwners;
 import org.ftb.rules.RuleSet;
 import org.ftb.status.SessionView;
 import org.ftb.status.Totals;
@@ -31,6 +32,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +57,7 @@ public final class SocksServer {
 
     /** The shared machinery a server runs on; the broker owns it and shuts it down. */
     public record Services(ThreadFactory reactorThreads, int reactorCount, ScheduledExecutorService timer,
-                           ExecutorService workers, Resolver resolver, SshTunnels tunnels) {
+                           ExecutorService workers, Resolver resolver, SshTunnels tunnels, SocketOwners socketOwners) {
     }
 
     private final BrokerSettings broker;
@@ -65,9 +68,16 @@ public final class SocksServer {
     private final Consumer<SessionView> audit;
     private final Counters counters = new Counters();
     private final DataListeners dataListeners;
+    private final DataOwnership dataOwnership;
     private final HeldUploads heldUploads;
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
+    /**
+     * Connections not yet logged in, oldest first (ids grow with time), and how many: past MAXPRELOGIN
+     * the oldest makes room, so that clients that never log in cannot keep others out.
+     */
+    private final ConcurrentSkipListMap<Long, Connection> preLogin = new ConcurrentSkipListMap<>();
+    private final AtomicInteger preLoginCount = new AtomicInteger();
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -79,6 +89,7 @@ public final class SocksServer {
                        DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
         this.dataListeners = new DataListeners(data, this, services.timer(), messages);
+        this.dataOwnership = new DataOwnership(services.socketOwners(), settings.auth() == SocksAuth.USERPASS);
         this.heldUploads = new HeldUploads(services.timer(), data.holdTimeout(), broker.maxSessions(), messages);
         sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
         this.settings = settings;
@@ -181,14 +192,57 @@ public final class SocksServer {
             return;
         }
         Reactor reactor = reactors.get((int) (id % reactors.size()));
-        Connection session = new Connection(this, reactor, id, channel, clientText, active >= broker.maxSessions());
+        boolean overLimit = active >= broker.maxSessions();
+        Connection session = new Connection(this, reactor, id, channel, clientText, overLimit);
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
+        if (!overLimit) {
+            makeRoomToLogIn();
+            preLogin.put(id, session);
+            preLoginCount.incrementAndGet();
+        }
         reactor.execute(session::start);
+    }
+
+    /** Ends the connections that have waited longest to log in while MAXPRELOGIN are waiting. */
+    private void makeRoomToLogIn() {
+        while (preLoginCount.get() >= broker.maxPreLogin()) {
+            Map.Entry<Long, Connection> oldest = preLogin.pollFirstEntry();
+            if (oldest == null) {
+                return;
+            }
+            preLoginCount.decrementAndGet();
+            Connection c = oldest.getValue();
+            messages.log(Msg.FTB0212W, c.tag(), Duration.ofNanos(System.nanoTime() - c.startNanos()).toSeconds(), broker.maxPreLogin());
+            counters.busy.incrementAndGet();
+            // A reset, not a 421 and a wait for the client to close: the place must be free at once.
+            c.abort("PRELOGIN_LIMIT");
+        }
+    }
+
+    /** The connection logged in (or needs no login): it no longer counts against MAXPRELOGIN. */
+    void loggedIn(Connection session) {
+        if (preLogin.remove(session.id(), session)) {
+            preLoginCount.decrementAndGet();
+        }
+    }
+
+    /** Connections not yet logged in, for DISPLAY. */
+    public int preLoginSessions() {
+        return preLoginCount.get();
     }
 
     private void sweep() {
         long now = System.nanoTime();
+        long loginLimit = broker.loginTimeout().toNanos();
+        // Measured from the accept: a client that trickles bytes to keep its idle clock young still runs out of time.
+        for (Connection session : preLogin.values()) {
+            if (now - session.startNanos() > loginLimit && preLogin.remove(session.id(), session)) {
+                preLoginCount.decrementAndGet();
+                messages.log(Msg.FTB0211W, session.tag(), broker.loginTimeout().toSeconds());
+                session.loginFailed("LOGIN_TIMEOUT", "Login not complete within " + broker.loginTimeout().toSeconds() + " s");
+            }
+        }
         long handshakeLimit = broker.handshakeTimeout().toNanos();
         long idleLimit = broker.idleTimeout().toNanos();
         for (Connection session : sessions.values()) {
@@ -204,6 +258,7 @@ public final class SocksServer {
     }
 
     void ended(Connection session) {
+        loggedIn(session);
         if (sessions.remove(session.id()) != null) {
             audit.accept(session.view());
         }
@@ -297,7 +352,11 @@ public final class SocksServer {
         return dataListeners;
     }
 
-    /** A data connection accepted on an announced DATA port, straight to the broker (not through SOCKS). */
+    DataOwnership dataOwnership() {
+        return dataOwnership;
+    }
+
+    /** A connection accepted on an announced DATA port, straight to the broker (not through SOCKS), to be checked. */
     void acceptData(SocketChannel channel, DataListeners.Announcement announcement, Reactor reactor) throws IOException {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();

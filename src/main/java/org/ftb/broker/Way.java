@@ -104,7 +104,7 @@ final class Way {
                 connection.clientAddress().getPort(), rule.fallback().orElseThrow() == Fallback.PLAIN,
                 server.sshHostIsDestination(via, host), rule.auth().orElseThrow() == TunnelAuth.KEY ? server.sshUser(via) : null);
         replyThen(ReplyCode.SUCCEEDED.encode(request.version()), () -> {
-            connection.relaying();
+            connection.relaying(false);
             opened = null;
             FtpSession session = new FtpSession(connection, server, target, socket.handOver());
             ftp = session;
@@ -118,6 +118,7 @@ final class Way {
      */
     void openData(DataListeners.Announcement announcement, ConnectRequest request) {
         dataFor = announcement;
+        announcement.session().dataStarted(connection);
         whenOpen(announcement.session().openData(announcement.serverPort()),
                 upstream -> replyThenRelay(request == null ? new byte[0] : ReplyCode.SUCCEEDED.encode(request.version()), upstream),
                 error -> connection.failed(Failures.data(error), announcement.destination()));
@@ -159,7 +160,7 @@ final class Way {
     }
 
     private void startRelay(Endpoint upstream) {
-        connection.relaying();
+        connection.relaying(true);
         opened = null;
         Relay r = new Relay(socket.handOver(), upstream, server.counters().bytesUp, server.counters().bytesDown,
                 System::nanoTime, new Relay.Outcome() {
@@ -174,10 +175,6 @@ final class Way {
             }
         });
         relay = r;
-        DataListeners.Announcement data = dataFor;
-        if (data != null) {
-            data.session().dataStarted(connection);
-        }
         r.start(socket.takePipelined());
     }
 

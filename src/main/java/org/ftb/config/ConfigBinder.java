@@ -33,7 +33,8 @@ public final class ConfigBinder {
 
     static {
         Map<String, List<String>> schema = new LinkedHashMap<>();
-        schema.put("BROKER", List.of("MAXSESSIONS", "IDLETIMEOUT", "HANDSHAKETIMEOUT", "CONNECTTIMEOUT", "STOPTIMEOUT"));
+        schema.put("BROKER", List.of("MAXSESSIONS", "IDLETIMEOUT", "HANDSHAKETIMEOUT", "CONNECTTIMEOUT", "STOPTIMEOUT", "MAXPRELOGIN",
+                "LOGINTIMEOUT"));
         schema.put("SOCKS", List.of("LISTEN", "VERSIONS", "AUTH", "USERS"));
         schema.put("RULE", List.of("NAME", "DEST", "PORTS", "ACTION", "VIA", "AUTH", "FALLBACK"));
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
@@ -135,12 +136,20 @@ public final class ConfigBinder {
 
     private BrokerSettings broker(Operands op) {
         BrokerSettings d = BrokerSettings.DEFAULTS;
-        return new BrokerSettings(
-                op.integer("MAXSESSIONS", 1, 1_000_000).orElse(d.maxSessions()),
+        int maxSessions = op.integer("MAXSESSIONS", 1, 1_000_000).orElse(d.maxSessions());
+        int maxPreLogin = op.integer("MAXPRELOGIN", 1, 1_000_000).orElse(BrokerSettings.defaultMaxPreLogin(maxSessions));
+        if (maxPreLogin > maxSessions) {
+            Statement.Operand where = op.get("MAXPRELOGIN").orElseThrow();
+            diagnostics.at(Msg.FTB0123E, where.line(), where.column(),
+                    "MAXPRELOGIN(" + maxPreLogin + ") is more than MAXSESSIONS(" + maxSessions + "); it must be at most MAXSESSIONS");
+        }
+        return new BrokerSettings(maxSessions,
                 op.seconds("IDLETIMEOUT", 0, MAX_TIMEOUT_SECONDS).orElse(d.idleTimeout()),
                 op.seconds("HANDSHAKETIMEOUT", 1, 3600).orElse(d.handshakeTimeout()),
                 op.seconds("CONNECTTIMEOUT", 1, 3600).orElse(d.connectTimeout()),
-                op.seconds("STOPTIMEOUT", 0, 3600).orElse(d.stopTimeout()));
+                op.seconds("STOPTIMEOUT", 0, 3600).orElse(d.stopTimeout()),
+                maxPreLogin,
+                op.seconds("LOGINTIMEOUT", 1, 3600).orElse(d.loginTimeout()));
     }
 
     private SocksSettings socks(Operands op) {

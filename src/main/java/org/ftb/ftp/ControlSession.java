@@ -329,6 +329,11 @@ public final class ControlSession {
                 loginReply(code);
                 return;
             }
+            if (code == 230 && !loggedIn && disposition != Disposition.DISCARD) {
+                // AUTH(KEY): the client logs in to the server itself; 230 is only ever a login's reply (RFC 959 4.2).
+                loggedIn = true;
+                out.add(new Effect.LoggedIn(user));
+            }
             if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
                 due.answered(code, answeringAbor);
                 data.replied(code);

@@ -38,7 +38,8 @@ class ConfigBinderTest {
     @Test
     void everyOperandIsBound() {
         BrokerConfig config = config("""
-                broker maxsessions(50) idletimeout(0) handshaketimeout(5) connecttimeout(7) stoptimeout(9)
+                broker maxsessions(50) idletimeout(0) handshaketimeout(5) connecttimeout(7) stoptimeout(9) maxprelogin(10)
+                       logintimeout(20)
                 socks listen(127.0.0.1:1081, [::1]:1082) versions(5)
                 sshhost name(gw1) host(*) user(Tunnel) key('id_ed25519')
                 rule name(ftp) dest(ftp.example.com 10.1.0.0/16 2001:db8::/32) ports(21 1000-2000) action(ftptunnel)
@@ -47,7 +48,7 @@ class ConfigBinderTest {
                 log level(debug) file('ftb.log') charset(IBM-1047) audit(no)
                 """);
         assertThat(config.broker()).isEqualTo(new BrokerSettings(50, Duration.ZERO, Duration.ofSeconds(5),
-                Duration.ofSeconds(7), Duration.ofSeconds(9)));
+                Duration.ofSeconds(7), Duration.ofSeconds(9), 10, Duration.ofSeconds(20)));
         assertThat(config.socks().listen()).containsExactly(new HostPort("127.0.0.1", 1081), new HostPort("::1", 1082));
         assertThat(config.socks().versions()).containsExactly(SocksVersion.V5);
         assertThat(config.rules().get(0).action()).isEqualTo(Action.FTPTUNNEL);

@@ -42,6 +42,33 @@ public final class SocksClient {
         return v5Reply(socket);
     }
 
+    /**
+     * SOCKS 5 with user name and password (RFC 1929): greeting, login, request, and the whole reply;
+     * a refused login throws.
+     */
+    public static byte[] v5Login(Socket socket, String user, String password, byte[] request) throws IOException {
+        send(socket, Bytes.of(5, 1, 2).get());
+        byte[] method = read(socket, 2);
+        if (method[1] != 2) {
+            throw new IOException("method " + method[1]);
+        }
+        byte[] u = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] p = password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream login = new java.io.ByteArrayOutputStream();
+        login.write(1);
+        login.write(u.length);
+        login.write(u, 0, u.length);
+        login.write(p.length);
+        login.write(p, 0, p.length);
+        send(socket, login.toByteArray());
+        byte[] status = read(socket, 2);
+        if (status[1] != 0) {
+            throw new IOException("login refused: " + status[1]);
+        }
+        send(socket, request);
+        return v5Reply(socket);
+    }
+
     public static byte[] v5Reply(Socket socket) throws IOException {
         byte[] head = read(socket, 4);
         int rest = head[3] == 4 ? 18 : 6;

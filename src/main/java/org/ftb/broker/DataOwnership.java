@@ -1,0 +1,63 @@
+package org.ftb.broker;
+
+import org.ftb.platform.SocketOwners;
+import org.ftb.socks.SocksServerHandshake;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Whether a data connection belongs to the FTP session whose data port it claims. Every batch job on
+ * a host connects from the same loopback address, so the address alone proves nothing: the claimant
+ * must also be the same SOCKS user where the session gave one, and, where the system can tell
+ * ({@link SocketOwners}), a socket of the same local user. What each system can and cannot tell is
+ * set out in docs/security.md.
+ */
+final class DataOwnership {
+    private final SocketOwners owners;
+    private final boolean socksPasswords;
+
+    /**
+     * @param socksPasswords true with SOCKS AUTH(USERPASS): a data connection must then log in through
+     *                       SOCKS as the session's user, so one made straight to the port is refused
+     */
+    DataOwnership(SocketOwners owners, boolean socksPasswords) {
+        this.owners = owners;
+        this.socksPasswords = socksPasswords;
+    }
+
+    /**
+     * Why {@code claimant} may not use a data port of the session on {@code control}, or empty when it
+     * may. May read system tables: call it off the selector threads.
+     *
+     * @param viaSocks true when the claimant came through SOCKS (and so has a SOCKS user, maybe empty)
+     */
+    Optional<String> refusal(Connection control, Connection claimant, boolean viaSocks) {
+        if (!claimant.clientIp().equals(control.clientIp())) {
+            return Optional.of("address " + claimant.clientIp() + " is not the control connection's client address");
+        }
+        if (viaSocks && !claimant.socksUser().equals(control.socksUser())) {
+            return Optional.of("SOCKS user " + quoted(claimant.socksUser()) + " is not the session's " + quoted(control.socksUser()));
+        }
+        if (!viaSocks && socksPasswords) {
+            return Optional.of("a connection made straight to the port, not through SOCKS, has no SOCKS user to check");
+        }
+        if (!owners.available()) {
+            return Optional.empty();
+        }
+        OptionalInt owner = control.clientOwner(owners);
+        OptionalInt claimantOwner = owners.ownerOf(claimant.clientAddress(), claimant.localAddress());
+        if (!owner.equals(claimantOwner)) {
+            return Optional.of("local user id " + text(claimantOwner) + " is not the session's " + text(owner));
+        }
+        return Optional.empty();
+    }
+
+    private static String quoted(String user) {
+        return "'" + SocksServerHandshake.printable(user) + "'";
+    }
+
+    private static String text(OptionalInt uid) {
+        return uid.isPresent() ? Integer.toString(uid.getAsInt()) : "unknown";
+    }
+}

@@ -1,0 +1,44 @@
+package org.ftb.platform;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * Which local user owns the far end of a TCP connection that comes from this same host: what tells
+ * one batch job from another when both connect from the loopback address. Only some systems can say.
+ */
+public interface SocketOwners {
+    /**
+     * The user id that owns the socket at {@code client} connected to {@code server}, when that socket
+     * is on this host and the system can tell; empty otherwise (a remote client, or no way to ask).
+     * May read system files: call it off the selector threads.
+     */
+    OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server);
+
+    /** True when {@link #ownerOf} can ever answer on this system. */
+    boolean available();
+
+    /** A system that cannot tell: every answer is empty. */
+    SocketOwners NONE = new SocketOwners() {
+        @Override
+        public OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server) {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public boolean available() {
+            return false;
+        }
+    };
+
+    /**
+     * Linux's socket tables in {@code /proc/net} where they can be read; {@link #NONE} elsewhere,
+     * including z/OS, whose SIOCGPARTNERINFO ioctl is out of a pure-Java program's reach.
+     */
+    static SocketOwners forThisSystem() {
+        Path net = Path.of("/proc/net");
+        return "Linux".equals(System.getProperty("os.name")) && Files.isReadable(net.resolve("tcp")) ? new ProcNetTcp(net) : NONE;
+    }
+}

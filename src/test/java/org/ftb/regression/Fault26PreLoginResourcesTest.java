@@ -1,0 +1,143 @@
+package org.ftb.regression;
+
+import org.ftb.testing.Bytes;
+import org.ftb.testing.SocksClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Security finding: clients that never log in held every slot (a byte every few seconds kept each one
+ * young), and one session could open data ports without end. A login now has a deadline from the
+ * accept, connections waiting to log in have their own limit, and a session holds only a few data ports.
+ */
+@Timeout(180)
+class Fault26PreLoginResourcesTest {
+    @TempDir
+    Path dir;
+    private FtpRig rig;
+    private final List<Socket> idle = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        rig = FtpRig.start(dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Socket s : idle) {
+            s.close();
+        }
+        rig.close();
+    }
+
+    @Test
+    void aClientThatTricklesBytesWithoutLoggingInIsEndedAtLoginTimeout() throws Exception {
+        rig.brokerWith("BROKER LOGINTIMEOUT(2) IDLETIMEOUT(600)\n" + rig.sshHost("") + rig.ftpRule());
+        try (FtpRig.Control c = rig.connect()) {
+            assertThat(c.line()).startsWith("220 ");
+            // A byte every 300 ms, never a whole line: the idle clock never runs out, the login clock does.
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            InputStream in = c.socket.getInputStream();
+            while (in.available() == 0 && System.nanoTime() < deadline) {
+                try {
+                    c.sendRaw(new byte[]{'U'});
+                } catch (IOException e) {
+                    break; // closed under the write: the reply is read below
+                }
+                Thread.sleep(300);
+            }
+            assertThat(c.line()).isEqualTo("421 Login not complete within 2 s");
+        }
+        assertThat(rig.log.withId("FTB0211W")).singleElement().asString().contains("not logged in within 2 s");
+        assertThat(rig.awaitAudit(l -> l.contains("action=FTPTUNNEL"), Duration.ofSeconds(10))).contains("result=LOGIN_TIMEOUT");
+    }
+
+    @Test
+    void aClientIsServedWhileThreeThousandConnectionsWaitToLogIn() throws Exception {
+        rig.broker("");
+        for (int i = 0; i < 3000; i++) {
+            Socket s = SocksClient.open(rig.brokerPort());
+            idle.add(s);
+            try {
+                SocksClient.v5(s, Bytes.v5Ipv4(1, SocksClient.loopback(), rig.ftp.port()));
+            } catch (IOException e) {
+                // an older one that made room, or the busy reply: either way it holds nothing now
+            }
+        }
+        try (FtpRig.Control c = rig.login()) {
+            c.send("NOOP");
+            assertThat(c.line()).startsWith("200");
+        }
+        assertThat(rig.log.withId("FTB0212W")).as("the oldest made room").isNotEmpty();
+    }
+
+    @Test
+    void aPasvFloodGets425AfterThePerSessionLimit() throws Exception {
+        rig.broker("");
+        List<Socket> data = new ArrayList<>();
+        try (FtpRig.Control c = rig.login()) {
+            for (int i = 0; i < 4; i++) {
+                c.send("PASV");
+                String reply = c.line();
+                assertThat(reply).startsWith("227");
+                data.add(rig.socksData(SocksClient.loopback(), port(reply)));
+            }
+            c.send("PASV");
+            assertThat(c.line()).startsWith("425 ").contains("4 data connections open already");
+            assertThat(rig.log.withId("FTB0239W")).anyMatch(l -> l.contains("4 data connections open already"));
+            // One ends (a reset: a clean close only half-closes it): the session may announce a port again.
+            Socket ended = data.remove(0);
+            ended.setSoLinger(true, 0);
+            ended.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                c.send("PASV");
+                return c.line().startsWith("227");
+            });
+        } finally {
+            for (Socket s : data) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aDataRangeThatRunsOutGets425AndAMessage() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        rig.broker("DATA PORTS(" + port + ")\n");
+        try (FtpRig.Control first = rig.login(); FtpRig.Control second = rig.login()) {
+            first.send("PASV");
+            assertThat(port(first.line())).isEqualTo(port);
+            second.send("PASV");
+            assertThat(second.line()).startsWith("425 ").contains("every DATA port in " + port + " is in use");
+            assertThat(rig.log.withId("FTB0239W")).anyMatch(l -> l.contains("is in use"));
+            second.send("NOOP");
+            assertThat(second.line()).as("the session goes on").startsWith("200");
+        }
+    }
+
+    private static int port(String reply227) {
+        Matcher m = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)").matcher(reply227);
+        assertThat(m.find()).as(reply227).isTrue();
+        return Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
+    }
+}
