@@ -135,8 +135,16 @@ public enum Msg {
         return template;
     }
 
-    /** The message with its ID, ready for a log, a console or a terminal. */
+    /**
+     * The message with its ID, ready for a log, a console or a terminal. Every argument but a number is
+     * made {@link Printable}: most of them hold text a client or server chose (user and host names,
+     * replies, reasons), and a message is one line.
+     */
     public String format(Object... args) {
-        return id() + " " + String.format(Locale.ROOT, template, args);
+        Object[] shown = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            shown[i] = args[i] == null || args[i] instanceof Number ? args[i] : Printable.of(args[i].toString());
+        }
+        return id() + " " + String.format(Locale.ROOT, template, shown);
     }
 }

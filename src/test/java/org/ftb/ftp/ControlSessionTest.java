@@ -235,6 +235,16 @@ class ControlSessionTest {
     }
 
     @Test
+    void issue7TheBrokersOwnRepliesEchoNoControlCharacter() {
+        ControlSession s = ControlSession.loginFirst(ports, "ftp.example:21", "GW");
+        s.start();
+        assertThat(toClient(s.fromClient(ascii("USER job\u001b[2J\u0085\u000bx\r\n"))))
+                .isEqualTo("331 Password required for jobX'1B'[2JX'85'X'0B'x\r\n");
+        s.fromClient(ascii("PASS secret\r\n"));
+        assertThat(toClient(s.serverFailed(true, "refused"))).isEqualTo("530 Login incorrect: SSH host GW refused user jobX'1B'[2JX'85'X'0B'x\r\n");
+    }
+
+    @Test
     void abortWithTelnetSynchGoesToTheServerAtOnceDuringATransfer() {
         ControlSession s = loggedIn();
         s.fromClient(ascii("RETR big\r\n"));
