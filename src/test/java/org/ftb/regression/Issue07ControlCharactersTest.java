@@ -32,9 +32,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 7 finding 2: control characters from the network reached replies and logs. An FTP USER with
  * an escape sequence was echoed raw in the broker's 331 and written raw into its log and audit record;
- * an SSH user name with a line feed forged a log line on the gateway before any authentication; and a
- * password followed by a NUL byte was accepted as the password, because PBKDF2's HMAC pads its key
- * with zero bytes.
+ * a command line with a CR before its end went to the server, which may take the CR for the line end
+ * and run the rest as a command the broker never read; an SSH user name with a line feed forged a log
+ * line on the gateway before any authentication; and a password followed by a NUL byte was accepted
+ * as the password, because PBKDF2's HMAC pads its key with zero bytes.
  */
 @Timeout(90)
 class Issue07ControlCharactersTest {
@@ -73,6 +74,31 @@ class Issue07ControlCharactersTest {
             assertThat(audit).contains("/ftp:" + SHOWN + " ", "ftpuser=" + SHOWN + " sshuser=" + SHOWN + " ");
             assertThat(rig.log.withId("FTB0233W")).singleElement().asString().contains("user " + SHOWN + " refused");
             assertOneLineEach(rig.log.lines());
+        }
+    }
+
+    @Test
+    void aCommandLineWithCrOrNulBeforeItsEndIsRefusedAndNeverReachesTheServer() throws Exception {
+        try (FtpRig rig = FtpRig.start(dir)) {
+            rig.broker("");
+            try (FtpRig.Control c = rig.connect()) {
+                assertThat(c.line()).startsWith("220 ");
+                c.sendRaw("USER u\0x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(c.line()).as("a NUL in the broker's own login").startsWith("500 ");
+                c.send("USER " + FtpRig.USER);
+                assertThat(c.line()).startsWith("331");
+                c.send("PASS " + FtpRig.PASSWORD);
+                assertThat(c.line()).startsWith("230");
+                c.sendRaw("CWD pub\rDELE important.txt\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(c.line()).isEqualTo("500 Command line holds a CR or NUL before its end; not sent to the server");
+                c.sendRaw("RETR a\0b\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(c.line()).startsWith("500 ");
+                c.send("NOOP");
+                assertThat(c.line()).as("the session goes on").isEqualTo("200 ok");
+            }
+            assertThat(rig.ftp.commands()).containsExactly("USER u", "PASS p", "NOOP");
+            assertThat(rig.log.withId("FTB0250W")).hasSize(3).allMatch(l -> l.endsWith(
+                    " client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"));
         }
     }
 
