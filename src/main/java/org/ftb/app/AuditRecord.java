@@ -4,7 +4,11 @@ import org.ftb.status.SessionView;
 
 import java.util.Locale;
 
-/** The text of a connection's audit record: one line of key=value fields whose values hold no blanks. */
+/**
+ * The text of a connection's audit record: one line of key=value fields whose values hold no blanks.
+ * It is logged as FTB0200I, whose formatting shows a control character in it as X'hh', a blank-free
+ * escape, so that a user name cannot end the record or start a forged one.
+ */
 final class AuditRecord {
     private AuditRecord() {
     }

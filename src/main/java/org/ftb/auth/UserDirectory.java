@@ -114,9 +114,10 @@ public final class UserDirectory {
 
     /** Checks a password given as the client's bytes (UTF-8); the array is wiped afterwards. */
     public boolean verify(String user, byte[] password) {
+        char[] chars = decode(password);
         try {
             Entry entry = entries.get(user);
-            if (entry == null) {
+            if (entry == null || !hashedWhole(password, chars)) {
                 return false;
             }
             byte[] digest = cacheDigest(user, password);
@@ -124,19 +125,45 @@ public final class UserDirectory {
             if (known != null && MessageDigest.isEqual(known, digest)) {
                 return true;
             }
-            char[] chars = decode(password);
-            try {
-                boolean ok = MessageDigest.isEqual(entry.hash(), pbkdf2(chars, entry.salt(), entry.iterations()));
-                if (ok) {
-                    verified.put(user, digest);
-                }
-                return ok;
-            } finally {
-                Arrays.fill(chars, '\0');
+            boolean ok = MessageDigest.isEqual(entry.hash(), pbkdf2(chars, entry.salt(), entry.iterations()));
+            if (ok) {
+                verified.put(user, digest);
             }
+            return ok;
         } finally {
+            Arrays.fill(chars, '\0');
             Arrays.fill(password, (byte) 0);
         }
+    }
+
+    /**
+     * True when a hash of {@code chars} stands for exactly the bytes {@code password}: they are the UTF-8
+     * of the characters, all compared in constant time, so no malformed byte passes as U+FFFD; and none
+     * is NUL, because PBKDF2's HMAC pads its key with zero bytes, so that a hash of "pw" is one of "pw"
+     * followed by NULs as well.
+     */
+    private static boolean hashedWhole(byte[] password, char[] chars) {
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+        byte[] again = new byte[encoded.remaining()];
+        encoded.get(again);
+        boolean same = MessageDigest.isEqual(again, password);
+        Arrays.fill(again, (byte) 0);
+        Arrays.fill(encoded.array(), (byte) 0);
+        int nul = 0;
+        for (byte b : password) {
+            nul |= b == 0 ? 1 : 0;
+        }
+        return same && nul == 0;
+    }
+
+    /** False for a password with a NUL, which {@link #verify} never accepts (see {@link #hashedWhole}). */
+    public static boolean isUsablePassword(char[] password) {
+        for (char c : password) {
+            if (c == '\0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A users-file line for this user and password. */

@@ -145,7 +145,7 @@ final class Connection implements SocksSocket.Owner {
         } else if (step instanceof Step.Refuse refuse) {
             boolean authFailure = handshake.version() == SocksVersion.V5 && refuse.reply().length == 2 && refuse.reply()[0] == 1;
             if (authFailure) {
-                server.messages().log(Msg.FTB0204W, tag(), SocksServerHandshake.printable(handshake.user()));
+                server.messages().log(Msg.FTB0204W, tag(), handshake.user());
             } else {
                 server.messages().log(Msg.FTB0203W, tag(), refuse.reason());
             }

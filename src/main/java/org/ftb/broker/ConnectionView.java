@@ -2,6 +2,7 @@ package org.ftb.broker;
 
 import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
+import org.ftb.message.Printable;
 import org.ftb.relay.Relay;
 import org.ftb.rules.Action;
 import org.ftb.rules.Destination;
@@ -64,9 +65,9 @@ final class ConnectionView {
         Relay r = way.relay();
         SocksVersion version = handshake.version();
         byte[] address = dest == null ? null : dest.address();
-        String user = handshake.user().isEmpty() ? "-" : SocksServerHandshake.printable(handshake.user());
+        String user = handshake.user().isEmpty() ? "-" : Printable.of(handshake.user(), 64);
         if (session != null && !session.ftpUser().isEmpty()) {
-            user = user + "/ftp:" + SocksServerHandshake.printable(session.ftpUser());
+            user = user + "/ftp:" + Printable.of(session.ftpUser(), 64);
         }
         long up = r != null ? r.up() : session != null ? session.up() : 0;
         long down = r != null ? r.down() : session != null ? session.down() : 0;

@@ -4,13 +4,13 @@ import org.ftb.ftp.ControlSession;
 import org.ftb.ftp.Effect;
 import org.ftb.ftp.FtpReply;
 import org.ftb.message.Msg;
+import org.ftb.message.Printable;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
 import org.ftb.relay.Endpoint;
 import org.ftb.relay.Outbox;
 import org.ftb.relay.Pump;
 import org.ftb.relay.Relay;
-import org.ftb.socks.SocksServerHandshake;
 import org.ftb.ssh.TunnelStream;
 
 import java.nio.ByteBuffer;
@@ -141,15 +141,14 @@ final class FtpSession {
      * leg to the FTP server travels (over SSH, in clear text from the SSH host, or all in plaintext).
      */
     String details() {
-        String user = ftpUser();
+        String user = ftpUser().isEmpty() ? "-" : Printable.of(ftpUser(), 64);
         boolean plaintext = leg.wasPlaintext();
         String lastLeg = plaintext ? "PLAINTEXT" : target.sshHostIsFtpHost() ? "ssh" : "CLEAR-from-" + target.sshHost();
-        String sshUser = plaintext ? "-" : target.keyUser() != null ? target.keyUser() : user.isEmpty() ? "-" : user;
+        String sshUser = plaintext ? "-" : target.keyUser() != null ? target.keyUser() : user;
         long carried = data.bytes();
         ControlSession m = machine;
-        return "ftpuser=" + (user.isEmpty() ? "-" : SocksServerHandshake.printable(user).replace(' ', '_'))
-                + " sshuser=" + sshUser.replace(' ', '_') + " transfers=" + (m == null ? 0 : m.transfers()) + " databytes=" + carried
-                + " lastleg=" + lastLeg;
+        return "ftpuser=" + user.replace(' ', '_') + " sshuser=" + sshUser.replace(' ', '_') + " transfers=" + (m == null ? 0 : m.transfers())
+                + " databytes=" + carried + " lastleg=" + lastLeg;
     }
 
     /**

@@ -48,10 +48,14 @@ final class PasswdCommand implements Callable<Integer> {
             return Diagnostics.RC_ERROR;
         }
         char[] password = readPassword();
-        if (password == null || password.length == 0) {
+        if (password == null || password.length == 0 || !UserDirectory.isUsablePassword(password)) {
             out.println(Msg.FTB0411E.format(password == null ? "the two passwords differ; nothing was changed"
-                    : "the password is empty; nothing was changed"));
+                    : password.length == 0 ? "the password is empty; nothing was changed"
+                    : "the password holds a NUL character, which no login accepts; nothing was changed"));
             out.flush();
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
             return Diagnostics.RC_ERROR;
         }
         String entry;

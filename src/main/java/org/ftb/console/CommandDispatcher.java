@@ -2,6 +2,7 @@ package org.ftb.console;
 
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.message.Printable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +75,8 @@ public final class CommandDispatcher {
                     .collect(Collectors.joining(", "))));
         }
         try {
-            return command.run(words.subList(1, words.size()), origin);
+            // DISPLAY shows what clients chose (user names, destinations): no line may carry a control to the terminal.
+            return command.run(words.subList(1, words.size()), origin).stream().map(Printable::of).toList();
         } catch (ConsoleCommand.CommandException e) {
             return List.of(Msg.FTB0302E.format(e.getMessage()));
         }

@@ -13,6 +13,8 @@ import java.util.Locale;
 public record FtpCommand(String verb, String argument, byte[] raw) {
     /** Stands for a line longer than {@link FtpCommandReader#MAX_LINE}, which was skipped. */
     public static final FtpCommand TOO_LONG = new FtpCommand("", "", new byte[0]);
+    /** Stands for a line with a CR or NUL before its line end, which was not sent on. */
+    public static final FtpCommand CR_OR_NUL = new FtpCommand("", "", new byte[0]);
 
     public FtpCommand {
         raw = raw.clone();

@@ -1,5 +1,7 @@
 package org.ftb.ftp;
 
+import org.ftb.message.Printable;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -15,9 +17,12 @@ public record FtpReply(int code, List<String> lines, byte[] raw) {
         raw = raw.clone();
     }
 
-    /** A single-line reply the broker makes itself. */
+    /**
+     * A single-line reply the broker makes itself. Its text is made {@link Printable}: it may echo what
+     * the client sent (a user name), and a CR in it would end the reply early and start a forged one.
+     */
     public static FtpReply of(int code, String text) {
-        String line = code + " " + text;
+        String line = code + " " + Printable.of(text);
         return new FtpReply(code, List.of(line), (line + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The commands the broker answers itself instead of relaying, and what it says: active mode needs
  * SOCKS BIND, which the FTP clients' SOCKS support lacks (RFC 1928 CONNECT only); TLS on the control
- * connection (RFC 4217) would hide the lines the broker must read; an over-long line is not sent on.
+ * connection (RFC 4217) would hide the lines the broker must read; an over-long line, or one with a CR
+ * or NUL before its end, is not sent on.
  *
  * @param reply the reply to the client
  * @param log   the operator message and its arguments after the session's tag, or empty
@@ -20,6 +21,10 @@ record LocalAnswer(FtpReply reply, Optional<Effect.Log> log) {
         if (c == FtpCommand.TOO_LONG) {
             return Optional.of(new LocalAnswer(FtpReply.of(500, "Command line longer than " + FtpCommandReader.MAX_LINE
                     + " bytes; not sent to the server"), log(Msg.FTB0240W, FtpCommandReader.MAX_LINE)));
+        }
+        if (c == FtpCommand.CR_OR_NUL) {
+            return Optional.of(new LocalAnswer(FtpReply.of(500, "Command line holds a CR or NUL before its end; not sent to the server"),
+                    log(Msg.FTB0250W)));
         }
         return switch (c.verb()) {
             case "AUTH", "PBSZ", "PROT", "CCC" -> Optional.of(new LocalAnswer(FtpReply.of(534,

@@ -1,5 +1,7 @@
 package org.ftb.ftp;
 
+import org.ftb.message.Printable;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +89,7 @@ public final class PassiveReply {
                 if (rewritten.isPresent()) {
                     return new Answer(rewritten.get(), Optional.empty());
                 }
-                problem = "no valid " + (code == 227 ? "address and port" : "port") + " in \"" + printable(String.join(" | ", lines)) + "\"";
+                problem = "no valid " + (code == 227 ? "address and port" : "port") + " in \"" + Printable.of(String.join(" | ", lines), 120) + "\"";
             } catch (IOException e) {
                 return new Answer(FtpReply.of(425, "Cannot open a data port on the broker: " + e.getMessage()),
                         Optional.of("no broker data port: " + e.getMessage()));
@@ -95,16 +97,6 @@ public final class PassiveReply {
         }
         return new Answer(FtpReply.of(425, "Cannot open data connection: the FTP server's " + code
                 + " reply could not be read by the broker (" + problem + ")"), Optional.of(problem));
-    }
-
-    /** Up to 120 characters of server text for a log line, unprintable ones as X'nn'. */
-    private static String printable(String text) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < Math.min(120, text.length()); i++) {
-            char c = text.charAt(i);
-            s.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("X'%02X'", (int) c));
-        }
-        return s.toString();
     }
 
     /**

@@ -95,6 +95,7 @@ public enum Msg {
     FTB0242W("%s an upload's data connection broke off before its end; %s, and the data connection to the FTP server is held open until the server ends the transfer, at most %d s, so that it does not take the partial file for complete"),
     FTB0243W("%s the broken upload's data connection to the FTP server is closed %s; the server may take the partial file for complete"),
     FTB0244I("%s the FTP server ended the broken upload (%s); its data connection is closed"),
+    FTB0250W("%s client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"),
 
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; the commands are %s"),
@@ -137,8 +138,16 @@ public enum Msg {
         return template;
     }
 
-    /** The message with its ID, ready for a log, a console or a terminal. */
+    /**
+     * The message with its ID, ready for a log, a console or a terminal. Every argument but a number is
+     * made {@link Printable}: most of them hold text a client or server chose (user and host names,
+     * replies, reasons), and a message is one line.
+     */
     public String format(Object... args) {
-        return id() + " " + String.format(Locale.ROOT, template, args);
+        Object[] shown = new Object[args.length];
+        for (int i = 0; i < args.length; i++) {
+            shown[i] = args[i] == null || args[i] instanceof Number ? args[i] : Printable.of(args[i].toString());
+        }
+        return id() + " " + String.format(Locale.ROOT, template, shown);
     }
 }

@@ -1,6 +1,7 @@
 package org.ftb.socks;
 
 import org.ftb.address.IpAddress;
+import org.ftb.message.Printable;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ public final class SocksServerHandshake {
             state = State.V5_REQUEST;
             return new Step.Reply(AUTH_OK.clone());
         }
-        return refuse(AUTH_FAILED.clone(), "user " + printable(user) + " failed authentication");
+        return refuse(AUTH_FAILED.clone(), "user " + Printable.of(user, 64) + " failed authentication");
     }
 
     private Step start(ByteBuffer in) {
@@ -253,7 +254,7 @@ public final class SocksServerHandshake {
     private Step connect(boolean socks4a, String host, byte[] address, int port, ReplyCode invalid) {
         if (address == null) {
             if (!isHostName(host)) {
-                return refuse(invalid.encode(version), "host name " + printable(host) + " is not valid");
+                return refuse(invalid.encode(version), "host name " + Printable.of(host, 64) + " is not valid");
             }
             byte[] literal = IpAddress.parse(host).orElse(null);
             if (literal != null) {
@@ -309,25 +310,11 @@ public final class SocksServerHandshake {
         in.get(in.position(), head);
         String text = new String(head, StandardCharsets.ISO_8859_1);
         if (HTTP_METHODS.stream().anyMatch(method -> text.startsWith(method + " "))) {
-            return "not a SOCKS request: it is HTTP (" + printable(text) + "...); point the client's SOCKS setting, not its HTTP proxy, at the broker";
+            return "not a SOCKS request: it is HTTP (" + Printable.of(text) + "...); point the client's SOCKS setting, not its HTTP proxy, at the broker";
         }
         if ((head[0] & 0xFF) == 0x16) {
             return "not a SOCKS request: it looks like a TLS handshake";
         }
-        return String.format("not a SOCKS request: first byte X'%02X' is no SOCKS version (%s)", head[0] & 0xFF, printable(text));
-    }
-
-    /** Text safe for a log line: control and non-ASCII characters as X'hh'. */
-    public static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 64; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7F) {
-                out.append(c);
-            } else {
-                out.append(String.format("X'%02X'", (int) c & 0xFFFF));
-            }
-        }
-        return text.length() > 64 ? out + "..." : out.toString();
+        return String.format("not a SOCKS request: first byte X'%02X' is no SOCKS version (%s)", head[0] & 0xFF, Printable.of(text));
     }
 }

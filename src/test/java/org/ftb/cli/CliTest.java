@@ -131,11 +131,15 @@ class CliTest {
             Run empty = run("passwd", "--file", users.toString(), "job2");
             assertThat(empty.rc()).isEqualTo(8);
             assertThat(empty.out()).contains("FTB0411E the password is empty; nothing was changed");
+            System.setIn(new java.io.ByteArrayInputStream("with\0nul\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Run nul = run("passwd", "--file", users.toString(), "job3");
+            assertThat(nul.rc()).as("issue 7: no login could use it").isEqualTo(8);
+            assertThat(nul.out()).contains("FTB0411E the password holds a NUL character, which no login accepts; nothing was changed");
         } finally {
             System.setIn(stdin);
         }
         String text = Files.readString(users);
-        assertThat(text).doesNotContain("Tr0ub4dor").contains("# SOCKS users", "other:", "job1:$pbkdf2-sha256$310000$");
+        assertThat(text).doesNotContain("Tr0ub4dor").doesNotContain("job3").contains("# SOCKS users", "other:", "job1:$pbkdf2-sha256$310000$");
         assertThat(java.nio.file.Files.getPosixFilePermissions(users)).containsExactlyInAnyOrder(
                 java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         org.ftb.auth.UserDirectory directory = org.ftb.auth.UserDirectory.read(users);

@@ -53,6 +53,16 @@ class CommandDispatcherTest {
     }
 
     @Test
+    void issue7DisplayShowsWhatClientsChoseOnlyAsPrintableText() {
+        sessions.add(new SessionView(5, "127.0.0.1:40122", "SOCKS5", "u\u001b]0;owned\u0007", "ftp.example.com:21", "-", "FTP",
+                "FTPTUNNEL", "GW", "RELAY", "", 0, 0, Duration.ZERO, Duration.ZERO, "ftpuser=a sshuser=job\r\n\u0085\u009b31m"));
+        List<String> lines = dispatcher.dispatch("D", "console");
+        assertThat(lines).allSatisfy(l -> assertThat(l.chars()).allMatch(c -> c >= 0x20 && c != 0x7F && (c < 0x80 || c > 0x9F)));
+        assertThat(lines).anyMatch(l -> l.contains(" uX'1B']0;ownedX'07' "))
+                .contains("         ftpuser=a sshuser=jobX'0D'X'0A'X'85'X'9B'31m");
+    }
+
+    @Test
     void displayLimitsTheRowsItShows() {
         for (int i = 0; i < 60; i++) {
             sessions.add(session(i));

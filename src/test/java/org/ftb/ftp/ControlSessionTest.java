@@ -235,6 +235,28 @@ class ControlSessionTest {
     }
 
     @Test
+    void issue7ACommandLineWithCrOrNulBeforeItsEndGets500AndIsNotSent() {
+        ControlSession s = loggedIn();
+        List<Effect> effects = s.fromClient(ascii("CWD a\rDELE important\r\nSTOR b\0.txt\r\nNOOP\r\n"));
+        assertThat(toClient(effects)).isEqualTo("500 Command line holds a CR or NUL before its end; not sent to the server\r\n".repeat(2));
+        assertThat(logged(effects)).containsExactly(Msg.FTB0250W, Msg.FTB0250W);
+        assertThat(toServer(effects)).isEqualTo("NOOP\r\n");
+    }
+
+    @Test
+    void issue7TheBrokersOwnRepliesEchoNoControlCharacter() {
+        ControlSession s = ControlSession.loginFirst(ports, "ftp.example:21", "GW");
+        s.start();
+        List<Effect> nul = s.fromClient(ascii("USER job1\0\r\n"));
+        assertThat(toClient(nul)).startsWith("500 ");
+        assertThat(nul).noneMatch(e -> e instanceof Effect.OpenServer);
+        assertThat(toClient(s.fromClient(ascii("USER job\u001b[2J\u0085\u000bx\r\n"))))
+                .isEqualTo("331 Password required for jobX'1B'[2JX'85'X'0B'x\r\n");
+        s.fromClient(ascii("PASS secret\r\n"));
+        assertThat(toClient(s.serverFailed(true, "refused"))).isEqualTo("530 Login incorrect: SSH host GW refused user jobX'1B'[2JX'85'X'0B'x\r\n");
+    }
+
+    @Test
     void abortWithTelnetSynchGoesToTheServerAtOnceDuringATransfer() {
         ControlSession s = loggedIn();
         s.fromClient(ascii("RETR big\r\n"));

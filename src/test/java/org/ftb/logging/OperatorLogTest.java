@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,8 +83,33 @@ class OperatorLogTest {
         assertThat(lines).as("the failures were logged").anyMatch(l -> l.contains("FTB0233W"))
                 .anyMatch(l -> l.contains("FTB0223E")).anyMatch(l -> l.contains("FTB0222E") || l.contains("FTB0234E"));
         assertThat(lines).noneMatch(l -> l.contains("chatter")).anyMatch(l -> l.endsWith(
-                " FTB0011W Library org.apache.sshd.common.Example warns: a warning over two lines (java.io.IOException: cut;"
+                " FTB0011W Library org.apache.sshd.common.Example warns: a warningX'0A'over two lines (java.io.IOException: cut;"
                         + " caused by java.lang.IllegalStateException: inner)"));
         assertThat(lines).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} FTB\\d{4}[IWEA] .*"));
+    }
+
+    /**
+     * Issue 7 finding 2: a library logs what a client sent (MINA SSHD names users and channels), and so
+     * may anything logging to a broker logger: every event is one record, even in EBCDIC, where Java's
+     * IBM-1047 writes the line end as NL (X'15') and U+0085 as LF (X'25'), and no control character
+     * reaches the log.
+     */
+    @Test
+    void issue7EveryEventIsOneRecordOfPrintableTextInEbcdic() throws Exception {
+        Charset ebcdic = Charset.forName("IBM1047");
+        Path logFile = dir.resolve("ftb.log");
+        String hostile = "user a\r\n2024-01-01 00:00:00.000 FTB0230I forged\u0085b\u001b[2J\0c\u2028d\u009be Jörg";
+        try (AppliedLog applied = AppliedLog.apply(new LogSettings(LogLevel.INFO, Optional.of(logFile), ebcdic, true))) {
+            LoggerFactory.getLogger("org.apache.sshd.server.Example").warn("Invalid {}", hostile);
+            LoggerFactory.getLogger(LogSetup.BROKER_LOGGER).info("FTB0200I {}", hostile);
+        }
+        byte[] bytes = Files.readAllBytes(logFile);
+        assertThat(bytes).as("EBCDIC LF").doesNotContain((byte) 0x25);
+        String text = new String(bytes, ebcdic);
+        assertThat(text.chars().filter(c -> c == '\n')).as("one line end per event").hasSize(2);
+        String shown = "user aX'0D'X'0A'2024-01-01 00:00:00.000 FTB0230I forgedX'85'bX'1B'[2JX'00'cX'2028'dX'9B'e Jörg";
+        assertThat(text.split("\n")).hasSize(2).satisfiesExactly(
+                l -> assertThat(l).endsWith(" FTB0011W Library org.apache.sshd.server.Example warns: Invalid " + shown),
+                l -> assertThat(l).endsWith(" FTB0200I " + shown));
     }
 }

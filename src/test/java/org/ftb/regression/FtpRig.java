@@ -80,6 +80,11 @@ final class FtpRig implements AutoCloseable {
         return broker.port();
     }
 
+    /** The running broker, for what an operator asks of it (DISPLAY). */
+    org.ftb.app.Broker running() {
+        return broker.broker();
+    }
+
     /** A SOCKS 5 connection to the FTP server's control port; the broker's greeting is not read yet. */
     Control connect() throws IOException {
         Socket s = SocksClient.open(broker.port());

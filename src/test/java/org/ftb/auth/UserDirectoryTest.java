@@ -1,0 +1,58 @@
+package org.ftb.auth;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 7 finding 2: a password is accepted only for exactly its own bytes. PBKDF2's HMAC pads its key
+ * with zero bytes, so the hash of a password is also the hash of that password followed by NULs; and a
+ * lenient UTF-8 decoder makes every malformed byte the same U+FFFD.
+ */
+class UserDirectoryTest {
+    private static UserDirectory with(String user, String password) throws UserDirectory.FormatException {
+        return UserDirectory.parse(List.of(UserDirectory.entry(user, password.toCharArray(), 10_000)));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPasswordFollowedByNulBytesIsNotThePassword() throws Exception {
+        UserDirectory users = with("job1", "s3cret");
+        assertThat(users.verify("job1", utf8("s3cret\0"))).isFalse();
+        assertThat(users.verify("job1", utf8("s3cret\0\0"))).isFalse();
+        assertThat(users.verify("job1", utf8("s3cret"))).isTrue();
+        assertThat(users.verify("job1", utf8("s3cret\0"))).as("not even once the real one is cached").isFalse();
+        assertThat(users.verify("job1", utf8("s3cret"))).as("cached").isTrue();
+    }
+
+    @Test
+    void malformedUtf8IsNotTakenForTheReplacementCharacter() throws Exception {
+        UserDirectory users = with("job1", "pa\uFFFDss");
+        assertThat(users.verify("job1", new byte[]{'p', 'a', (byte) 0xFF, 's', 's'})).isFalse();
+        assertThat(users.verify("job1", new byte[]{'p', 'a', (byte) 0xC0, 's', 's'})).isFalse();
+        assertThat(users.verify("job1", utf8("pa\uFFFDss"))).isTrue();
+    }
+
+    @Test
+    void theCallersBytesAreWipedWhateverTheOutcome() throws Exception {
+        UserDirectory users = with("job1", "s3cret");
+        byte[] nul = utf8("s3cret\0");
+        byte[] unknown = utf8("s3cret");
+        users.verify("job1", nul);
+        users.verify("nobody", unknown);
+        assertThat(nul).containsOnly(0);
+        assertThat(unknown).containsOnly(0);
+    }
+
+    @Test
+    void onlyAPasswordWithoutNulCanBeStored() {
+        assertThat(UserDirectory.isUsablePassword("s3cret".toCharArray())).isTrue();
+        assertThat(UserDirectory.isUsablePassword("s3cret\0".toCharArray())).isFalse();
+    }
+}
