@@ -1,7 +1,6 @@
 package org.ftb.broker;
 
 import org.ftb.platform.SocketOwners;
-import org.ftb.socks.SocksServerHandshake;
 
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -53,8 +52,9 @@ final class DataOwnership {
         return Optional.empty();
     }
 
+    /** Quoted, since a SOCKS user may be empty or hold blanks; the log escapes what it holds (see Msg#format). */
     private static String quoted(String user) {
-        return "'" + SocksServerHandshake.printable(user) + "'";
+        return "'" + user + "'";
     }
 
     private static String text(OptionalInt uid) {
