@@ -130,7 +130,8 @@ public final class Broker implements BrokerControl {
         return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos),
                 socks.listenAddresses().stream().map(Broker::text).toList(),
                 config.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
-                config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.heldUploadCount(), socks.totals(),
+                config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.preLoginSessions(),
+                socks.heldUploadCount(), socks.totals(),
                 socks.sessions());
     }
 

@@ -63,7 +63,7 @@ final class DisplayCommand implements ConsoleCommand {
     private static void broker(BrokerStatus s, List<String> lines) {
         Totals t = s.totals();
         lines.add(" LISTEN   " + String.join(" ", s.listeners()) + "  SOCKS " + s.protocols() + "  AUTH " + s.auth());
-        lines.add(" SESSIONS " + s.activeSessions() + " OF " + s.maxSessions() + "  PEAK " + t.peak()
+        lines.add(" SESSIONS " + s.activeSessions() + " OF " + s.maxSessions() + "  PEAK " + t.peak() + "  LOGGING IN " + s.loggingIn()
                 + (s.heldUploads() > 0 ? "  HELD UPLOADS " + s.heldUploads() : ""));
         lines.add(" TOTALS   ACCEPTED " + t.accepted() + " RELAYED " + t.relayed() + " DENIED " + t.denied()
                 + " REFUSED " + t.refused() + " FAILED " + t.failed() + " BUSY " + t.busy());

@@ -21,7 +21,7 @@ class CommandDispatcherTest {
         @Override
         public BrokerStatus status() {
             return new BrokerStatus("1.0", !stops.isEmpty(), Duration.ofSeconds(3723), List.of("127.0.0.1:1080"), "4 5", "NONE",
-                    sessions.size(), 2000, 0, new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7), sessions);
+                    sessions.size(), 2000, 1, 0, new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7), sessions);
         }
 
         @Override
@@ -45,7 +45,7 @@ class CommandDispatcherTest {
         assertThat(lines).isEqualTo(dispatcher.dispatch("DISPLAY", "console")).isEqualTo(dispatcher.dispatch("display", "console"));
         assertThat(lines.get(0)).isEqualTo("FTB0310I FTB DISPLAY 1.0 ACTIVE UP 1:02:03");
         assertThat(lines).contains(" LISTEN   127.0.0.1:1080  SOCKS 4 5  AUTH NONE",
-                " SESSIONS 1 OF 2000  PEAK 7",
+                " SESSIONS 1 OF 2000  PEAK 7  LOGGING IN 1",
                 " TOTALS   ACCEPTED 10 RELAYED 6 DENIED 2 REFUSED 1 FAILED 1 BUSY 0",
                 " BYTES    UP 1234 DOWN 5678");
         assertThat(lines.get(lines.size() - 1)).startsWith(" C17     127.0.0.1:40122       JOB1     ftp.example.com:21       FTP      DIRECT RELAY")
