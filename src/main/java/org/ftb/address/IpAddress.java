@@ -108,6 +108,22 @@ public final class IpAddress {
         return Arrays.copyOf(out, length);
     }
 
+    /**
+     * The IPv4 address inside an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, RFC 4291 2.5.5.2),
+     * which reaches the same host as the IPv4 address; any other address as it is.
+     */
+    public static byte[] unmapped(byte[] address) {
+        if (address.length != 16) {
+            return address;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (address[i] != 0) {
+                return address;
+            }
+        }
+        return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF ? Arrays.copyOfRange(address, 12, 16) : address;
+    }
+
     /** Canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run compressed). */
     public static String format(byte[] address) {
         if (address.length == 4) {

@@ -57,7 +57,7 @@ final class Connection implements SocksSocket.Owner {
     private volatile ConnectRequest request;
     private volatile String result = "";
     private ScheduledFuture<?> timer;
-    /** The local user of the client's socket, once asked; null until then. */
+    /** The local user of the client's socket, once known; null until then. */
     private volatile OptionalInt clientOwner;
 
     Connection(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
@@ -404,12 +404,14 @@ final class Connection implements SocksSocket.Owner {
         return handshake.user();
     }
 
-    /** The local user that owns the client's socket, asked once (see {@link SocketOwners}). */
+    /** The local user that owns the client's socket (see {@link SocketOwners}), kept once known. */
     OptionalInt clientOwner(SocketOwners owners) {
         OptionalInt owner = clientOwner;
         if (owner == null) {
             owner = owners.ownerOf(clientAddress(), localAddress());
-            clientOwner = owner;
+            if (owner.isPresent()) {
+                clientOwner = owner;
+            }
         }
         return owner;
     }

@@ -12,12 +12,12 @@ import org.ftb.rules.PortRange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -191,13 +191,25 @@ final class DataListeners {
 
     /**
      * The announcement a SOCKS CONNECT to {@code host:port} asks for: its port, and a host it was
-     * announced for or, once resolved, the DATA address itself. Whether the client may have it is
-     * {@link DataOwnership}'s to say; {@link #take} then uses it up.
+     * announced for or, once resolved, any address of this host. A connection the broker made to its
+     * own data port on a client's behalf would pass every owner check as the broker itself, so however
+     * the client names this host (0.0.0.0, ::ffff:127.0.0.1, a name), it is that client's claim. Whether
+     * the client may have it is {@link DataOwnership}'s to say; {@link #take} then uses it up.
      */
     Optional<Announcement> find(String host, byte[] address, int port) {
         Announcement a = byPort.get(port);
-        boolean named = a != null && (a.hosts.contains(HostPort.canonicalHost(host)) || Arrays.equals(address, address()));
+        boolean named = a != null && (a.hosts.contains(HostPort.canonicalHost(host)) || address != null && isThisHost(address));
         return named ? Optional.of(a) : Optional.empty();
+    }
+
+    /** True when a connection to {@code address} reaches this host: loopback, unspecified, or one of its interfaces'. */
+    private static boolean isThisHost(byte[] address) {
+        try {
+            InetAddress a = InetAddress.getByAddress(IpAddress.unmapped(address));
+            return a.isAnyLocalAddress() || a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null;
+        } catch (IOException e) {
+            return true; // in doubt, the owner check decides
+        }
     }
 
     /** Uses up an announcement for its owner's data connection; false when it expired or was used meanwhile. */

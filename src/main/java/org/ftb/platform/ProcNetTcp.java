@@ -1,5 +1,7 @@
 package org.ftb.platform;
 
+import org.ftb.address.IpAddress;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,10 +19,13 @@ import java.util.OptionalInt;
  * Socket owners from Linux's {@code /proc/net/tcp} and {@code tcp6} (proc(5)): one line per socket of
  * this network namespace, whatever its owner, with the local and remote address, and the uid of the
  * user that created it in the eighth field. Addresses are hex words in the host's byte order, ports
- * hex in network order; an IPv4 client of an IPv6 socket shows as {@code ::ffff:a.b.c.d}.
+ * hex in network order; an IPv4 client of an IPv6 socket shows as {@code ::ffff:a.b.c.d}. A socket its
+ * process has closed stays listed for a while with inode 0 and, once in TIME_WAIT or FIN_WAIT2, uid 0:
+ * its owner is gone, so it has none here, or any local user could pass for root by closing quickly.
  */
 final class ProcNetTcp implements SocketOwners {
     private static final int UID_FIELD = 7;
+    private static final int INODE_FIELD = 9;
     private final Path dir;
 
     ProcNetTcp(Path dir) {
@@ -37,8 +42,8 @@ final class ProcNetTcp implements SocketOwners {
         // The client's own socket has the client's address as its local end.
         String clientPort = String.format(Locale.ROOT, ":%04X", client.getPort());
         String serverPort = String.format(Locale.ROOT, ":%04X", server.getPort());
-        byte[] clientIp = ipv4IfMapped(client.getAddress().getAddress());
-        byte[] serverIp = ipv4IfMapped(server.getAddress().getAddress());
+        byte[] clientIp = IpAddress.unmapped(client.getAddress().getAddress());
+        byte[] serverIp = IpAddress.unmapped(server.getAddress().getAddress());
         for (String table : new String[]{"tcp", "tcp6"}) {
             try (BufferedReader lines = Files.newBufferedReader(dir.resolve(table), StandardCharsets.US_ASCII)) {
                 lines.readLine(); // the heading
@@ -48,8 +53,8 @@ final class ProcNetTcp implements SocketOwners {
                         continue;
                     }
                     String[] f = line.trim().split("\\s+");
-                    if (f.length > UID_FIELD && matches(f[1], clientIp, clientPort) && matches(f[2], serverIp, serverPort)) {
-                        return OptionalInt.of(Integer.parseInt(f[UID_FIELD]));
+                    if (f.length > INODE_FIELD && matches(f[1], clientIp, clientPort) && matches(f[2], serverIp, serverPort)) {
+                        return f[INODE_FIELD].equals("0") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(f[UID_FIELD]));
                     }
                 }
             } catch (NoSuchFileException e) {
@@ -64,7 +69,7 @@ final class ProcNetTcp implements SocketOwners {
     /** {@code field} is "ADDRESS:PORT" as proc(5) prints it. */
     private static boolean matches(String field, byte[] ip, String port) {
         int colon = field.indexOf(':');
-        return colon > 0 && field.substring(colon).equals(port) && Arrays.equals(ipv4IfMapped(address(field.substring(0, colon))), ip);
+        return colon > 0 && field.substring(colon).equals(port) && Arrays.equals(IpAddress.unmapped(address(field.substring(0, colon))), ip);
     }
 
     /** Hex words of 32 bits, each printed as the host stores it. */
@@ -74,19 +79,5 @@ final class ProcNetTcp implements SocketOwners {
             bytes.putInt((int) Long.parseLong(hex.substring(i, i + 8), 16));
         }
         return bytes.array();
-    }
-
-    private static byte[] ipv4IfMapped(byte[] ip) {
-        if (ip.length == 16) {
-            for (int i = 0; i < 10; i++) {
-                if (ip[i] != 0) {
-                    return ip;
-                }
-            }
-            if (ip[10] == (byte) 0xFF && ip[11] == (byte) 0xFF) {
-                return Arrays.copyOfRange(ip, 12, 16);
-            }
-        }
-        return ip;
     }
 }

@@ -11,12 +11,14 @@ import java.util.Arrays;
  */
 public record Destination(String host, byte[] address, int port) {
 
+    /** An address the client gave; an IPv4-mapped IPv6 address is taken as the IPv4 address it reaches, so that rules see one form. */
     public static Destination ofAddress(byte[] address, int port) {
-        return new Destination(IpAddress.format(address), address.clone(), port);
+        byte[] reached = IpAddress.unmapped(address);
+        return new Destination(IpAddress.format(reached), reached.clone(), port);
     }
 
     public static Destination ofName(String name, byte[] resolved, int port) {
-        return new Destination(HostPort.canonicalHost(name), resolved == null ? null : resolved.clone(), port);
+        return new Destination(HostPort.canonicalHost(name), resolved == null ? null : IpAddress.unmapped(resolved).clone(), port);
     }
 
     public boolean isName() {

@@ -28,7 +28,9 @@ class ProcNetTcpTest {
         Files.write(dir.resolve("tcp"), List.of(heading,
                 "   0: 0100007F:0438 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 100 1 0 100 0 0 10 0",
                 "   1: 0100007F:9C40 0100007F:0438 01 00000000:00000000 00:00000000 00000000  1001        0 101 1 0 20 4 30 10 -1",
-                "   2: 0100007F:0438 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 102 1 0 20 4 30 10 -1"));
+                "   2: 0100007F:0438 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 102 1 0 20 4 30 10 -1",
+                "   3: 0100007F:9C42 0100007F:0438 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000",
+                "   4: 0100007F:9C43 0100007F:0438 04 00000000:00000000 01:00000014 00000000  1001        0 0 2 0 20 4 30 10 -1"));
         Files.write(dir.resolve("tcp6"), List.of(heading,
                 "   0: 0000000000000000FFFF00000100007F:9C41 0000000000000000FFFF00000100007F:0438 01 00000000:00000000 00:00000000 "
                         + "00000000  1002        0 103 1 0 20 4 30 10 -1"));
@@ -37,6 +39,10 @@ class ProcNetTcpTest {
         assertThat(owners.ownerOf(new InetSocketAddress(loopback, 40000), new InetSocketAddress(loopback, 1080))).hasValue(1001);
         assertThat(owners.ownerOf(new InetSocketAddress(loopback, 40001), new InetSocketAddress(loopback, 1080))).hasValue(1002);
         assertThat(owners.ownerOf(new InetSocketAddress(loopback, 40002), new InetSocketAddress(loopback, 1080))).isEmpty();
+        assertThat(owners.ownerOf(new InetSocketAddress(loopback, 0x9C42), new InetSocketAddress(loopback, 1080)))
+                .as("closed, in TIME_WAIT: uid 0 there is no one's").isEmpty();
+        assertThat(owners.ownerOf(new InetSocketAddress(loopback, 0x9C43), new InetSocketAddress(loopback, 1080)))
+                .as("closed, in FIN_WAIT1: its process has let it go").isEmpty();
         assertThat(owners.ownerOf(new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 40000), new InetSocketAddress(loopback, 1080)))
                 .as("a client on another host").isEmpty();
     }
