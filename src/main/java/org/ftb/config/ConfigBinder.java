@@ -39,7 +39,7 @@ public final class ConfigBinder {
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
                 "PASSPHRASE", "MAXCHANNELS"));
         schema.put("DATA", List.of("LISTEN", "PORTS", "HOLDTIMEOUT"));
-        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "PERMIT"));
+        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "MAXAUTHTRIES", "PERMIT"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
@@ -259,6 +259,7 @@ public final class ConfigBinder {
         if (usersFile.isEmpty() && authorizedKeys.isEmpty()) {
             diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
         }
+        int maxAuthTries = op.integer("MAXAUTHTRIES", 1, 100).orElse(GatewaySettings.DEFAULT_MAX_AUTH_TRIES);
         List<GatewaySettings.Permit> permits = new ArrayList<>();
         op.list("PERMIT").ifPresent(values -> {
             for (Statement.Value value : values) {
@@ -269,7 +270,7 @@ public final class ConfigBinder {
         if (!isLoopback(listen.host()) && usersFile.isEmpty() && authorizedKeys.isEmpty()) {
             diagnostics.at(Msg.FTB0130W, st.line(), st.column(), listen);
         }
-        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, permits);
+        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, maxAuthTries, permits);
     }
 
     /** {@code host:ports}, {@code [v6]:ports} or {@code cidr:ports}, the host part as in DEST, the ports as in PORTS. */

@@ -18,7 +18,6 @@ import org.ftb.status.GatewayStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -35,21 +34,25 @@ import java.util.stream.Stream;
  * a users file of salted hashes; public keys against an authorized_keys file.
  */
 public final class Gateway implements AutoCloseable {
+    /** How long a refused password waits for its answer; fixed, as OpenSSH's PAM delay, so that it tells nothing. */
+    public static final Duration FAILURE_DELAY = Duration.ofSeconds(2);
+
     private final SshServer server;
     private final GatewaySettings settings;
     private final MessageLog messages;
+    private final Logins logins;
     private final long startNanos = System.nanoTime();
     private final AtomicLong sessionsStarted = new AtomicLong();
     private final AtomicLong tunnelsOpened = new AtomicLong();
     private final AtomicLong tunnelsDenied = new AtomicLong();
-    private final AtomicLong passwordsRefused = new AtomicLong();
     private final AtomicInteger sessionsOpen = new AtomicInteger();
     private final AtomicInteger sessionsPeak = new AtomicInteger();
 
-    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages) {
+    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages, Logins logins) {
         this.server = server;
         this.settings = settings;
         this.messages = messages;
+        this.logins = logins;
     }
 
     /** Starts listening; the host key file is generated on first start. */
@@ -64,17 +67,10 @@ public final class Gateway implements AutoCloseable {
             messages.log(Msg.FTB0501I, settings.hostKey());
         }
         server.setKeyPairProvider(hostKeys);
-        Gateway gateway = new Gateway(server, settings, messages);
-        server.setPasswordAuthenticator(settings.users().<org.apache.sshd.server.auth.password.PasswordAuthenticator>map(users ->
-                (user, password, session) -> {
-                    boolean ok = users.verify(user, password.getBytes(StandardCharsets.UTF_8));
-                    if (!ok) {
-                        gateway.passwordsRefused.incrementAndGet();
-                        messages.log(Msg.FTB0503W, user + "@" + session.getClientAddress(), "password not accepted");
-                    }
-                    return ok;
-                }).orElse(null));
-        server.setPublickeyAuthenticator(settings.authorizedKeys().map(AuthorizedKeysAuthenticator::new).orElse(null));
+        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(AuthorizedKeysAuthenticator::new),
+                settings.maxAuthTries(), messages);
+        logins.install(server);
+        Gateway gateway = new Gateway(server, settings, messages, logins);
         server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
@@ -97,7 +93,12 @@ public final class Gateway implements AutoCloseable {
                 gateway.tunnelsOpened.incrementAndGet();
             }
         });
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            logins.close();
+            throw e;
+        }
         messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
                 KeyUtils.getFingerPrint(hostKey.getPublic()));
         messages.log(Msg.FTB0508I, gateway.knownHostsLine());
@@ -127,7 +128,7 @@ public final class Gateway implements AutoCloseable {
                 .flatMap(Optional::stream).collect(Collectors.joining(" "));
         return new GatewayStatus(version, stopping, Duration.ofNanos(System.nanoTime() - startNanos),
                 IpAddress.hostForPort(settings.listen().host()) + ":" + port(), auth, sessionsOpen.get(), sessionsPeak.get(),
-                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), passwordsRefused.get());
+                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), logins.passwordsRefused());
     }
 
     /** SSH connections accepted since start. */
@@ -183,7 +184,11 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(true);
+        try {
+            server.stop(true);
+        } finally {
+            logins.close();
+        }
         messages.log(Msg.FTB0505I);
     }
 }

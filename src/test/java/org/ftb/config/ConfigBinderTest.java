@@ -79,6 +79,11 @@ class ConfigBinderTest {
                 """);
         GatewaySettings g = config.gateway().orElseThrow();
         assertThat(g.listen()).isEqualTo(new HostPort("0.0.0.0", 2022));
+        assertThat(g.maxAuthTries()).isEqualTo(GatewaySettings.DEFAULT_MAX_AUTH_TRIES);
+        assertThat(config("GATEWAY HOSTKEY('k') AUTHORIZEDKEYS('/etc/ftb/keys') MAXAUTHTRIES(3) PERMIT(*:21)").gateway().orElseThrow().maxAuthTries())
+                .isEqualTo(3);
+        assertThat(messages("GATEWAY HOSTKEY('k') USERS('u') MAXAUTHTRIES(0) PERMIT(*:21)")).anyMatch(m -> m.startsWith("FTB0116E")
+                && m.contains("MAXAUTHTRIES(0) must be a whole number from 1 to 100"));
         assertThat(g.permits()).extracting(GatewaySettings.Permit::text)
                 .containsExactly("127.0.0.1:21", "10.1.0.0/16:1024-65535", "[2001:db8::1]:*", "ftp.example.com:21");
         assertThat(config.data()).isEqualTo(new DataSettings("127.0.0.2", new org.ftb.rules.PortRange(30000, 30100), DataSettings.DEFAULT_HOLD));
