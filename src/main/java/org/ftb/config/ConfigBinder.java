@@ -15,6 +15,7 @@ import org.ftb.socks.SocksVersion;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -255,9 +256,18 @@ public final class ConfigBinder {
         Optional<Path> usersFile = op.single("USERS").map(v -> resolve(v.text()));
         Optional<org.ftb.auth.UserDirectory> users = usersFile.flatMap(f -> loadUsers(f, op.get("USERS").orElseThrow()));
         Optional<Path> authorizedKeys = op.single("AUTHORIZEDKEYS").map(v -> resolve(v.text()));
-        checkReadable(op, "AUTHORIZEDKEYS", authorizedKeys, "the gateway will refuse every public-key login");
+        authorizedKeys.ifPresent(directory -> {
+            Statement.Operand where = op.get("AUTHORIZEDKEYS").orElseThrow();
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                diagnostics.at(Msg.FTB0123E, where.line(), where.column(), "AUTHORIZEDKEYS(" + directory + ") must be a directory with one"
+                        + " authorized_keys file per user, named as the user: a key logs in only the user whose file holds it");
+            } else {
+                FileAccess.unreadableDirectory(directory).ifPresent(why -> diagnostics.at(Msg.FTB0142W, where.line(), where.column(),
+                        "AUTHORIZEDKEYS", directory, why, "the gateway will refuse every public-key login"));
+            }
+        });
         if (usersFile.isEmpty() && authorizedKeys.isEmpty()) {
-            diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
+            diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('directory') to log anyone in");
         }
         int maxAuthTries = op.integer("MAXAUTHTRIES", 1, 100).orElse(GatewaySettings.DEFAULT_MAX_AUTH_TRIES);
         List<GatewaySettings.Permit> permits = new ArrayList<>();

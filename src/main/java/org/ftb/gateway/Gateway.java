@@ -3,7 +3,6 @@ package org.ftb.gateway;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
@@ -31,7 +30,7 @@ import java.util.stream.Stream;
 /**
  * {@code ftb gateway}: an embedded SSH server that allows only direct-tcpip channels, and only to
  * the PERMIT destinations. No shell, exec, sftp or remote forwarding. Passwords are checked against
- * a users file of salted hashes; public keys against an authorized_keys file.
+ * a users file of salted hashes; public keys against the user's own authorized_keys file.
  */
 public final class Gateway implements AutoCloseable {
     /** How long a refused password waits for its answer; fixed, as OpenSSH's PAM delay, so that it tells nothing. */
@@ -67,7 +66,7 @@ public final class Gateway implements AutoCloseable {
             messages.log(Msg.FTB0501I, settings.hostKey());
         }
         server.setKeyPairProvider(hostKeys);
-        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(AuthorizedKeysAuthenticator::new),
+        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(AuthorizedKeysDirectory::new),
                 settings.maxAuthTries(), messages);
         logins.install(server);
         Gateway gateway = new Gateway(server, settings, messages, logins);

@@ -141,7 +141,7 @@ final class Logins implements AutoCloseable {
             return true;
         }
         int tryNumber = tries(session).incrementAndGet();
-        refused(session, user, method + " is not authorized", tryNumber);
+        refused(session, user, method + " is not in the user's AUTHORIZEDKEYS file", tryNumber);
         if (tryNumber >= maxTries) {
             // Apart from MINA's thread, which sends the refusal first.
             try {

@@ -90,7 +90,7 @@ class ConfigBinderTest {
         assertThat(messages("GATEWAY HOSTKEY('k') USERS('u') PERMIT(nohost)\nRULE NAME(A) ACTION(DENY)")).anyMatch(m -> m.startsWith(
                 "FTB0139E line 1 column 40: PERMIT(nohost) must be host:ports"));
         assertThat(messages("GATEWAY HOSTKEY('k') PERMIT(*:21)\nRULE NAME(A) ACTION(DENY)")).contains(
-                "FTB0114E line 1 column 1: GATEWAY needs USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
+                "FTB0114E line 1 column 1: GATEWAY needs USERS('file') or AUTHORIZEDKEYS('directory') to log anyone in");
         assertThat(messages("DATA LISTEN(::1)\nRULE NAME(A) ACTION(DENY)")).contains(
                 "FTB0138E line 1 column 13: LISTEN(::1) must be an IPv4 address: FTP 227 replies carry IPv4 only");
     }
@@ -264,6 +264,10 @@ class ConfigBinderTest {
                 GATEWAY HOSTKEY('hostkey') AUTHORIZEDKEYS('nokeys') PERMIT(*:21)
                 """, ConfigSource.RecordFormat.STREAM, Map.of(), dir);
         Files.createDirectories(dir.resolve("logs"));
+        assertThat(load("GATEWAY HOSTKEY('hostkey') AUTHORIZEDKEYS('plain') PERMIT(*:21)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
+                .diagnostics().all()).extracting(Diagnostic::text).as("issue 7: keys belong to a user").containsExactly(
+                "FTB0123E line 1 column 28: AUTHORIZEDKEYS(" + dir.resolve("plain") + ") must be a directory with one authorized_keys"
+                        + " file per user, named as the user: a key logs in only the user whose file holds it");
         assertThat(load("LOG FILE('logs')\nRULE NAME(A) ACTION(DENY)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
                 .diagnostics().all()).extracting(Diagnostic::text).containsExactly(
                 "FTB0140E line 1 column 5: FILE(" + dir.resolve("logs") + ") cannot be written: it is a directory");
@@ -283,7 +287,7 @@ class ConfigBinderTest {
                         + "tunnels that log in with this key will fail (FTB0224E)",
                 "FTB0141W line 4 column 25: KNOWNHOSTS file " + dir.resolve("nokh") + " cannot be read (no such file): "
                         + "HOSTKEYS(ACCEPTNEW) will create it and trust the first host key each SSH server of this SSHHOST offers",
-                "FTB0142W line 6 column 28: AUTHORIZEDKEYS file " + dir.resolve("nokeys") + " cannot be read (no such file): "
+                "FTB0142W line 6 column 28: AUTHORIZEDKEYS file " + dir.resolve("nokeys") + " cannot be read (no such directory): "
                         + "the gateway will refuse every public-key login");
     }
 

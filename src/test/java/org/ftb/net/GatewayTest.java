@@ -5,6 +5,9 @@ import org.apache.commons.net.ftp.FTPClient;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.ftb.auth.UserDirectory;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigFixtures;
@@ -28,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -47,6 +51,7 @@ class GatewayTest {
     private Gateway gateway;
     private LogCapture log;
     private Path knownHosts;
+    private KeyPair userKey;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,8 +59,11 @@ class GatewayTest {
         ftp = TestFtpServer.start(Files.createDirectories(dir.resolve("home")), USER, PASSWORD);
         Path users = dir.resolve("users");
         Files.write(users, List.of(UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
+        userKey = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        Path keys = Files.createDirectories(dir.resolve("authorized_keys"));
+        Files.writeString(keys.resolve(USER), PublicKeyEntry.toString(userKey.getPublic()) + " job1@test\n");
         BrokerConfig config = ConfigFixtures.config("GATEWAY LISTEN(127.0.0.1:2222) HOSTKEY('" + dir.resolve("hostkey") + "') USERS('"
-                + users + "') PERMIT(127.0.0.1:" + ftp.port() + " 127.0.0.1:1024-65535)\nRULE NAME(X) ACTION(DENY)");
+                + users + "') AUTHORIZEDKEYS('" + keys + "') PERMIT(127.0.0.1:" + ftp.port() + " 127.0.0.1:1024-65535)\nRULE NAME(X) ACTION(DENY)");
         org.ftb.config.GatewaySettings g = config.gateway().orElseThrow();
         org.ftb.config.GatewaySettings ephemeral = new org.ftb.config.GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0),
                 g.hostKey(), g.usersFile(), g.users(), g.authorizedKeys(), g.maxAuthTries(), g.permits());
@@ -202,6 +210,35 @@ class GatewayTest {
         }
         assertThat(log.withId("FTB0509I")).singleElement().asString()
                 .matches("FTB0509I Gateway login of user " + USER + " from 127\\.0\\.0\\.1:\\d+ accepted: password");
+    }
+
+    /**
+     * Issue 7 finding 4: a key in AUTHORIZEDKEYS logged in under any user name. Now AUTHORIZEDKEYS is a
+     * directory with a file per user, and a key logs in only the user whose file holds it.
+     */
+    @Test
+    void issue7AKeyLogsInOnlyTheUserWhoseFileHoldsIt() throws Exception {
+        SshClient client = sshClient();
+        try {
+            ClientSession own = client.connect(USER, "127.0.0.1", gateway.port()).verify(5000).getSession();
+            own.addPublicKeyIdentity(userKey);
+            own.auth().verify(30_000);
+            own.close(true);
+            ClientSession other = client.connect("job2", "127.0.0.1", gateway.port()).verify(5000).getSession();
+            other.addPublicKeyIdentity(userKey);
+            assertThatThrownBy(() -> other.auth().verify(30_000)).isInstanceOf(Exception.class);
+            other.close(true);
+            ClientSession climber = client.connect("sub/../" + USER, "127.0.0.1", gateway.port()).verify(5000).getSession();
+            climber.addPublicKeyIdentity(userKey);
+            assertThatThrownBy(() -> climber.auth().verify(30_000)).as("a user name is a file name, not a path").isInstanceOf(Exception.class);
+            climber.close(true);
+        } finally {
+            client.stop();
+        }
+        String key = "publickey ecdsa-sha2-nistp256 " + KeyUtils.getFingerPrint(userKey.getPublic());
+        assertThat(log.withId("FTB0509I")).singleElement().asString().contains("user " + USER + " from 127.0.0.1:").endsWith(key);
+        assertThat(log.withId("FTB0503W")).hasSize(2).allMatch(l -> l.contains(key + " is not in the user's AUTHORIZEDKEYS file; try 1 of"))
+                .anyMatch(l -> l.contains("user job2 from 127.0.0.1:"));
     }
 
     private static SshClient sshClient() {
