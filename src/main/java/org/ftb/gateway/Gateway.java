@@ -1,12 +1,13 @@
 package org.ftb.gateway;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.ftb.address.IpAddress;
 import org.ftb.config.GatewaySettings;
 import org.ftb.message.MessageLog;
@@ -17,7 +18,6 @@ import org.ftb.status.GatewayStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +40,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewaySettings settings;
     private final MessageLog messages;
     private final Logins logins;
+    private final KeyPair hostKey;
     private final long startNanos = System.nanoTime();
     private final AtomicLong sessionsStarted = new AtomicLong();
     private final AtomicLong tunnelsOpened = new AtomicLong();
@@ -47,8 +48,9 @@ public final class Gateway implements AutoCloseable {
     private final AtomicInteger sessionsOpen = new AtomicInteger();
     private final AtomicInteger sessionsPeak = new AtomicInteger();
 
-    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages, Logins logins) {
+    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages, Logins logins, KeyPair hostKey) {
         this.server = server;
+        this.hostKey = hostKey;
         this.settings = settings;
         this.messages = messages;
         this.logins = logins;
@@ -59,17 +61,17 @@ public final class Gateway implements AutoCloseable {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(settings.listen().host());
         server.setPort(settings.listen().port());
-        boolean generate = !Files.exists(settings.hostKey());
-        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(settings.hostKey());
-        KeyPair hostKey = hostKeys.loadKeys(null).iterator().next();
-        if (generate) {
+        HostKeyFile.Loaded loaded = HostKeyFile.loadOrCreate(settings.hostKey());
+        if (loaded.created()) {
             messages.log(Msg.FTB0501I, settings.hostKey());
         }
-        server.setKeyPairProvider(hostKeys);
+        KeyPair hostKey = loaded.key();
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        Algorithms.install(server);
         Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(AuthorizedKeysDirectory::new),
                 settings.maxAuthTries(), messages);
         logins.install(server);
-        Gateway gateway = new Gateway(server, settings, messages, logins);
+        Gateway gateway = new Gateway(server, settings, messages, logins, hostKey);
         server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
@@ -110,15 +112,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The host key as a known_hosts entry for this gateway. */
-    public String knownHostsLine() throws IOException {
-        KeyPair key;
-        try {
-            key = server.getKeyPairProvider().loadKeys(null).iterator().next();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot read the gateway host key", e);
-        }
-        return "[" + settings.listen().host() + "]:" + port() + " "
-                + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+    public String knownHostsLine() {
+        return "[" + settings.listen().host() + "]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
     }
 
     /** What DISPLAY shows; {@code version} heads it. */

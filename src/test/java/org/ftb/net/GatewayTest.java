@@ -7,13 +7,17 @@ import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.ftb.address.HostPort;
 import org.ftb.auth.UserDirectory;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigFixtures;
 import org.ftb.config.GatewaySettings;
 import org.ftb.gateway.Gateway;
 import org.ftb.message.MessageLog;
+import org.ftb.platform.PrivateFiles;
 import org.ftb.testing.LogCapture;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestFtpServer;
@@ -27,13 +31,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +61,7 @@ class GatewayTest {
     private LogCapture log;
     private Path knownHosts;
     private KeyPair userKey;
+    private GatewaySettings settings;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -64,12 +74,16 @@ class GatewayTest {
         Files.writeString(keys.resolve(USER), PublicKeyEntry.toString(userKey.getPublic()) + " job1@test\n");
         BrokerConfig config = ConfigFixtures.config("GATEWAY LISTEN(127.0.0.1:2222) HOSTKEY('" + dir.resolve("hostkey") + "') USERS('"
                 + users + "') AUTHORIZEDKEYS('" + keys + "') PERMIT(127.0.0.1:" + ftp.port() + " 127.0.0.1:1024-65535)\nRULE NAME(X) ACTION(DENY)");
-        org.ftb.config.GatewaySettings g = config.gateway().orElseThrow();
-        org.ftb.config.GatewaySettings ephemeral = new org.ftb.config.GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0),
-                g.hostKey(), g.usersFile(), g.users(), g.authorizedKeys(), g.maxAuthTries(), g.permits());
-        gateway = Gateway.start(ephemeral, new MessageLog(LoggerFactory.getLogger("ftb")));
+        settings = config.gateway().orElseThrow();
+        gateway = start(settings.hostKey());
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
+    }
+
+    /** The gateway of this test's GATEWAY statement with another host key file, on an ephemeral port. */
+    private Gateway start(Path hostKey) throws IOException {
+        return Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), hostKey, settings.usersFile(), settings.users(),
+                settings.authorizedKeys(), settings.maxAuthTries(), settings.permits()), new MessageLog(LoggerFactory.getLogger("ftb")));
     }
 
     @AfterEach
@@ -239,6 +253,70 @@ class GatewayTest {
         assertThat(log.withId("FTB0509I")).singleElement().asString().contains("user " + USER + " from 127.0.0.1:").endsWith(key);
         assertThat(log.withId("FTB0503W")).hasSize(2).allMatch(l -> l.contains(key + " is not in the user's AUTHORIZEDKEYS file; try 1 of"))
                 .anyMatch(l -> l.contains("user job2 from 127.0.0.1:"));
+    }
+
+    /**
+     * Issue 7 finding 4: the gateway offered hmac-sha1 and zlib before login, and only an
+     * ecdsa-sha2-nistp521 host key. Now: curve25519, ECDH and group-exchange key exchange with SHA-2,
+     * AEAD and CTR ciphers, encrypt-then-MAC MACs, compression only after login, an ed25519 host key
+     * made owner-only on first start.
+     */
+    @Test
+    void issue7TheGatewayOffersAModernSetWithAnEd25519HostKey() throws Exception {
+        Map<KexProposalOption, String> offered = offeredBy(gateway);
+        assertThat(offered.get(KexProposalOption.ALGORITHMS).split(",")).as("key exchange, without the extension markers")
+                .filteredOn(a -> !a.equals("ext-info-s") && !a.startsWith("kex-strict-"))
+                .containsExactly("curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384",
+                        "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256");
+        assertThat(offered.get(KexProposalOption.SERVERKEYS)).isEqualTo("ssh-ed25519");
+        for (KexProposalOption cipher : List.of(KexProposalOption.C2SENC, KexProposalOption.S2CENC)) {
+            assertThat(offered.get(cipher)).isEqualTo("aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,"
+                    + "aes128-ctr,aes192-ctr,aes256-ctr");
+        }
+        for (KexProposalOption mac : List.of(KexProposalOption.C2SMAC, KexProposalOption.S2CMAC)) {
+            assertThat(offered.get(mac)).isEqualTo("hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com");
+        }
+        for (KexProposalOption compression : List.of(KexProposalOption.C2SCOMP, KexProposalOption.S2CCOMP)) {
+            assertThat(offered.get(compression)).isEqualTo("none,zlib@openssh.com");
+        }
+        assertThat(log.withId("FTB0500I")).singleElement().asString().contains("host key ssh-ed25519 SHA256:");
+        assertThat(Files.readString(settings.hostKey())).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(settings.hostKey()))).isEqualTo("rw-------");
+        }
+    }
+
+    /**
+     * Issue 7 finding 4, the upgrade: a host key file an earlier gateway made (ecdsa-sha2-nistp521) is
+     * kept and offered as it is, so that the brokers' KNOWNHOSTS stay right; only a missing file gets
+     * an ed25519 key.
+     */
+    @Test
+    void issue7AnExistingHostKeyFileOfAnotherTypeKeepsWorking() throws Exception {
+        Path old = dir.resolve("old-hostkey");
+        KeyPair ecdsa = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP521, 521);
+        try (OutputStream out = PrivateFiles.create(old)) {
+            new OpenSSHKeyPairResourceWriter().writePrivateKey(ecdsa, "old gateway", null, out);
+        }
+        String before = Files.readString(old);
+        try (Gateway upgraded = start(old)) {
+            assertThat(offeredBy(upgraded).get(KexProposalOption.SERVERKEYS)).isEqualTo("ecdsa-sha2-nistp521");
+            assertThat(upgraded.knownHostsLine()).endsWith(PublicKeyEntry.toString(ecdsa.getPublic()));
+        }
+        assertThat(Files.readString(old)).isEqualTo(before);
+        assertThat(log.withId("FTB0501I")).as("only the setUp's gateway made a key").hasSize(1);
+    }
+
+    /** What a gateway offers in its key exchange, as a client sees it. */
+    private static Map<KexProposalOption, String> offeredBy(Gateway target) throws Exception {
+        SshClient client = sshClient();
+        try (ClientSession session = client.connect(USER, "127.0.0.1", target.port()).verify(5000).getSession()) {
+            session.addPasswordIdentity(PASSWORD);
+            session.auth().verify(30_000);
+            return Map.copyOf(session.getServerKexProposals());
+        } finally {
+            client.stop();
+        }
     }
 
     private static SshClient sshClient() {
