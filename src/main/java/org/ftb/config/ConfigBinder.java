@@ -4,6 +4,7 @@ import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.auth.UserDirectory;
 import org.ftb.message.Msg;
+import org.ftb.platform.PrivateFiles;
 import org.ftb.rules.Action;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.Fallback;
@@ -253,6 +254,9 @@ public final class ConfigBinder {
         op.require("HOSTKEY", "'file'");
         op.require("PERMIT", "host:ports ...");
         Path hostKey = op.single("HOSTKEY").map(v -> resolve(v.text())).orElse(Path.of("ftb-gateway-hostkey"));
+        if (op.has("HOSTKEY")) {
+            checkPrivate(op, "HOSTKEY", Optional.of(hostKey));
+        }
         Optional<Path> usersFile = op.single("USERS").map(v -> resolve(v.text()));
         Optional<org.ftb.auth.UserDirectory> users = usersFile.flatMap(f -> loadUsers(f, op.get("USERS").orElseThrow()));
         Optional<Path> authorizedKeys = op.single("AUTHORIZEDKEYS").map(v -> resolve(v.text()));
@@ -454,11 +458,21 @@ public final class ConfigBinder {
         });
         checkReadable(op, "KEY", key, "tunnels that log in with this key will fail (FTB0224E)");
         checkReadable(op, "PASSPHRASE", passphrase, "tunnels that log in with this key will fail (FTB0224E)");
+        checkPrivate(op, "KEY", key);
+        checkPrivate(op, "PASSPHRASE", passphrase);
         if (errorCount() > errorsBefore || name.isEmpty() || !op.has("HOST")) {
             return Optional.empty();
         }
         return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
                 passphrase, maxChannels));
+    }
+
+    /** A secret file its group or others may use is refused, at the operand, as OpenSSH refuses it. */
+    private void checkPrivate(Operands op, String operand, Optional<Path> file) {
+        file.flatMap(f -> PrivateFiles.unprotected(operand, f)).ifPresent(refusal -> {
+            Statement.Operand where = op.get(operand).orElseThrow();
+            diagnostics.at(Msg.FTB0143E, where.line(), where.column(), refusal);
+        });
     }
 
     /** Warns, at the operand, when a file that is read only when a login needs it cannot be read now. */

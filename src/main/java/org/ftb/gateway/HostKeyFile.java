@@ -32,10 +32,9 @@ final class HostKeyFile {
         if (!Files.exists(file)) {
             return new Loaded(create(file), true);
         }
-        String exposure = PrivateFiles.exposure(file).orElse(null);
-        if (exposure != null) {
-            throw new IOException("UNPROTECTED PRIVATE KEY FILE: HOSTKEY " + file + " is refused: " + exposure
-                    + "; make it owner-only (chmod 600)");
+        String refusal = PrivateFiles.unprotected("HOSTKEY", file).orElse(null);
+        if (refusal != null) {
+            throw new IOException(refusal);
         }
         try (InputStream in = Files.newInputStream(file)) {
             Iterator<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, new PathResource(file), in, null).iterator();

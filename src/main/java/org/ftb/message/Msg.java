@@ -59,6 +59,7 @@ public enum Msg {
     FTB0140E("line %d column %d: FILE(%s) cannot be written: %s"),
     FTB0141W("line %d column %d: KNOWNHOSTS file %s cannot be read (%s): %s"),
     FTB0142W("line %d column %d: %s file %s cannot be read (%s): %s"),
+    FTB0143E("line %d column %d: %s"),
 
     FTB0200I("%s"),
     FTB0201W("%s refused: MAXSESSIONS(%d) reached"),

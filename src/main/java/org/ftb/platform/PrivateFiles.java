@@ -29,19 +29,25 @@ public final class PrivateFiles {
     }
 
     /**
-     * Why {@code file} is not private, as OpenSSH refuses a private key file: its permissions give its
-     * group or others any access. Empty when it is private, missing, or on a file system without POSIX
-     * permissions.
+     * The refusal of a secret file ({@code what}: KEY, PASSPHRASE, HOSTKEY) that its group or others may
+     * use, as OpenSSH refuses an unprotected private key; empty when only its owner may, when it is
+     * missing or unreadable (reading it will say why), or on a file system without POSIX permissions.
      */
-    public static Optional<String> exposure(Path file) throws IOException {
-        if (!isPosix(file) || !Files.exists(file)) {
+    public static Optional<String> unprotected(String what, Path file) {
+        if (!isPosix(file)) {
             return Optional.empty();
         }
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
         if (permissions.stream().noneMatch(OTHERS::contains)) {
             return Optional.empty();
         }
-        return Optional.of("its permissions " + PosixFilePermissions.toString(permissions) + " let others at it");
+        return Optional.of("UNPROTECTED PRIVATE KEY FILE: " + what + " file " + file + " is refused: its permissions "
+                + PosixFilePermissions.toString(permissions) + " let others at it; make it owner-only (chmod 600)");
     }
 
     /** Creates {@code file}, which must not exist, readable and writable by its owner only from the start. */

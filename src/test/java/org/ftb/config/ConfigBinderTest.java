@@ -5,6 +5,7 @@ import org.ftb.auth.UserDirectory;
 import org.ftb.rules.Action;
 import org.ftb.rules.Fallback;
 import org.ftb.rules.TunnelAuth;
+import org.ftb.testing.TestSshServer;
 import org.ftb.socks.SocksVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -250,11 +251,40 @@ class ConfigBinderTest {
                 "FTB0131W line 1 column 31: rule LATE can never match: rule ALL on line 1 matches every destination and port");
     }
 
+    /** Issue 7 finding 4: a key, passphrase or host key file that others may use is refused, as OpenSSH refuses it. */
+    @Test
+    void issue7SecretFilesOthersMayUseAreRefused(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        for (String file : List.of("key", "passphrase", "hostkey")) {
+            TestSshServer.writeSecret(dir.resolve(file), "");
+        }
+        String text = """
+                RULE NAME(A) ACTION(DENY)
+                SSHHOST NAME(S) HOST(*) KNOWNHOSTS('known_hosts') USER(u) KEY('key') PASSPHRASE('passphrase')
+                GATEWAY HOSTKEY('hostkey') USERS('users') PERMIT(*:21)
+                """;
+        Files.writeString(dir.resolve("known_hosts"), "");
+        Files.write(dir.resolve("users"), List.of(UserDirectory.entry("u", "pw".toCharArray(), 10_000)));
+        assertThat(load(text, ConfigSource.RecordFormat.STREAM, Map.of(), dir).diagnostics().all()).as("owner-only").isEmpty();
+        Files.setPosixFilePermissions(dir.resolve("key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir.resolve("passphrase"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(dir.resolve("hostkey"), java.nio.file.attribute.PosixFilePermissions.fromString("rw----rw-"));
+        ConfigLoader.Result result = load(text, ConfigSource.RecordFormat.STREAM, Map.of(), dir);
+        assertThat(result.returnCode()).isEqualTo(8);
+        assertThat(result.diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0143E line 2 column 59: UNPROTECTED PRIVATE KEY FILE: KEY file " + dir.resolve("key")
+                        + " is refused: its permissions rw-r--r-- let others at it; make it owner-only (chmod 600)",
+                "FTB0143E line 2 column 70: UNPROTECTED PRIVATE KEY FILE: PASSPHRASE file " + dir.resolve("passphrase")
+                        + " is refused: its permissions rw-r----- let others at it; make it owner-only (chmod 600)",
+                "FTB0143E line 3 column 9: UNPROTECTED PRIVATE KEY FILE: HOSTKEY file " + dir.resolve("hostkey")
+                        + " is refused: its permissions rw----rw- let others at it; make it owner-only (chmod 600)");
+    }
+
     @Test
     void issue6FilesTheBrokerWouldRefuseOrFailOnAreFoundWhenBinding(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("plain"), "not a directory\n");
         Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("key"), "");
+        TestSshServer.writeSecret(dir.resolve("key"), "");
         ConfigLoader.Result result = load("""
                 LOG FILE('logs')
                 RULE NAME(A) ACTION(DENY)

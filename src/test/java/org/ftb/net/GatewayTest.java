@@ -23,6 +23,7 @@ import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestFtpServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -305,6 +306,16 @@ class GatewayTest {
         }
         assertThat(Files.readString(old)).isEqualTo(before);
         assertThat(log.withId("FTB0501I")).as("only the setUp's gateway made a key").hasSize(1);
+    }
+
+    /** Issue 7 finding 4: a host key file that others may read is refused, as OpenSSH's sshd refuses it. */
+    @Test
+    void issue7AHostKeyFileOthersMayReadIsRefused() throws Exception {
+        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Files.setPosixFilePermissions(settings.hostKey(), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> start(settings.hostKey()).close()).isInstanceOf(IOException.class).hasMessage(
+                "UNPROTECTED PRIVATE KEY FILE: HOSTKEY file " + settings.hostKey()
+                        + " is refused: its permissions rw-r--r-- let others at it; make it owner-only (chmod 600)");
     }
 
     /** What a gateway offers in its key exchange, as a client sees it. */
