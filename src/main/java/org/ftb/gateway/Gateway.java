@@ -5,7 +5,6 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.ftb.address.IpAddress;
@@ -72,7 +71,7 @@ public final class Gateway implements AutoCloseable {
                 settings.maxAuthTries(), messages);
         logins.install(server);
         Gateway gateway = new Gateway(server, settings, messages, logins, hostKey);
-        server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
+        server.setChannelFactories(List.of(new DirectTcpipChannels(messages)));
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
         server.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, gateway.permitFilter()));

@@ -113,6 +113,7 @@ public enum Msg {
     FTB0508I("Gateway known_hosts entry for the brokers' KNOWNHOSTS: %s"),
     FTB0509I("Gateway login of user %s from %s accepted: %s"),
     FTB0510W("Gateway disconnected user %s from %s: %d refused login tries (MAXAUTHTRIES)"),
+    FTB0511W("Gateway refused user %s from %s a tunnel to %s port %d: no TCP port has that number"),
 
     FTB0401I("%s"),
     FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),

@@ -4,11 +4,20 @@ import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.channel.AbstractClientChannel;
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.ftb.address.HostPort;
 import org.ftb.auth.UserDirectory;
@@ -316,6 +325,67 @@ class GatewayTest {
         assertThatThrownBy(() -> start(settings.hostKey()).close()).isInstanceOf(IOException.class).hasMessage(
                 "UNPROTECTED PRIVATE KEY FILE: HOSTKEY file " + settings.hostKey()
                         + " is refused: its permissions rw-r--r-- let others at it; make it owner-only (chmod 600)");
+    }
+
+    /**
+     * Issue 7 finding 4: a direct-tcpip request for port 0xFFFFFFFF dropped the caller's whole SSH
+     * session. Now that channel is refused (administratively prohibited, as OpenSSH refuses it) and the
+     * session carries on: a tunnel to a permitted port opens on it.
+     */
+    @Test
+    void issue7ATunnelToAPortBeyond65535IsRefusedAndTheSessionStays() throws Exception {
+        SshClient client = sshClient();
+        try (ClientSession session = client.connect(USER, "127.0.0.1", gateway.port()).verify(5000).getSession()) {
+            session.addPasswordIdentity(PASSWORD);
+            session.auth().verify(30_000);
+            OutOfRangePortChannel bad = new OutOfRangePortChannel("127.0.0.1", 0xFFFFFFFFL);
+            session.getService(ConnectionService.class).registerChannel(bad);
+            assertThatThrownBy(() -> bad.open().verify(10_000)).hasRootCauseInstanceOf(SshChannelOpenException.class)
+                    .rootCause().satisfies(e -> assertThat(((SshChannelOpenException) e).getReasonCode())
+                            .isEqualTo(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED));
+            ChannelDirectTcpip good = session.createDirectTcpipChannel(new SshdSocketAddress("127.0.0.1", 1),
+                    new SshdSocketAddress("127.0.0.1", ftp.port()));
+            good.open().verify(10_000);
+            assertThat(session.isOpen()).isTrue();
+            good.close(true);
+        } finally {
+            client.stop();
+        }
+        assertThat(log.withId("FTB0511W")).singleElement().asString().contains("user " + USER + " from 127.0.0.1:")
+                .contains("127.0.0.1 port 4294967295");
+    }
+
+    /** A direct-tcpip open with a port no SshdSocketAddress can hold, as only a hostile or broken client sends it. */
+    private static final class OutOfRangePortChannel extends AbstractClientChannel {
+        private final String host;
+        private final long port;
+
+        OutOfRangePortChannel(String host, long port) {
+            super("direct-tcpip");
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public synchronized OpenFuture open() throws IOException {
+            openFuture = new DefaultOpenFuture(host, futureLock);
+            Buffer buffer = getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, 64);
+            buffer.putString(getChannelType());
+            buffer.putUInt(getChannelId());
+            buffer.putUInt(getLocalWindow().getSize());
+            buffer.putUInt(getLocalWindow().getPacketSize());
+            buffer.putString(host);
+            buffer.putUInt(port);
+            buffer.putString("127.0.0.1");
+            buffer.putUInt(1);
+            writePacket(buffer);
+            return openFuture;
+        }
+
+        @Override
+        protected void doOpen() {
+            // Never opened: the gateway must refuse it.
+        }
     }
 
     /** What a gateway offers in its key exchange, as a client sees it. */
