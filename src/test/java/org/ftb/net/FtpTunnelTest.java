@@ -178,7 +178,8 @@ class FtpTunnelTest {
             try {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.login(USER, PASSWORD))
                         .hasMessageContaining("421");
-                assertThat(client.getReplyString()).startsWith("421 Service not available: cannot reach SSH host 127.0.0.1:" + closed);
+                assertThat(client.getReplyString()).startsWith("421 Service not available: SSH tunnel to 127.0.0.1:" + ftp.port()
+                        + " failed (SSH host unreachable)");
             } finally {
                 client.disconnect();
             }

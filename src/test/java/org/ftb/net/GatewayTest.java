@@ -141,12 +141,38 @@ class GatewayTest {
             try {
                 assertThatThrownBy(() -> client.login(USER, PASSWORD))
                         .isInstanceOf(org.apache.commons.net.ftp.FTPConnectionClosedException.class).hasMessageContaining("421");
-                assertThat(client.getReplyString()).startsWith("421").contains("does not allow a tunnel to 127.0.0.2:21");
+                assertThat(client.getReplyString()).startsWith("421")
+                        .contains("SSH tunnel to 127.0.0.2:21 failed (the SSH host does not allow a tunnel there)");
             } finally {
                 client.disconnect();
             }
         }
         assertThat(log.withId("FTB0502W")).singleElement().asString().contains("127.0.0.2:21");
+    }
+
+    /**
+     * Issue 7 finding 4: the 421 an FTP client got when the gateway's host key was not trusted named
+     * the broker's known_hosts file and the SSH user. The client now learns the kind of failure only;
+     * the operator's message keeps the detail.
+     */
+    @Test
+    void issue7The421OfAnUntrustedHostKeyNamesNeitherKnownHostsNorTheSshUser() throws Exception {
+        Path empty = dir.resolve("empty_known_hosts");
+        Files.writeString(empty, "");
+        try (TestBroker broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + empty
+                + "')\nRULE NAME(FTP) DEST(127.0.0.1) ACTION(FTPTUNNEL) VIA(GW)\n")) {
+            FTPClient client = new FTPClient();
+            client.setProxy(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", broker.port())));
+            client.connect("127.0.0.1", ftp.port());
+            try {
+                assertThatThrownBy(() -> client.login(USER, PASSWORD)).hasMessageContaining("421");
+                assertThat(client.getReplyString()).startsWith("421 Service not available: SSH tunnel to 127.0.0.1:" + ftp.port()
+                        + " failed (host key not trusted)").doesNotContain(empty.toString(), "known_hosts", USER);
+            } finally {
+                client.disconnect();
+            }
+        }
+        assertThat(log.withId("FTB0234E")).singleElement().asString().contains(empty.toString(), USER + "@127.0.0.1");
     }
 
     @Test
