@@ -37,6 +37,8 @@ public final class UserDirectory {
     }
 
     private final Map<String, Entry> entries;
+    /** Hashed in place of an unknown user's entry, so that a refusal takes as long whether or not the user exists. */
+    private final Entry stranger;
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final byte[] cacheKey = new byte[32];
 
@@ -57,7 +59,12 @@ public final class UserDirectory {
 
     private UserDirectory(Map<String, Entry> entries) {
         this.entries = Map.copyOf(entries);
-        new SecureRandom().nextBytes(cacheKey);
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(cacheKey);
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        int iterations = entries.values().stream().mapToInt(Entry::iterations).max().orElse(DEFAULT_ITERATIONS);
+        this.stranger = new Entry(iterations, salt, new byte[HASH_BYTES]);
     }
 
     public static UserDirectory read(Path file) throws IOException, FormatException {
@@ -112,20 +119,24 @@ public final class UserDirectory {
         return entries.keySet();
     }
 
-    /** Checks a password given as the client's bytes (UTF-8); the array is wiped afterwards. */
+    /**
+     * Checks a password given as the client's bytes (UTF-8); the array is wiped afterwards. An unknown
+     * user costs the same hash as a known one (with the most iterations of the file), so the time of a
+     * refusal does not tell which user names exist.
+     */
     public boolean verify(String user, byte[] password) {
         char[] chars = decode(password);
         try {
-            Entry entry = entries.get(user);
-            if (entry == null || !hashedWhole(password, chars)) {
-                return false;
-            }
+            Entry known = entries.get(user);
+            Entry entry = known == null ? stranger : known;
+            boolean whole = hashedWhole(password, chars);
             byte[] digest = cacheDigest(user, password);
-            byte[] known = verified.get(user);
-            if (known != null && MessageDigest.isEqual(known, digest)) {
+            byte[] remembered = known == null ? null : verified.get(user);
+            if (whole && remembered != null && MessageDigest.isEqual(remembered, digest)) {
                 return true;
             }
-            boolean ok = MessageDigest.isEqual(entry.hash(), pbkdf2(chars, entry.salt(), entry.iterations()));
+            // Hashed whatever the outcome, so that neither an unknown user nor a NUL answers sooner.
+            boolean ok = MessageDigest.isEqual(entry.hash(), pbkdf2(chars, entry.salt(), entry.iterations())) && known != null && whole;
             if (ok) {
                 verified.put(user, digest);
             }

@@ -39,6 +39,24 @@ final class Failures {
         };
     }
 
+    /**
+     * What an FTP client is told of a tunnel that could not be opened: the kind of failure only. The
+     * message, for the operator, names the SSH user, the known_hosts or key file, which are not the
+     * client's to know.
+     */
+    static String forClient(TunnelFailure failure) {
+        return switch (failure.kind()) {
+            case SSH_UNREACHABLE -> "SSH host unreachable";
+            case HOST_KEY_REFUSED -> "host key not trusted";
+            case LOGIN_REFUSED -> "SSH login refused";
+            case KEY_UNUSABLE -> "SSH key unusable";
+            case CHANNEL_PROHIBITED -> "the SSH host does not allow a tunnel there";
+            case DESTINATION_REFUSED -> "the SSH host's connection to the server was refused";
+            case DESTINATION_UNREACHABLE -> "the server is unreachable from the SSH host";
+            case OTHER -> "see the broker's log";
+        };
+    }
+
     static TunnelFailure tunnelFailure(Throwable error) {
         Throwable cause = unwrap(error);
         return cause instanceof TunnelFailure f ? f : new TunnelFailure(TunnelFailure.Kind.OTHER, String.valueOf(cause.getMessage()), cause);

@@ -173,9 +173,9 @@ final class FtpSession {
         data.ended(connection);
     }
 
-    /** A data connection lost its SSH connection: the control connection's is gone too. */
-    void tunnelLost(String reason) {
-        reactor.runHere(() -> lost(reason));
+    /** A data connection lost its SSH connection (FTB0238E says why): the control connection's is gone too. */
+    void tunnelLost() {
+        reactor.runHere(this::lost);
     }
 
     // ---- control connection plumbing ----
@@ -321,7 +321,7 @@ final class FtpSession {
         String outcome = Failures.broken(side, cause);
         if (outcome.equals("SSH_LOST")) {
             server.messages().log(Msg.FTB0238E, control.tag(), cause.getMessage());
-            lost(cause.getMessage());
+            lost();
         } else if (side == Relay.Side.SERVER) {
             failure = outcome;
             tellClientAndClose(421, "Connection to the FTP server broken; closing control connection");
@@ -330,7 +330,7 @@ final class FtpSession {
         }
     }
 
-    /** The client did not log in in time, or made room for another: a 421 says why, then the session closes. */
+    /** The client did not log in within LOGINTIMEOUT: a 421 says so, then the session closes. */
     void endWithoutLogin(String outcome, String text) {
         if (!closing) {
             failure = outcome;
@@ -338,13 +338,14 @@ final class FtpSession {
         }
     }
 
-    private void lost(String reason) {
+    /** The client is told no more than that: FTB0238E has the SSH connection, user included. */
+    private void lost() {
         if (closed || "SSH_LOST".equals(failure)) {
             return;
         }
         failure = "SSH_LOST";
         data.abortAll("SSH_LOST");
-        tellClientAndClose(421, "Service not available: the SSH connection to the FTP server was lost (" + reason + ")");
+        tellClientAndClose(421, "Service not available: the SSH connection to the FTP server was lost");
     }
 
     /** A last reply to the client, then a clean close once it is written, so that the client reads it. */

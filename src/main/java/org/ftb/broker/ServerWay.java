@@ -27,7 +27,10 @@ import java.util.function.IntFunction;
  */
 record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> data, boolean plaintext, String description) {
 
-    /** Why no way could be opened: the client is told, and the session's audit result is {@code result}. */
+    /**
+     * Why no way could be opened: the client is told (so the message says no more than the client may
+     * know), and the session's audit result is {@code result}.
+     */
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
         final boolean loginRefusal;
@@ -68,7 +71,8 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
                         way.completeExceptionally(new Refused(true, "LOGIN_REFUSED", f.getMessage()));
                     } else {
                         server.messages().log(Msg.FTB0234E, tag, target.host() + ":" + target.port(), f.getMessage());
-                        way.completeExceptionally(new Refused(false, Failures.tunnel(f).result(), f.getMessage()));
+                        way.completeExceptionally(new Refused(false, Failures.tunnel(f).result(),
+                                "SSH tunnel to " + target.host() + ":" + target.port() + " failed (" + Failures.forClient(f) + ")"));
                     }
                 });
         return way;

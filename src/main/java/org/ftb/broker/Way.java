@@ -184,7 +184,7 @@ final class Way {
             server.messages().log(Msg.FTB0238E, connection.tag(), cause.getMessage());
             DataListeners.Announcement data = dataFor;
             if (data != null) {
-                data.session().tunnelLost(cause.getMessage());
+                data.session().tunnelLost();
             }
         }
         connection.end(outcome, true);

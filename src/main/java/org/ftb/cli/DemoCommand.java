@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         Files.write(users, List.of(UserDirectory.entry(Demo.USER, Demo.PASSWORD.toCharArray(), 100_000)), StandardCharsets.UTF_8);
         GatewaySettings gatewaySettings = new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0),
                 dir.resolve("gateway-hostkey"), Optional.of(users), Optional.of(UserDirectory.read(users)), Optional.empty(),
-                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)));
+                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)));
         try (Gateway gateway = Gateway.start(gatewaySettings, messages)) {
             Path knownHosts = dir.resolve("known_hosts");
             Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");

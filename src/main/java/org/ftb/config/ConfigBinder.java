@@ -4,6 +4,7 @@ import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.auth.UserDirectory;
 import org.ftb.message.Msg;
+import org.ftb.platform.PrivateFiles;
 import org.ftb.rules.Action;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.Fallback;
@@ -15,6 +16,7 @@ import org.ftb.socks.SocksVersion;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -40,7 +42,7 @@ public final class ConfigBinder {
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
                 "PASSPHRASE", "MAXCHANNELS"));
         schema.put("DATA", List.of("LISTEN", "PORTS", "HOLDTIMEOUT"));
-        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "PERMIT"));
+        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "MAXAUTHTRIES", "PERMIT"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
@@ -261,13 +263,26 @@ public final class ConfigBinder {
         op.require("HOSTKEY", "'file'");
         op.require("PERMIT", "host:ports ...");
         Path hostKey = op.single("HOSTKEY").map(v -> resolve(v.text())).orElse(Path.of("ftb-gateway-hostkey"));
+        if (op.has("HOSTKEY")) {
+            checkPrivate(op, "HOSTKEY", Optional.of(hostKey));
+        }
         Optional<Path> usersFile = op.single("USERS").map(v -> resolve(v.text()));
         Optional<org.ftb.auth.UserDirectory> users = usersFile.flatMap(f -> loadUsers(f, op.get("USERS").orElseThrow()));
         Optional<Path> authorizedKeys = op.single("AUTHORIZEDKEYS").map(v -> resolve(v.text()));
-        checkReadable(op, "AUTHORIZEDKEYS", authorizedKeys, "the gateway will refuse every public-key login");
+        authorizedKeys.ifPresent(directory -> {
+            Statement.Operand where = op.get("AUTHORIZEDKEYS").orElseThrow();
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
+                diagnostics.at(Msg.FTB0123E, where.line(), where.column(), "AUTHORIZEDKEYS(" + directory + ") must be a directory with one"
+                        + " authorized_keys file per user, named as the user: a key logs in only the user whose file holds it");
+            } else {
+                FileAccess.unreadableDirectory(directory).ifPresent(why -> diagnostics.at(Msg.FTB0142W, where.line(), where.column(),
+                        "AUTHORIZEDKEYS", directory, why, "the gateway will refuse every public-key login"));
+            }
+        });
         if (usersFile.isEmpty() && authorizedKeys.isEmpty()) {
-            diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
+            diagnostics.at(Msg.FTB0114E, st.line(), st.column(), "GATEWAY", "USERS('file') or AUTHORIZEDKEYS('directory') to log anyone in");
         }
+        int maxAuthTries = op.integer("MAXAUTHTRIES", 1, 100).orElse(GatewaySettings.DEFAULT_MAX_AUTH_TRIES);
         List<GatewaySettings.Permit> permits = new ArrayList<>();
         op.list("PERMIT").ifPresent(values -> {
             for (Statement.Value value : values) {
@@ -278,7 +293,7 @@ public final class ConfigBinder {
         if (!isLoopback(listen.host()) && usersFile.isEmpty() && authorizedKeys.isEmpty()) {
             diagnostics.at(Msg.FTB0130W, st.line(), st.column(), listen);
         }
-        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, permits);
+        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, maxAuthTries, permits);
     }
 
     /** {@code host:ports}, {@code [v6]:ports} or {@code cidr:ports}, the host part as in DEST, the ports as in PORTS. */
@@ -452,11 +467,21 @@ public final class ConfigBinder {
         });
         checkReadable(op, "KEY", key, "tunnels that log in with this key will fail (FTB0224E)");
         checkReadable(op, "PASSPHRASE", passphrase, "tunnels that log in with this key will fail (FTB0224E)");
+        checkPrivate(op, "KEY", key);
+        checkPrivate(op, "PASSPHRASE", passphrase);
         if (errorCount() > errorsBefore || name.isEmpty() || !op.has("HOST")) {
             return Optional.empty();
         }
         return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
                 passphrase, maxChannels));
+    }
+
+    /** A secret file its group or others may use is refused, at the operand, as OpenSSH refuses it. */
+    private void checkPrivate(Operands op, String operand, Optional<Path> file) {
+        file.flatMap(f -> PrivateFiles.unprotected(operand, f)).ifPresent(refusal -> {
+            Statement.Operand where = op.get(operand).orElseThrow();
+            diagnostics.at(Msg.FTB0143E, where.line(), where.column(), refusal);
+        });
     }
 
     /** Warns, at the operand, when a file that is read only when a login needs it cannot be read now. */

@@ -52,6 +52,7 @@ public final class ConfigPrinter {
         config.gateway().ifPresent(g -> out.add("GATEWAY LISTEN(" + g.listen() + ") HOSTKEY(" + quote(g.hostKey()) + ")"
                 + g.usersFile().map(f -> " USERS(" + quote(f) + ")").orElse("")
                 + g.authorizedKeys().map(f -> " AUTHORIZEDKEYS(" + quote(f) + ")").orElse("")
+                + " MAXAUTHTRIES(" + g.maxAuthTries() + ")"
                 + " PERMIT(" + join(g.permits(), GatewaySettings.Permit::text) + ")"));
         LogSettings l = config.log();
         out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ")").orElse("")

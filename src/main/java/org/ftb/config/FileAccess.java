@@ -23,6 +23,14 @@ final class FileAccess {
         return Files.isReadable(file) ? Optional.empty() : Optional.of("permission denied");
     }
 
+    /** Why the files in {@code directory} cannot be read, or empty when they can. */
+    static Optional<String> unreadableDirectory(Path directory) {
+        if (!Files.exists(directory)) {
+            return Optional.of("no such directory");
+        }
+        return Files.isReadable(directory) && Files.isExecutable(directory) ? Optional.empty() : Optional.of("permission denied");
+    }
+
     /**
      * Why {@code file} cannot be opened for appending, or empty when it can. Missing directories count
      * as writable where they can be made, as the log appender makes them.

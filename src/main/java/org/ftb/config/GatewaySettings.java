@@ -13,8 +13,10 @@ import java.util.Optional;
  * direct-tcpip channels to the PERMIT destinations.
  */
 public record GatewaySettings(HostPort listen, Path hostKey, Optional<Path> usersFile, Optional<org.ftb.auth.UserDirectory> users,
-                              Optional<Path> authorizedKeys, List<Permit> permits) {
+                              Optional<Path> authorizedKeys, int maxAuthTries, List<Permit> permits) {
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 2222);
+    /** As OpenSSH's MaxAuthTries. */
+    public static final int DEFAULT_MAX_AUTH_TRIES = 6;
 
     public GatewaySettings {
         permits = List.copyOf(permits);

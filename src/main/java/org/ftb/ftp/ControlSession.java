@@ -149,7 +149,7 @@ public final class ControlSession {
      * The way to the server could not be opened.
      *
      * @param loginRefusal true when the SSH host refused the user's password: the client may try again
-     * @param reason       for the client and the log; never holds the password
+     * @param reason       for the log (FTB0233W) of a login refusal, else for the client's 421; never holds the password
      */
     public List<Effect> serverFailed(boolean loginRefusal, String reason) {
         wipePassword();

@@ -1,13 +1,12 @@
 package org.ftb.gateway;
 
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
-import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.ftb.address.IpAddress;
 import org.ftb.config.GatewaySettings;
 import org.ftb.message.MessageLog;
@@ -18,8 +17,6 @@ import org.ftb.status.GatewayStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
@@ -32,24 +29,30 @@ import java.util.stream.Stream;
 /**
  * {@code ftb gateway}: an embedded SSH server that allows only direct-tcpip channels, and only to
  * the PERMIT destinations. No shell, exec, sftp or remote forwarding. Passwords are checked against
- * a users file of salted hashes; public keys against an authorized_keys file.
+ * a users file of salted hashes; public keys against the user's own authorized_keys file.
  */
 public final class Gateway implements AutoCloseable {
+    /** How long a refused password waits for its answer; fixed, as OpenSSH's PAM delay, so that it tells nothing. */
+    public static final Duration FAILURE_DELAY = Duration.ofSeconds(2);
+
     private final SshServer server;
     private final GatewaySettings settings;
     private final MessageLog messages;
+    private final Logins logins;
+    private final KeyPair hostKey;
     private final long startNanos = System.nanoTime();
     private final AtomicLong sessionsStarted = new AtomicLong();
     private final AtomicLong tunnelsOpened = new AtomicLong();
     private final AtomicLong tunnelsDenied = new AtomicLong();
-    private final AtomicLong passwordsRefused = new AtomicLong();
     private final AtomicInteger sessionsOpen = new AtomicInteger();
     private final AtomicInteger sessionsPeak = new AtomicInteger();
 
-    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages) {
+    private Gateway(SshServer server, GatewaySettings settings, MessageLog messages, Logins logins, KeyPair hostKey) {
         this.server = server;
+        this.hostKey = hostKey;
         this.settings = settings;
         this.messages = messages;
+        this.logins = logins;
     }
 
     /** Starts listening; the host key file is generated on first start. */
@@ -57,25 +60,18 @@ public final class Gateway implements AutoCloseable {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(settings.listen().host());
         server.setPort(settings.listen().port());
-        boolean generate = !Files.exists(settings.hostKey());
-        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(settings.hostKey());
-        KeyPair hostKey = hostKeys.loadKeys(null).iterator().next();
-        if (generate) {
+        HostKeyFile.Loaded loaded = HostKeyFile.loadOrCreate(settings.hostKey());
+        if (loaded.created()) {
             messages.log(Msg.FTB0501I, settings.hostKey());
         }
-        server.setKeyPairProvider(hostKeys);
-        Gateway gateway = new Gateway(server, settings, messages);
-        server.setPasswordAuthenticator(settings.users().<org.apache.sshd.server.auth.password.PasswordAuthenticator>map(users ->
-                (user, password, session) -> {
-                    boolean ok = users.verify(user, password.getBytes(StandardCharsets.UTF_8));
-                    if (!ok) {
-                        gateway.passwordsRefused.incrementAndGet();
-                        messages.log(Msg.FTB0503W, user + "@" + session.getClientAddress(), "password not accepted");
-                    }
-                    return ok;
-                }).orElse(null));
-        server.setPublickeyAuthenticator(settings.authorizedKeys().map(AuthorizedKeysAuthenticator::new).orElse(null));
-        server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
+        KeyPair hostKey = loaded.key();
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        Algorithms.install(server);
+        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(AuthorizedKeysDirectory::new),
+                settings.maxAuthTries(), messages);
+        logins.install(server);
+        Gateway gateway = new Gateway(server, settings, messages, logins, hostKey);
+        server.setChannelFactories(List.of(new DirectTcpipChannels(messages)));
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
         server.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, gateway.permitFilter()));
@@ -97,7 +93,12 @@ public final class Gateway implements AutoCloseable {
                 gateway.tunnelsOpened.incrementAndGet();
             }
         });
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            logins.close();
+            throw e;
+        }
         messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
                 KeyUtils.getFingerPrint(hostKey.getPublic()));
         messages.log(Msg.FTB0508I, gateway.knownHostsLine());
@@ -110,15 +111,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The host key as a known_hosts entry for this gateway. */
-    public String knownHostsLine() throws IOException {
-        KeyPair key;
-        try {
-            key = server.getKeyPairProvider().loadKeys(null).iterator().next();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot read the gateway host key", e);
-        }
-        return "[" + settings.listen().host() + "]:" + port() + " "
-                + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+    public String knownHostsLine() {
+        return "[" + settings.listen().host() + "]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
     }
 
     /** What DISPLAY shows; {@code version} heads it. */
@@ -127,7 +121,7 @@ public final class Gateway implements AutoCloseable {
                 .flatMap(Optional::stream).collect(Collectors.joining(" "));
         return new GatewayStatus(version, stopping, Duration.ofNanos(System.nanoTime() - startNanos),
                 IpAddress.hostForPort(settings.listen().host()) + ":" + port(), auth, sessionsOpen.get(), sessionsPeak.get(),
-                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), passwordsRefused.get());
+                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), logins.passwordsRefused());
     }
 
     /** SSH connections accepted since start. */
@@ -183,7 +177,11 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(true);
+        try {
+            server.stop(true);
+        } finally {
+            logins.close();
+        }
         messages.log(Msg.FTB0505I);
     }
 }

@@ -9,10 +9,13 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.ftb.config.LogSettings;
+import org.ftb.platform.PrivateFiles;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Applies the LOG statement to Logback: level, console and optional file, character set, audit on or
@@ -40,6 +43,7 @@ public final class LogSetup {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         start(context, root, console, "CONSOLE", consoleCharset);
         if (settings.file().isPresent()) {
+            createOwnerOnly(settings.file().get());
             FileAppender<ILoggingEvent> appender = new FileAppender<>();
             appender.setFile(settings.file().get().toString());
             appender.setAppend(true);
@@ -49,6 +53,23 @@ public final class LogSetup {
             }
         }
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
+    }
+
+    /**
+     * Logback would create the file with the process's umask, often readable by everyone; the log names
+     * users, clients and destinations, so a new file is made owner-only first. A file that exists keeps
+     * the permissions its operator gave it.
+     */
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            PrivateFiles.createIfAbsent(file);
+        } catch (IOException e) {
+            throw new IOException("cannot open log file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void start(LoggerContext context, Logger root, OutputStreamAppender<ILoggingEvent> appender,

@@ -13,6 +13,7 @@ import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.ftb.config.SshHostSettings;
+import org.ftb.platform.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -205,6 +207,12 @@ final class SshLogins implements AutoCloseable {
         }
         Path keyFile = host.key().orElseThrow(() -> new TunnelFailure(TunnelFailure.Kind.KEY_UNUSABLE,
                 "SSHHOST " + host.name() + " has no KEY", null));
+        // Checked at load as well as by the configuration: the files may have changed since the start.
+        Optional<String> refusal = PrivateFiles.unprotected("KEY", keyFile)
+                .or(() -> host.passphrase().flatMap(p -> PrivateFiles.unprotected("PASSPHRASE", p)));
+        if (refusal.isPresent()) {
+            throw new TunnelFailure(TunnelFailure.Kind.KEY_UNUSABLE, refusal.get() + " (SSHHOST " + host.name() + ")", null);
+        }
         try {
             FileKeyPairProvider provider = new FileKeyPairProvider(keyFile);
             if (host.passphrase().isPresent()) {

@@ -2,10 +2,13 @@ package org.ftb.auth;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 7 finding 2: a password is accepted only for exactly its own bytes. PBKDF2's HMAC pads its key
@@ -54,5 +57,40 @@ class UserDirectoryTest {
     void onlyAPasswordWithoutNulCanBeStored() {
         assertThat(UserDirectory.isUsablePassword("s3cret".toCharArray())).isTrue();
         assertThat(UserDirectory.isUsablePassword("s3cret\0".toCharArray())).isFalse();
+    }
+
+    @Test
+    void rightWrongAndUnknown() throws Exception {
+        UserDirectory users = with("job1", "right");
+        assertThat(users.verify("job1", utf8("right"))).isTrue();
+        assertThat(users.verify("job1", utf8("wrong"))).isFalse();
+        assertThat(users.verify("nobody", utf8("right"))).isFalse();
+    }
+
+    /**
+     * Issue 7 finding 4: a refusal took 76 ms for a real user and 0.3 ms for an unknown one, which told
+     * an attacker which user names exist. Measured as the checking thread's CPU time, which a loaded
+     * machine does not stretch the way it stretches wall time; the old code spent next to none on an
+     * unknown user, the hash costs tens of milliseconds.
+     */
+    @Test
+    void issue7AnUnknownUserCostsTheSameHashAsAKnownOne() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isCurrentThreadCpuTimeSupported(), "this JVM cannot measure a thread's CPU time");
+        UserDirectory users = UserDirectory.parse(List.of(UserDirectory.entry("job1", "right".toCharArray(), 200_000)));
+        users.verify("job1", utf8("warm-up"));
+        long known = 0;
+        long unknown = 0;
+        for (int i = 0; i < 3; i++) {
+            known += cpuNanos(threads, () -> users.verify("job1", utf8("wrong")));
+            unknown += cpuNanos(threads, () -> users.verify("nobody", utf8("wrong")));
+        }
+        assertThat(unknown).as("CPU time for an unknown user (ns), against %d for a known one", known).isGreaterThan(known / 3);
+    }
+
+    private static long cpuNanos(ThreadMXBean threads, Runnable check) {
+        long start = threads.getCurrentThreadCpuTime();
+        check.run();
+        return threads.getCurrentThreadCpuTime() - start;
     }
 }

@@ -39,7 +39,7 @@ class CliTest {
                 assertThat(run.rc()).as(config + ": " + run.out()).isLessThanOrEqualTo(4);
                 assertThat(run.out()).contains("FTB0134I Configuration " + config + ": RC " + run.rc() + ", 0 error(s)");
                 assertThat(run.out().lines().filter(l -> l.matches("FTB\\d{4}W .*"))).as(config.toString())
-                        .allMatch(l -> l.matches("FTB014[12]W .* file (/\\S+) cannot be read \\(no such file\\).*"));
+                        .allMatch(l -> l.matches("FTB014[12]W .* file (/\\S+) cannot be read \\(no such (file|directory)\\).*"));
             }
         }
     }

@@ -5,6 +5,7 @@ import org.ftb.auth.UserDirectory;
 import org.ftb.rules.Action;
 import org.ftb.rules.Fallback;
 import org.ftb.rules.TunnelAuth;
+import org.ftb.testing.TestSshServer;
 import org.ftb.socks.SocksVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,13 +81,18 @@ class ConfigBinderTest {
                 """);
         GatewaySettings g = config.gateway().orElseThrow();
         assertThat(g.listen()).isEqualTo(new HostPort("0.0.0.0", 2022));
+        assertThat(g.maxAuthTries()).isEqualTo(GatewaySettings.DEFAULT_MAX_AUTH_TRIES);
+        assertThat(config("GATEWAY HOSTKEY('k') AUTHORIZEDKEYS('/etc/ftb/keys') MAXAUTHTRIES(3) PERMIT(*:21)").gateway().orElseThrow().maxAuthTries())
+                .isEqualTo(3);
+        assertThat(messages("GATEWAY HOSTKEY('k') USERS('u') MAXAUTHTRIES(0) PERMIT(*:21)")).anyMatch(m -> m.startsWith("FTB0116E")
+                && m.contains("MAXAUTHTRIES(0) must be a whole number from 1 to 100"));
         assertThat(g.permits()).extracting(GatewaySettings.Permit::text)
                 .containsExactly("127.0.0.1:21", "10.1.0.0/16:1024-65535", "[2001:db8::1]:*", "ftp.example.com:21");
         assertThat(config.data()).isEqualTo(new DataSettings("127.0.0.2", new org.ftb.rules.PortRange(30000, 30100), DataSettings.DEFAULT_HOLD));
         assertThat(messages("GATEWAY HOSTKEY('k') USERS('u') PERMIT(nohost)\nRULE NAME(A) ACTION(DENY)")).anyMatch(m -> m.startsWith(
                 "FTB0139E line 1 column 40: PERMIT(nohost) must be host:ports"));
         assertThat(messages("GATEWAY HOSTKEY('k') PERMIT(*:21)\nRULE NAME(A) ACTION(DENY)")).contains(
-                "FTB0114E line 1 column 1: GATEWAY needs USERS('file') or AUTHORIZEDKEYS('file') to log anyone in");
+                "FTB0114E line 1 column 1: GATEWAY needs USERS('file') or AUTHORIZEDKEYS('directory') to log anyone in");
         assertThat(messages("DATA LISTEN(::1)\nRULE NAME(A) ACTION(DENY)")).contains(
                 "FTB0138E line 1 column 13: LISTEN(::1) must be an IPv4 address: FTP 227 replies carry IPv4 only");
     }
@@ -246,11 +252,40 @@ class ConfigBinderTest {
                 "FTB0131W line 1 column 31: rule LATE can never match: rule ALL on line 1 matches every destination and port");
     }
 
+    /** Issue 7 finding 4: a key, passphrase or host key file that others may use is refused, as OpenSSH refuses it. */
+    @Test
+    void issue7SecretFilesOthersMayUseAreRefused(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        for (String file : List.of("key", "passphrase", "hostkey")) {
+            TestSshServer.writeSecret(dir.resolve(file), "");
+        }
+        String text = """
+                RULE NAME(A) ACTION(DENY)
+                SSHHOST NAME(S) HOST(*) KNOWNHOSTS('known_hosts') USER(u) KEY('key') PASSPHRASE('passphrase')
+                GATEWAY HOSTKEY('hostkey') USERS('users') PERMIT(*:21)
+                """;
+        Files.writeString(dir.resolve("known_hosts"), "");
+        Files.write(dir.resolve("users"), List.of(UserDirectory.entry("u", "pw".toCharArray(), 10_000)));
+        assertThat(load(text, ConfigSource.RecordFormat.STREAM, Map.of(), dir).diagnostics().all()).as("owner-only").isEmpty();
+        Files.setPosixFilePermissions(dir.resolve("key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir.resolve("passphrase"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(dir.resolve("hostkey"), java.nio.file.attribute.PosixFilePermissions.fromString("rw----rw-"));
+        ConfigLoader.Result result = load(text, ConfigSource.RecordFormat.STREAM, Map.of(), dir);
+        assertThat(result.returnCode()).isEqualTo(8);
+        assertThat(result.diagnostics().all()).extracting(Diagnostic::text).containsExactly(
+                "FTB0143E line 2 column 59: UNPROTECTED PRIVATE KEY FILE: KEY file " + dir.resolve("key")
+                        + " is refused: its permissions rw-r--r-- let others at it; make it owner-only (chmod 600)",
+                "FTB0143E line 2 column 70: UNPROTECTED PRIVATE KEY FILE: PASSPHRASE file " + dir.resolve("passphrase")
+                        + " is refused: its permissions rw-r----- let others at it; make it owner-only (chmod 600)",
+                "FTB0143E line 3 column 9: UNPROTECTED PRIVATE KEY FILE: HOSTKEY file " + dir.resolve("hostkey")
+                        + " is refused: its permissions rw----rw- let others at it; make it owner-only (chmod 600)");
+    }
+
     @Test
     void issue6FilesTheBrokerWouldRefuseOrFailOnAreFoundWhenBinding(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("plain"), "not a directory\n");
         Files.writeString(dir.resolve("known_hosts"), "");
-        Files.writeString(dir.resolve("key"), "");
+        TestSshServer.writeSecret(dir.resolve("key"), "");
         ConfigLoader.Result result = load("""
                 LOG FILE('logs')
                 RULE NAME(A) ACTION(DENY)
@@ -260,6 +295,10 @@ class ConfigBinderTest {
                 GATEWAY HOSTKEY('hostkey') AUTHORIZEDKEYS('nokeys') PERMIT(*:21)
                 """, ConfigSource.RecordFormat.STREAM, Map.of(), dir);
         Files.createDirectories(dir.resolve("logs"));
+        assertThat(load("GATEWAY HOSTKEY('hostkey') AUTHORIZEDKEYS('plain') PERMIT(*:21)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
+                .diagnostics().all()).extracting(Diagnostic::text).as("issue 7: keys belong to a user").containsExactly(
+                "FTB0123E line 1 column 28: AUTHORIZEDKEYS(" + dir.resolve("plain") + ") must be a directory with one authorized_keys"
+                        + " file per user, named as the user: a key logs in only the user whose file holds it");
         assertThat(load("LOG FILE('logs')\nRULE NAME(A) ACTION(DENY)", ConfigSource.RecordFormat.STREAM, Map.of(), dir)
                 .diagnostics().all()).extracting(Diagnostic::text).containsExactly(
                 "FTB0140E line 1 column 5: FILE(" + dir.resolve("logs") + ") cannot be written: it is a directory");
@@ -279,7 +318,7 @@ class ConfigBinderTest {
                         + "tunnels that log in with this key will fail (FTB0224E)",
                 "FTB0141W line 4 column 25: KNOWNHOSTS file " + dir.resolve("nokh") + " cannot be read (no such file): "
                         + "HOSTKEYS(ACCEPTNEW) will create it and trust the first host key each SSH server of this SSHHOST offers",
-                "FTB0142W line 6 column 28: AUTHORIZEDKEYS file " + dir.resolve("nokeys") + " cannot be read (no such file): "
+                "FTB0142W line 6 column 28: AUTHORIZEDKEYS file " + dir.resolve("nokeys") + " cannot be read (no such directory): "
                         + "the gateway will refuse every public-key login");
     }
 

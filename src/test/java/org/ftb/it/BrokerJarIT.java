@@ -167,7 +167,7 @@ class BrokerJarIT {
         Path config = dir.resolve("gateway.txt");
         Files.writeString(config, "GATEWAY LISTEN(127.0.0.1:" + freePort() + ") HOSTKEY('hostkey') AUTHORIZEDKEYS('keys') "
                 + "PERMIT(127.0.0.1:21)\n");
-        Files.writeString(dir.resolve("keys"), "");
+        Files.createDirectories(dir.resolve("keys"));
         try (Running gateway = Running.start(withDefaultSignals(ftb("gateway", "--config", config.toString())))) {
             gateway.awaitLine("FTB0500I");
             kill("INT", gateway.process());

@@ -56,7 +56,7 @@ class FtpTunnelTest {
         Files.write(users, java.util.List.of(org.ftb.auth.UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
         ssh = Gateway.start(new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"),
                 java.util.Optional.of(users), java.util.Optional.of(org.ftb.auth.UserDirectory.read(users)), java.util.Optional.empty(),
-                java.util.List.of(new GatewaySettings.Permit(org.ftb.rules.DestinationPattern.parse("127.0.0.1").orElseThrow(),
+                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, java.util.List.of(new GatewaySettings.Permit(org.ftb.rules.DestinationPattern.parse("127.0.0.1").orElseThrow(),
                         org.ftb.rules.PortRange.ALL))), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")));
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
@@ -178,7 +178,8 @@ class FtpTunnelTest {
             try {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.login(USER, PASSWORD))
                         .hasMessageContaining("421");
-                assertThat(client.getReplyString()).startsWith("421 Service not available: cannot reach SSH host 127.0.0.1:" + closed);
+                assertThat(client.getReplyString()).startsWith("421 Service not available: SSH tunnel to 127.0.0.1:" + ftp.port()
+                        + " failed (SSH host unreachable)");
             } finally {
                 client.disconnect();
             }

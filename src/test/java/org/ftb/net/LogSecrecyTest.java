@@ -67,7 +67,7 @@ class LogSecrecyTest {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             assertThat(keygen.waitFor()).isZero();
             Path passphrase = dir.resolve("passphrase");
-            Files.writeString(passphrase, PASSPHRASE + "\n");
+            TestSshServer.writeSecret(passphrase, PASSPHRASE + "\n");
             java.security.PublicKey publicKey = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
                     Files.readString(Path.of(key + ".pub")).trim()).resolvePublicKey(null, null, null);
             try (org.ftb.testing.EchoServer echo = new org.ftb.testing.EchoServer();

@@ -107,6 +107,25 @@ class TunnelTest {
         assertThat(log.withId("FTB0210I")).singleElement().asString().contains("open via GW (ssh tunnel@", "aes128-gcm@openssh.com");
     }
 
+    /**
+     * Issue 7 finding 4: a private key file that others may read is refused, as OpenSSH refuses it,
+     * when it is loaded as well: its permissions may change after the configuration was checked.
+     */
+    @Test
+    void issue7AKeyFileOthersMayReadIsRefusedWhenLoaded() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(keyFile.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        try (TestSshServer ssh = sshServer(true)) {
+            Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
+            try (TestBroker broker = TestBroker.start(config(ssh.port(), "STRICT")); Socket s = SocksClient.open(broker.port())) {
+                Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), echo.port()))).startsWith(5, 1);
+            }
+            assertThat(ssh.sessionsCreated()).as("no login was tried with the key").isZero();
+        }
+        assertThat(log.withId("FTB0224E")).singleElement().asString()
+                .contains("UNPROTECTED PRIVATE KEY FILE: KEY file " + keyFile + " is refused: its permissions rw-r--r-- let others at it");
+    }
+
     private static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }
@@ -122,7 +141,7 @@ class TunnelTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         assertThat(p.waitFor()).isZero();
         Path passphraseFile = dir.resolve("passphrase");
-        Files.writeString(passphraseFile, passphrase + "\n");
+        TestSshServer.writeSecret(passphraseFile, passphrase + "\n");
         java.security.PublicKey publicKey = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(
                 Files.readString(Path.of(key + ".pub")).trim()).resolvePublicKey(null, null, null);
         try (TestSshServer ssh = TestSshServer.start(dir, Map.of(), publicKey, true)) {
@@ -136,7 +155,7 @@ class TunnelTest {
                 assertThat(read(s, 1)).containsExactly('k');
             }
             if (!passphrase.isEmpty()) {
-                Files.writeString(passphraseFile, "wrong\n");
+                TestSshServer.writeSecret(passphraseFile, "wrong\n");
                 try (TestBroker broker = TestBroker.start(config); Socket s = SocksClient.open(broker.port())) {
                     assertThat(SocksClient.v5(s, Bytes.v5Ipv4(1, loopback(), echo.port()))).startsWith(5, 1);
                 }

@@ -52,7 +52,7 @@ final class Rig {
         Path users = usersFile(dir);
         return Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"), Optional.of(users),
                 Optional.of(UserDirectory.read(users)), Optional.empty(),
-                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL))),
+                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL))),
                 new MessageLog(LoggerFactory.getLogger("ftb")));
     }
 

@@ -75,7 +75,7 @@ class Fault09NoBlockingTest {
     @Test
     void aKeyFileThatCannotBeReadStopsNoOtherHost() throws Exception {
         Path fifo = dir.resolve("key_on_a_fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).start();
         org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo is needed");
         SshHostSettings slow = host("SLOWKEY", "127.0.0.1", Optional.of("svc"), Optional.of(fifo));
         SshTunnels tunnels = new SshTunnels(List.of(fast(), slow), Duration.ofSeconds(20), timer);

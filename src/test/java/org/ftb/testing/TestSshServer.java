@@ -132,8 +132,16 @@ public final class TestSshServer implements AutoCloseable {
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
-        Files.writeString(file, pem);
+        writeSecret(file, pem);
         return pair;
+    }
+
+    /** Writes a key or passphrase file owner-only, as the broker and the gateway require of them. */
+    public static void writeSecret(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     @Override

@@ -1,0 +1,189 @@
+package org.ftb.gateway;
+
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.AsyncAuthException;
+import org.apache.sshd.server.auth.UserAuthFactory;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.session.ServerSession;
+import org.ftb.address.IpAddress;
+import org.ftb.auth.UserDirectory;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's logins, hardened as OpenSSH's sshd is: at most MAXAUTHTRIES refused tries (passwords
+ * and public keys) per SSH connection, then a disconnect; a refused password is answered only after
+ * {@link Gateway#FAILURE_DELAY}; every success and refusal logged. Passwords are hashed on threads of their
+ * own: the slow hash on one of MINA's few I/O threads would stall every other session.
+ */
+final class Logins implements AutoCloseable {
+    private static final AttributeRepository.AttributeKey<AtomicInteger> TRIES = new AttributeRepository.AttributeKey<>();
+    /** How the session logged in, for FTB0509I once MINA says it is authenticated. */
+    private static final AttributeRepository.AttributeKey<String> METHOD = new AttributeRepository.AttributeKey<>();
+
+    private final Optional<UserDirectory> users;
+    private final Optional<PublickeyAuthenticator> keys;
+    private final int maxTries;
+    private final MessageLog messages;
+    private final ScheduledThreadPoolExecutor checker;
+    private final AtomicLong passwordsRefused = new AtomicLong();
+
+    Logins(Optional<UserDirectory> users, Optional<PublickeyAuthenticator> keys, int maxTries, MessageLog messages) {
+        this.users = users;
+        this.keys = keys;
+        this.maxTries = maxTries;
+        this.messages = messages;
+        this.checker = new ScheduledThreadPoolExecutor(Math.max(1, Runtime.getRuntime().availableProcessors()), runnable -> {
+            Thread thread = new Thread(runnable, "ftb-gateway-login");
+            thread.setDaemon(true);
+            return thread;
+        });
+        checker.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Offers password and public-key logins as configured, nothing else (no keyboard-interactive). */
+    void install(SshServer server) {
+        List<UserAuthFactory> methods = new ArrayList<>();
+        if (users.isPresent()) {
+            server.setPasswordAuthenticator(this::password);
+            methods.add(UserAuthPasswordFactory.INSTANCE);
+        }
+        if (keys.isPresent()) {
+            server.setPublickeyAuthenticator(this::publickey);
+            methods.add(UserAuthPublicKeyFactory.INSTANCE);
+        }
+        server.setKeyboardInteractiveAuthenticator(null);
+        server.setUserAuthFactories(methods);
+        // MINA's own count takes every request but the first, and a key's query and its signed request
+        // apart: kept above ours, so that MAXAUTHTRIES decides and FTB0510W says so.
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 2 * maxTries + 2);
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    messages.log(Msg.FTB0509I, session.getUsername(), client(session), session.getAttribute(METHOD));
+                }
+            }
+        });
+    }
+
+    /** Password logins refused since start, for DISPLAY. */
+    long passwordsRefused() {
+        return passwordsRefused.get();
+    }
+
+    /** Answers later (MINA's asynchronous login): at once when right, after the delay when wrong. */
+    private boolean password(String user, String password, ServerSession session) {
+        int tryNumber = tries(session).incrementAndGet();
+        if (tryNumber > maxTries) {
+            // Only a client that sends tries without waiting for the answers gets here.
+            disconnect(session, user);
+            return false;
+        }
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        AsyncAuthException answer = new AsyncAuthException();
+        try {
+            checker.execute(() -> {
+                if (users.orElseThrow().verify(user, bytes)) {
+                    session.setAttribute(METHOD, "password");
+                    answer.setAuthed(true);
+                    return;
+                }
+                passwordsRefused.incrementAndGet();
+                refused(session, user, users.orElseThrow().users().contains(user) ? "password does not match" : "password for a user USERS does not have",
+                        tryNumber);
+                checker.schedule(() -> {
+                    if (tryNumber >= maxTries) {
+                        disconnect(session, user);
+                    } else {
+                        answer.setAuthed(false);
+                    }
+                }, Gateway.FAILURE_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        } catch (RejectedExecutionException e) {
+            // The gateway is stopping: its sessions close with it.
+            return false;
+        }
+        throw answer;
+    }
+
+    /** Called for the key's query and again for its signed request; a refusal is not delayed, as clients offer several keys. */
+    private boolean publickey(String user, PublicKey key, ServerSession session) {
+        if (tries(session).get() >= maxTries) {
+            // The disconnect is on its way.
+            return false;
+        }
+        String method = "publickey " + KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(key);
+        if (keys.orElseThrow().authenticate(user, key, session)) {
+            session.setAttribute(METHOD, method);
+            return true;
+        }
+        int tryNumber = tries(session).incrementAndGet();
+        refused(session, user, method + " is not in the user's AUTHORIZEDKEYS file", tryNumber);
+        if (tryNumber >= maxTries) {
+            // Apart from MINA's thread, which sends the refusal first.
+            try {
+                checker.execute(() -> disconnect(session, user));
+            } catch (RejectedExecutionException e) {
+                // The gateway is stopping: its sessions close with it.
+            }
+        }
+        return false;
+    }
+
+    private void refused(ServerSession session, String user, String reason, int tryNumber) {
+        messages.log(Msg.FTB0503W, user, client(session), reason, tryNumber, maxTries);
+    }
+
+    private void disconnect(ServerSession session, String user) {
+        if (session.isClosing() || session.isClosed()) {
+            return;
+        }
+        messages.log(Msg.FTB0510W, user, client(session), maxTries);
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures");
+        } catch (IOException e) {
+            session.close(true);
+        }
+    }
+
+    private static AtomicInteger tries(ServerSession session) {
+        return session.computeAttributeIfAbsent(TRIES, k -> new AtomicInteger());
+    }
+
+    /** The client's address as {@code host:port}, {@code [v6]:port} for IPv6. */
+    static String client(Session session) {
+        SocketAddress address = session.getRemoteAddress();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return IpAddress.hostForPort(inet.getAddress().getHostAddress()) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    @Override
+    public void close() {
+        checker.shutdownNow();
+    }
+}

@@ -1,0 +1,71 @@
+package org.ftb.platform;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Files only their owner may use: private keys, passphrases, logs. Only where the file system has
+ * POSIX permissions (Linux, AIX, z/OS UNIX, macOS); elsewhere (Windows) nothing is checked or set.
+ */
+public final class PrivateFiles {
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    private PrivateFiles() {
+    }
+
+    /**
+     * The refusal of a secret file ({@code what}: KEY, PASSPHRASE, HOSTKEY) that its group or others may
+     * use, as OpenSSH refuses an unprotected private key; empty when only its owner may, when it is
+     * missing or unreadable (reading it will say why), or on a file system without POSIX permissions.
+     */
+    public static Optional<String> unprotected(String what, Path file) {
+        if (!isPosix(file)) {
+            return Optional.empty();
+        }
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (permissions.stream().noneMatch(OTHERS::contains)) {
+            return Optional.empty();
+        }
+        return Optional.of("UNPROTECTED PRIVATE KEY FILE: " + what + " file " + file + " is refused: its permissions "
+                + PosixFilePermissions.toString(permissions) + " let others at it; make it owner-only (chmod 600)");
+    }
+
+    /** Creates {@code file}, which must not exist, readable and writable by its owner only from the start. */
+    public static OutputStream create(Path file) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return Channels.newOutputStream(isPosix(file) ? Files.newByteChannel(file, options, OWNER_ONLY) : Files.newByteChannel(file, options));
+    }
+
+    /** Creates {@code file} empty and owner-only unless it exists; a file that exists keeps its permissions. */
+    public static void createIfAbsent(Path file) throws IOException {
+        try {
+            create(file).close();
+        } catch (FileAlreadyExistsException e) {
+            // An existing file is the operator's: its permissions are theirs to choose.
+        }
+    }
+
+    private static boolean isPosix(Path file) {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}
