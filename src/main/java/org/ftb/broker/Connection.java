@@ -57,6 +57,8 @@ final class Connection implements SocksSocket.Owner {
     private volatile ConnectRequest request;
     private volatile String result = "";
     private ScheduledFuture<?> timer;
+    /** The data port whose claim by this connection is being checked, or null; reactor thread only. */
+    private DataListeners.Announcement claimChecked;
     /** The local user of the client's socket, once known; null until then. */
     private volatile OptionalInt clientOwner;
 
@@ -196,6 +198,8 @@ final class Connection implements SocksSocket.Owner {
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
             return;
         }
+        // From here the broker works for the client (a name, a connect, an SSH login): it keeps its place.
+        loginUnderway(true);
         var data = server.dataListeners().find(connect.host(), connect.address(), connect.port());
         if (data.isPresent()) {
             claimData(data.get());
@@ -262,22 +266,42 @@ final class Connection implements SocksSocket.Owner {
      */
     private void claimData(DataListeners.Announcement announcement) {
         phase = Phase.CONNECTING;
+        if (!announcement.startCheck()) {
+            server.counters().refused.incrementAndGet();
+            refuseClaim();
+            return;
+        }
+        claimChecked = announcement;
         Connection control = announcement.session().control();
         offload(() -> server.dataOwnership().refusal(control, this, request != null), refusal -> {
-            String why = refusal.isPresent() ? refusal.get()
+            endClaimCheck();
+            String why = refusal.isPresent() ? refusal.get() + "; the port stays open to its owner"
                     : server.dataListeners().take(announcement) ? null : "the port was used or expired meanwhile";
             if (why == null) {
+                loggedIn(); // its session logged in: the data connection is that session's, not a new login
                 openData(announcement);
                 return;
             }
             server.messages().log(Msg.FTB0231W, announcement.session().controlTag(), announcement.port(), tag(), why);
             server.counters().refused.incrementAndGet();
-            if (request == null) {
-                end("NOT_OWNER", true);
-            } else {
-                refuse(failureReply(ReplyCode.NOT_ALLOWED_BY_RULESET), "NOT_OWNER");
-            }
+            refuseClaim();
         });
+    }
+
+    /** A refused claim: "not allowed" through SOCKS, a reset straight to the port, which sent no request. */
+    private void refuseClaim() {
+        if (request == null) {
+            end("NOT_OWNER", true);
+        } else {
+            refuse(failureReply(ReplyCode.NOT_ALLOWED_BY_RULESET), "NOT_OWNER");
+        }
+    }
+
+    private void endClaimCheck() {
+        if (claimChecked != null) {
+            claimChecked.endCheck();
+            claimChecked = null;
+        }
     }
 
     /** A passive data connection its FTP session announced: it goes the session's way, whatever the rules say. */
@@ -298,12 +322,19 @@ final class Connection implements SocksSocket.Owner {
         phase = Phase.RELAY;
         if (loggedIn) {
             loggedIn();
+        } else {
+            loginUnderway(false); // the FTP session now waits for the client's FTP login
         }
     }
 
     /** No login is outstanding any more (see {@link SocksServer#loggedIn}). */
     void loggedIn() {
         server.loggedIn(this);
+    }
+
+    /** The broker starts or ends work on this connection's login (see {@link LoginQueue}). */
+    void loginUnderway(boolean working) {
+        server.loginUnderway(this, working);
     }
 
     /**
@@ -380,6 +411,7 @@ final class Connection implements SocksSocket.Owner {
         if (timer != null) {
             timer.cancel(false);
         }
+        endClaimCheck();
         way.close(abort);
         SocketEndpoint.closeNow(client, abort);
         DataListeners.Announcement data = way.dataFor();

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * FTP passive data ports the broker has announced in rewritten 227/229 replies. Each announcement
@@ -47,6 +48,11 @@ final class DataListeners {
     private static final PortRange DYNAMIC = new PortRange(49152, 65535);
     /** Draws for PORTS(*) before the system is asked to choose. */
     private static final int RANDOM_TRIES = 64;
+    /**
+     * Claims of one port checked at once; more are refused unchecked, so that a flood of connects to
+     * a port holds a few connections and a few worker turns, not thousands.
+     */
+    static final int CHECKS_AT_ONCE = 8;
 
     /** A data port announced to one FTP session, for one data connection to {@code serverPort}. */
     static final class Announcement {
@@ -56,6 +62,8 @@ final class DataListeners {
         private final int serverPort;
         private ServerSocketChannel listener;
         private ScheduledFuture<?> expiry;
+        private final AtomicInteger checking = new AtomicInteger();
+        private final AtomicInteger unchecked = new AtomicInteger();
 
         Announcement(int port, FtpSession session, Set<String> hosts, int serverPort) {
             this.port = port;
@@ -74,6 +82,20 @@ final class DataListeners {
 
         int port() {
             return port;
+        }
+
+        /** Room to check one more claim; false (and counted) when {@link #CHECKS_AT_ONCE} are under way. */
+        boolean startCheck() {
+            if (checking.incrementAndGet() > CHECKS_AT_ONCE) {
+                checking.decrementAndGet();
+                unchecked.incrementAndGet();
+                return false;
+            }
+            return true;
+        }
+
+        void endCheck() {
+            checking.decrementAndGet();
         }
 
         /** The FTP server's data port as host:port, for logs and the audit record. */
@@ -232,7 +254,11 @@ final class DataListeners {
         });
     }
 
-    private static void retire(Announcement a) {
+    private void retire(Announcement a) {
+        int refused = a.unchecked.getAndSet(0);
+        if (refused > 0) {
+            messages.log(Msg.FTB0214W, a.session.controlTag(), a.port, refused, CHECKS_AT_ONCE);
+        }
         if (a.expiry != null) {
             a.expiry.cancel(false);
         }

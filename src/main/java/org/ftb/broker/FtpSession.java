@@ -275,6 +275,8 @@ final class FtpSession {
                 leg.finish();
             } else if (effect instanceof Effect.Close) {
                 closeGently();
+            } else if (effect instanceof Effect.LoginAttempt a) {
+                control.loginUnderway(a.underway());
             } else if (effect instanceof Effect.LoggedIn l) {
                 control.loggedIn();
                 server.messages().log(Msg.FTB0230I, control.tag(), l.user(), target.host() + ":" + target.port(), leg.description());

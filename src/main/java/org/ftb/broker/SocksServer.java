@@ -32,8 +32,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -72,12 +70,7 @@ public final class SocksServer {
     private final HeldUploads heldUploads;
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
-    /**
-     * Connections not yet logged in, oldest first (ids grow with time), and how many: past MAXPRELOGIN
-     * the oldest makes room, so that clients that never log in cannot keep others out.
-     */
-    private final ConcurrentSkipListMap<Long, Connection> preLogin = new ConcurrentSkipListMap<>();
-    private final AtomicInteger preLoginCount = new AtomicInteger();
+    private final LoginQueue loginQueue;
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -88,6 +81,7 @@ public final class SocksServer {
     public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
                        DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
         this.broker = broker;
+        this.loginQueue = new LoginQueue(broker.maxPreLogin());
         this.dataListeners = new DataListeners(data, this, services.timer(), messages);
         this.dataOwnership = new DataOwnership(services.socketOwners(), settings.auth() == SocksAuth.USERPASS);
         this.heldUploads = new HeldUploads(services.timer(), data.holdTimeout(), broker.maxSessions(), messages);
@@ -197,51 +191,48 @@ public final class SocksServer {
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
         if (!overLimit) {
-            makeRoomToLogIn();
-            preLogin.put(id, session);
-            preLoginCount.incrementAndGet();
+            LoginQueue.Admission admission = loginQueue.admit(session);
+            Connection displaced = admission.displaced();
+            if (displaced != null) {
+                messages.log(Msg.FTB0212W, displaced.tag(), Duration.ofNanos(System.nanoTime() - displaced.startNanos()).toSeconds(),
+                        broker.maxPreLogin());
+                counters.busy.incrementAndGet();
+                // A reset, not a 421 and a wait for the client to close: the place must be free at once.
+                displaced.abort("PRELOGIN_LIMIT");
+            }
+            if (!admission.admitted()) {
+                messages.log(Msg.FTB0213W, session.tag(), broker.maxPreLogin());
+                counters.busy.incrementAndGet();
+                sessions.remove(id);
+                SocketEndpoint.closeNow(channel, false);
+                return;
+            }
         }
         reactor.execute(session::start);
     }
 
-    /** Ends the connections that have waited longest to log in while MAXPRELOGIN are waiting. */
-    private void makeRoomToLogIn() {
-        while (preLoginCount.get() >= broker.maxPreLogin()) {
-            Map.Entry<Long, Connection> oldest = preLogin.pollFirstEntry();
-            if (oldest == null) {
-                return;
-            }
-            preLoginCount.decrementAndGet();
-            Connection c = oldest.getValue();
-            messages.log(Msg.FTB0212W, c.tag(), Duration.ofNanos(System.nanoTime() - c.startNanos()).toSeconds(), broker.maxPreLogin());
-            counters.busy.incrementAndGet();
-            // A reset, not a 421 and a wait for the client to close: the place must be free at once.
-            c.abort("PRELOGIN_LIMIT");
-        }
+    /** The broker starts or ends work on a connection's login (see {@link LoginQueue}). */
+    void loginUnderway(Connection session, boolean working) {
+        loginQueue.underway(session, working);
     }
 
     /** The connection logged in (or needs no login): it no longer counts against MAXPRELOGIN. */
     void loggedIn(Connection session) {
-        if (preLogin.remove(session.id(), session)) {
-            preLoginCount.decrementAndGet();
-        }
+        loginQueue.done(session);
     }
 
     /** Connections not yet logged in, for DISPLAY. */
     public int preLoginSessions() {
-        return preLoginCount.get();
+        return loginQueue.size();
     }
 
     private void sweep() {
         long now = System.nanoTime();
         long loginLimit = broker.loginTimeout().toNanos();
         // Measured from the accept: a client that trickles bytes to keep its idle clock young still runs out of time.
-        for (Connection session : preLogin.values()) {
-            if (now - session.startNanos() > loginLimit && preLogin.remove(session.id(), session)) {
-                preLoginCount.decrementAndGet();
-                messages.log(Msg.FTB0211W, session.tag(), broker.loginTimeout().toSeconds());
-                session.loginFailed("LOGIN_TIMEOUT", "Login not complete within " + broker.loginTimeout().toSeconds() + " s");
-            }
+        for (Connection session : loginQueue.expired(now, loginLimit)) {
+            messages.log(Msg.FTB0211W, session.tag(), broker.loginTimeout().toSeconds());
+            session.loginFailed("LOGIN_TIMEOUT", "Login not complete within " + broker.loginTimeout().toSeconds() + " s");
         }
         long handshakeLimit = broker.handshakeTimeout().toNanos();
         long idleLimit = broker.idleTimeout().toNanos();

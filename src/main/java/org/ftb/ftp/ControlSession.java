@@ -44,6 +44,8 @@ public final class ControlSession {
     private volatile int transfers;
     private boolean loginRefused;
     private boolean loggedIn;
+    /** AUTH(KEY): the client's PASS went to the server, which has not answered it with 230 or a refusal yet. */
+    private boolean loginUnderway;
     /** The server closed the control connection while the client still had a reply due. */
     private boolean brokeOff;
     /** AUTH(KEY): the server's greeting has not come yet. */
@@ -155,6 +157,7 @@ public final class ControlSession {
         wipePassword();
         if (loginRefusal) {
             loginRefused = true;
+            out.add(new Effect.LoginAttempt(false));
             out.log(Msg.FTB0233W, user, reason);
             out.reply(530, "Login incorrect: SSH host " + sshHost + " refused user " + user);
             stage = Stage.USER;
@@ -262,6 +265,7 @@ public final class ControlSession {
                 if (c.verb().equals("PASS")) {
                     password = c.argument().toCharArray();
                     stage = Stage.LOGIN;
+                    out.add(new Effect.LoginAttempt(true));
                     out.add(new Effect.OpenServer(user, password.clone()));
                 } else if (c.verb().equals("USER")) {
                     stage = Stage.USER;
@@ -273,6 +277,10 @@ public final class ControlSession {
             case RELAY -> {
                 if (c.verb().equals("USER")) {
                     user = c.argument().strip();
+                }
+                if (c.verb().equals("PASS") && !loggedIn && !loginUnderway) {
+                    loginUnderway = true;
+                    out.add(new Effect.LoginAttempt(true));
                 }
                 due.sent(c.verb());
                 data.sent(c.verb());
@@ -332,7 +340,11 @@ public final class ControlSession {
             if (code == 230 && !loggedIn && disposition != Disposition.DISCARD) {
                 // AUTH(KEY): the client logs in to the server itself; 230 is only ever a login's reply (RFC 959 4.2).
                 loggedIn = true;
+                loginUnderway = false;
                 out.add(new Effect.LoggedIn(user));
+            } else if (loginUnderway && code >= 400 && !loggedIn) {
+                loginUnderway = false;
+                out.add(new Effect.LoginAttempt(false));
             }
             if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
                 due.answered(code, answeringAbor);
@@ -363,6 +375,7 @@ public final class ControlSession {
             stage = Stage.RELAY;
         } else {
             loginRefused = true;
+            out.add(new Effect.LoginAttempt(false));
             out.log(Msg.FTB0233W, user, "the FTP server answered " + code);
             out.add(new Effect.DropServer());
             stage = Stage.USER;

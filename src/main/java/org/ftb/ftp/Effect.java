@@ -34,6 +34,10 @@ public sealed interface Effect {
     record LoggedIn(String user) implements Effect {
     }
 
+    /** A login attempt starts (PASS taken) or ends without a login (refused): the driver's pre-login accounting. */
+    record LoginAttempt(boolean underway) implements Effect {
+    }
+
     /** A message for the operator log; the driver puts the session's tag in front of {@code args}. */
     record Log(Msg msg, List<Object> args) implements Effect {
     }

@@ -71,8 +71,8 @@ class ControlSessionTest {
         assertThat(toClient(s.start())).startsWith("220 FTP Tunnel Broker ready");
         assertThat(toClient(s.fromClient(ascii("USER job1\r\n")))).isEqualTo("331 Password required for job1\r\n");
         List<Effect> pass = s.fromClient(ascii("PASS secret\r\n"));
-        assertThat(pass).singleElement().isInstanceOf(Effect.OpenServer.class);
-        assertThat(((Effect.OpenServer) pass.get(0)).password()).containsExactly("secret".toCharArray());
+        assertThat(pass).hasSize(2).first().isEqualTo(new Effect.LoginAttempt(true));
+        assertThat(((Effect.OpenServer) pass.get(1)).password()).containsExactly("secret".toCharArray());
         assertThat(s.holdsClient()).isTrue();
         s.serverOpened();
         assertThat(toServer(s.fromServer(ascii("220-long\r\n220 greeting\r\n")))).isEqualTo("USER job1\r\n");

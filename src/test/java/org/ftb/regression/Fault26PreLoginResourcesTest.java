@@ -135,6 +135,77 @@ class Fault26PreLoginResourcesTest {
         }
     }
 
+    /**
+     * A login the broker is making (here an SSH login to a host that never answers) keeps its place:
+     * a client that connects and says nothing makes room, and when every place is such a login the
+     * new connection is refused instead.
+     */
+    @Test
+    void aLoginUnderWayKeepsItsPlaceAndIdleOnesMakeRoom() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> dialled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        dialled.add(silent.accept()); // and never a word: the SSH login waits
+                    }
+                } catch (IOException e) {
+                    // closed at the end
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            rig.brokerWith("BROKER MAXPRELOGIN(2) CONNECTTIMEOUT(5)\n"
+                    + "SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + silent.getLocalPort() + ") KNOWNHOSTS('" + rig.knownHosts + "')\n"
+                    + rig.ftpRule());
+            try (FtpRig.Control first = loginUnderWay("u1")) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> dialled.size() == 1);
+                // Accepted in the order they connect: C2, then C3.
+                Socket waiting = SocksClient.open(rig.brokerPort());
+                idle.add(waiting);
+                Socket next = SocksClient.open(rig.brokerPort());
+                idle.add(next);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(rig.log.withId("FTB0212W"))
+                        .singleElement().asString().startsWith("FTB0212W C2 "));
+                assertThat(endsWithNothing(waiting)).as("the one waiting on its client made room").isTrue();
+
+                try (FtpRig.Control second = loginUnderWay("u2")) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> dialled.size() == 2);
+                    assertThat(rig.log.withId("FTB0212W")).hasSize(2).last().asString().startsWith("FTB0212W C3 ");
+                    try (Socket refused = SocksClient.open(rig.brokerPort())) {
+                        assertThat(endsWithNothing(refused)).as("the new connection is closed at once").isTrue();
+                    }
+                    assertThat(rig.log.withId("FTB0213W")).singleElement().asString().contains("MAXPRELOGIN(2)");
+                    assertThat(second.line(Duration.ofSeconds(30))).startsWith("421 ");
+                }
+                assertThat(first.line(Duration.ofSeconds(30))).as("the first login ended on its own, not pushed out").startsWith("421 ");
+            } finally {
+                for (Socket s : dialled) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** True when the connection ends (closed or reset) before any byte comes. */
+    private static boolean endsWithNothing(Socket s) throws IOException {
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    /** Through SOCKS, greeted, USER and PASS sent: the broker is now making the SSH login. */
+    private FtpRig.Control loginUnderWay(String user) throws IOException {
+        FtpRig.Control c = rig.connect();
+        assertThat(c.line()).startsWith("220 ");
+        c.send("USER " + user);
+        assertThat(c.line()).startsWith("331");
+        c.send("PASS secret");
+        return c;
+    }
+
     private static int port(String reply227) {
         Matcher m = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)").matcher(reply227);
         assertThat(m.find()).as(reply227).isTrue();

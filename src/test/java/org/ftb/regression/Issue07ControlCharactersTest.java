@@ -123,7 +123,7 @@ class Issue07ControlCharactersTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> log.withId("FTB0502W").size() == 1);
             assertThat(log.withId("FTB0503W")).anyMatch(l -> l.startsWith(
-                    "FTB0503W Gateway refused job1X'0A'2024-01-01 00:00:00.000 FTB0230I C1 FTP user job1 logged inX'0D'X'1B'[8m@"));
+                    "FTB0503W Gateway refused the login of user job1X'0A'2024-01-01 00:00:00.000 FTB0230I C1 FTP user job1 logged inX'0D'X'1B'[8m from "));
             assertThat(log.withId("FTB0502W")).singleElement().asString()
                     .endsWith(" a tunnel to hostX'0A'2024-01-01 00:00:00.000 FTB0500I forgedX'85':21: not in PERMIT");
             assertOneLineEach(log.lines());
