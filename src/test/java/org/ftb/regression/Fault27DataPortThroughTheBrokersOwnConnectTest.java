@@ -1,11 +1,7 @@
 package org.ftb.regression;
 
-import org.ftb.gateway.Gateway;
 import org.ftb.testing.Bytes;
-import org.ftb.testing.LogCapture;
 import org.ftb.testing.SocksClient;
-import org.ftb.testing.TestBroker;
-import org.ftb.testing.TestFtpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
@@ -13,15 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,41 +25,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class Fault27DataPortThroughTheBrokersOwnConnectTest {
-    private static final int FILE_BYTES = 256 * 1024;
-
     @TempDir
     Path dir;
-    private final LogCapture log = new LogCapture();
-    private final byte[] content = new byte[FILE_BYTES];
-    private TestFtpServer ftp;
-    private Gateway gateway;
-    private TestBroker broker;
+    private DataPortRig rig;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (broker != null) {
-            broker.close();
+        if (rig != null) {
+            rig.close();
         }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (ftp != null) {
-            ftp.close();
-        }
-        log.close();
     }
 
     private void start() throws Exception {
-        new Random(27).nextBytes(content);
-        Path home = Files.createDirectories(dir.resolve("home"));
-        Files.write(home.resolve("victim.bin"), content);
-        ftp = TestFtpServer.start(home, Rig.USER, Rig.PASSWORD);
-        gateway = Rig.gateway(dir);
-        Path knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
-        broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "')\n"
-                + "RULE NAME(FTP) DEST(127.0.0.1) PORTS(" + ftp.port() + ") ACTION(FTPTUNNEL) VIA(GW)\n"
-                + "RULE NAME(OUT) DEST(*) ACTION(DIRECT)\n");
+        rig = new DataPortRig(dir, 256 * 1024, "", "RULE NAME(OUT) DEST(*) ACTION(DIRECT)\n");
     }
 
     /** Another SOCKS user in the same JVM (the victim gave SOCKS 4 USERID alice; the thief gives none). */
@@ -78,12 +45,12 @@ class Fault27DataPortThroughTheBrokersOwnConnectTest {
     @ValueSource(strings = {"0.0.0.0", "::ffff:127.0.0.1"})
     void anotherSocksUserCannotReachTheDataPortByAnotherNameForTheDataAddress(String name) throws Exception {
         start();
-        Socket control = SocksClient.open(broker.port());
-        SocksClient.send(control, Bytes.v4(1, SocksClient.loopback(), ftp.port(), "alice"));
+        Socket control = SocksClient.open(rig.broker.port());
+        SocksClient.send(control, Bytes.v4(1, SocksClient.loopback(), rig.ftp.port(), "alice"));
         assertThat(SocksClient.read(control, 8)[1]).isEqualTo((byte) 90);
         try (FtpRig.Control victim = new FtpRig.Control(control)) {
-            int port = loginAndPasv(victim);
-            Socket thief = SocksClient.open(broker.port());
+            int port = DataPortRig.loginAndPasv(victim);
+            Socket thief = SocksClient.open(rig.broker.port());
             byte[] reply = SocksClient.v5(thief, request(name, port));
             byte[] stolen = new byte[0];
             if (reply[1] == 0) {
@@ -93,7 +60,7 @@ class Fault27DataPortThroughTheBrokersOwnConnectTest {
             }
             thief.close();
             assertThat(Rig.sha256(stolen)).as("the thief must not get the victim's file (SOCKS reply %d, %d bytes)", reply[1], stolen.length)
-                    .isNotEqualTo(Rig.sha256(content));
+                    .isNotEqualTo(Rig.sha256(rig.content));
             assertThat(reply[1]).as("SOCKS reply to the thief").isNotEqualTo((byte) 0);
         }
     }
@@ -102,32 +69,34 @@ class Fault27DataPortThroughTheBrokersOwnConnectTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"0.0.0.0", "::ffff:127.0.0.1"})
     void anotherLocalUserCannotReachTheDataPortByAnotherNameForTheDataAddress(String name) throws Exception {
-        Assumptions.assumeTrue("0".equals(String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid")))
-                && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv to act as another local user");
+        Assumptions.assumeTrue(DataPortRig.canActAsOtherUser(), "needs root and setpriv to act as another local user");
         start();
-        Socket control = SocksClient.open(broker.port());
-        assertThat(SocksClient.v5(control, Bytes.v5Ipv4(1, SocksClient.loopback(), ftp.port()))).startsWith(5, 0);
+        Socket control = SocksClient.open(rig.broker.port());
+        assertThat(SocksClient.v5(control, Bytes.v5Ipv4(1, SocksClient.loopback(), rig.ftp.port()))).startsWith(5, 0);
         try (FtpRig.Control victim = new FtpRig.Control(control)) {
-            int port = loginAndPasv(victim);
+            int port = DataPortRig.loginAndPasv(victim);
             StringBuilder hex = new StringBuilder();
             for (byte b : request(name, port)) {
                 hex.append(String.format("\\x%02x", b & 0xFF));
             }
-            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c",
-                    "exec 3<>/dev/tcp/127.0.0.1/" + broker.port() + " || exit 9; printf '\\x05\\x01\\x00' >&3; sleep 0.3; printf '"
-                            + hex + "' >&3; timeout 10 cat <&3").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            Thread.sleep(1500);
-            victim.send("RETR victim.bin");
-            byte[] read;
-            try (InputStream out = p.getInputStream()) {
-                read = out.readAllBytes();
-            }
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            // The victim's RETR goes out while the thief waits for its data, as its job would.
+            Thread victimGoesOn = new Thread(() -> {
+                try {
+                    Thread.sleep(1500);
+                    victim.send("RETR victim.bin");
+                } catch (Exception e) {
+                    // the victim's control connection is checked by the test's own reads
+                }
+            });
+            victimGoesOn.start();
+            byte[] read = DataPortRig.asOtherUser("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + rig.broker.port()
+                    + " || exit 9; printf '\\x05\\x01\\x00' >&3; sleep 0.3; printf '" + hex + "' >&3; timeout 10 cat <&3");
+            victimGoesOn.join();
             // 2 bytes of method reply, then the SOCKS reply; anything past 2 + 10 or 2 + 22 is file data.
             int header = read.length > 5 && read[5] == 4 ? 2 + 22 : 2 + 10;
             byte[] data = read.length > header ? java.util.Arrays.copyOfRange(read, header, read.length) : new byte[0];
             assertThat(Rig.sha256(data)).as("uid 65534 must not read the victim's file (%d bytes read)", data.length)
-                    .isNotEqualTo(Rig.sha256(content));
+                    .isNotEqualTo(Rig.sha256(rig.content));
         }
     }
 
@@ -136,20 +105,5 @@ class Fault27DataPortThroughTheBrokersOwnConnectTest {
             return Bytes.v5Ipv4(1, new int[]{0, 0, 0, 0}, port);
         }
         return Bytes.of(5, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1).port(port).get();
-    }
-
-    private static int loginAndPasv(FtpRig.Control victim) throws IOException {
-        assertThat(victim.line()).startsWith("220 ");
-        victim.send("USER " + Rig.USER);
-        assertThat(victim.line()).startsWith("331");
-        victim.send("PASS " + Rig.PASSWORD);
-        assertThat(victim.line()).startsWith("230");
-        victim.send("TYPE I");
-        assertThat(victim.line()).startsWith("200");
-        victim.send("PASV");
-        String pasv = victim.line();
-        Matcher m = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)").matcher(pasv);
-        assertThat(m.find()).as(pasv).isTrue();
-        return Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
     }
 }

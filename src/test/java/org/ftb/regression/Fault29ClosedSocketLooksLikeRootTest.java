@@ -1,11 +1,7 @@
 package org.ftb.regression;
 
-import org.ftb.gateway.Gateway;
 import org.ftb.testing.Bytes;
-import org.ftb.testing.LogCapture;
 import org.ftb.testing.SocksClient;
-import org.ftb.testing.TestBroker;
-import org.ftb.testing.TestFtpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -17,10 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,50 +28,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class Fault29ClosedSocketLooksLikeRootTest {
     @TempDir
     Path dir;
-    private final LogCapture log = new LogCapture();
-    private TestFtpServer ftp;
-    private Gateway gateway;
-    private TestBroker broker;
+    private DataPortRig rig;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (broker != null) {
-            broker.close();
+        if (rig != null) {
+            rig.close();
         }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (ftp != null) {
-            ftp.close();
-        }
-        log.close();
     }
 
     @Test
     void aSocketClosedByAnotherUserIsNotTakenForTheRootOwner() throws Exception {
-        Assumptions.assumeTrue("0".equals(String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid")))
-                && Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")), "needs root (a root session), setpriv and /usr/bin/python3 to act as another local user");
-        byte[] content = new byte[64 * 1024];
-        new Random(29).nextBytes(content);
-        Path home = Files.createDirectories(dir.resolve("home"));
-        ftp = TestFtpServer.start(home, Rig.USER, Rig.PASSWORD);
-        gateway = Rig.gateway(dir);
-        broker = Rig.broker(dir, "", gateway.knownHostsLine(), gateway.port(), ftp.port());
-        Socket control = SocksClient.open(broker.port());
-        assertThat(SocksClient.v5(control, Bytes.v5Ipv4(1, SocksClient.loopback(), ftp.port()))).startsWith(5, 0);
+        Assumptions.assumeTrue(DataPortRig.canActAsOtherUser() && Files.isExecutable(Path.of("/usr/bin/python3")),
+                "needs root (a root session), setpriv and /usr/bin/python3 to act as another local user");
+        rig = new DataPortRig(dir, 64 * 1024, "", "");
+        Socket control = SocksClient.open(rig.broker.port());
+        assertThat(SocksClient.v5(control, Bytes.v5Ipv4(1, SocksClient.loopback(), rig.ftp.port()))).startsWith(5, 0);
         try (FtpRig.Control victim = new FtpRig.Control(control)) {
-            assertThat(victim.line()).startsWith("220 ");
-            victim.send("USER " + Rig.USER);
-            assertThat(victim.line()).startsWith("331");
-            victim.send("PASS " + Rig.PASSWORD);
-            assertThat(victim.line()).startsWith("230");
-            victim.send("TYPE I");
-            assertThat(victim.line()).startsWith("200");
-            victim.send("PASV");
-            String pasv = victim.line();
-            Matcher m = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)").matcher(pasv);
-            assertThat(m.find()).as(pasv).isTrue();
-            int port = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
+            int port = DataPortRig.loginAndPasv(victim);
 
             // uid 65534, 8 threads for 5 s: connect, write, close at once; the port goes if one is taken for uid 0.
             String attack = "import socket,threading,time\n"
@@ -93,25 +59,23 @@ class Fault29ClosedSocketLooksLikeRootTest {
                     + "            except OSError: pass\n"
                     + "        finally: s.close()\n"
                     + "t=[threading.Thread(target=go) for _ in range(8)]\n[x.start() for x in t]; [x.join() for x in t]\n";
-            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", attack)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            DataPortRig.asOtherUser("/usr/bin/python3", "-c", attack);
             Thread.sleep(500);
-            assertThat(log.withId("FTB0200I")).as("a data connection of the session accepted from the other user")
+            assertThat(rig.log.withId("FTB0200I")).as("a data connection of the session accepted from the other user")
                     .noneMatch(l -> l.contains("proto=DATA") && l.contains("result=OK"));
 
-            Socket data = SocksClient.open(broker.port());
+            Socket data = SocksClient.open(rig.broker.port());
             byte[] reply = SocksClient.v5(data, Bytes.v5Ipv4(1, SocksClient.loopback(), port));
             assertThat(reply[1]).as("SOCKS reply to the owner's own data connection").isEqualTo((byte) 0);
             victim.send("STOR upload.bin");
             assertThat(victim.line()).startsWith("150");
             OutputStream out = data.getOutputStream();
-            out.write(content);
+            out.write(rig.content);
             data.shutdownOutput();
             data.getInputStream().readAllBytes();
             data.close();
             assertThat(victim.line()).startsWith("226");
-            assertThat(new String(Files.readAllBytes(home.resolve("upload.bin")), StandardCharsets.ISO_8859_1)).doesNotContain("INJECTED");
+            assertThat(new String(Files.readAllBytes(rig.home.resolve("upload.bin")), StandardCharsets.ISO_8859_1)).doesNotContain("INJECTED");
         }
     }
 }
