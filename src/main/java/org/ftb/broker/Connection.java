@@ -5,7 +5,6 @@ import org.ftb.address.IpAddress;
 import org.ftb.message.Msg;
 import org.ftb.net.Reactor;
 import org.ftb.net.SocketEndpoint;
-import org.ftb.platform.SocketOwners;
 import org.ftb.rules.Destination;
 import org.ftb.rules.Match;
 import org.ftb.rules.Rule;
@@ -18,10 +17,8 @@ import org.ftb.socks.Step;
 import org.ftb.status.SessionView;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
-import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +46,7 @@ final class Connection implements SocksSocket.Owner {
     private final String clientText;
     private final boolean overLimit;
     private final SocksServerHandshake handshake;
+    private final ClientEnd clientEnd;
     private final SocksSocket socket;
     private final Way way;
     private final ConnectionView view;
@@ -59,8 +57,6 @@ final class Connection implements SocksSocket.Owner {
     private ScheduledFuture<?> timer;
     /** The data port whose claim by this connection is being checked, or null; reactor thread only. */
     private DataListeners.Announcement claimChecked;
-    /** The local user of the client's socket, once known; null until then. */
-    private volatile OptionalInt clientOwner;
 
     Connection(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
         this.server = server;
@@ -70,6 +66,7 @@ final class Connection implements SocksSocket.Owner {
         this.clientText = clientText;
         this.overLimit = overLimit;
         this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
+        this.clientEnd = new ClientEnd(client, handshake);
         this.socket = new SocksSocket(client, reactor, handshake, this);
         this.way = new Way(this, server, socket);
         this.view = new ConnectionView(this, clientText, handshake, way, server);
@@ -431,42 +428,9 @@ final class Connection implements SocksSocket.Owner {
         });
     }
 
-    /** The SOCKS user the client gave (SOCKS 5 user name, SOCKS 4 USERID), or empty. */
-    String socksUser() {
-        return handshake.user();
-    }
-
-    /** The local user that owns the client's socket (see {@link SocketOwners}), kept once known. */
-    OptionalInt clientOwner(SocketOwners owners) {
-        OptionalInt owner = clientOwner;
-        if (owner == null) {
-            owner = owners.ownerOf(clientAddress(), localAddress());
-            if (owner.isPresent()) {
-                clientOwner = owner;
-            }
-        }
-        return owner;
-    }
-
-    String clientIp() {
-        return HostPort.canonicalHost(clientAddress().getAddress().getHostAddress());
-    }
-
-    InetSocketAddress clientAddress() {
-        try {
-            return (InetSocketAddress) client.getRemoteAddress();
-        } catch (IOException e) {
-            return new InetSocketAddress(0);
-        }
-    }
-
-    /** The broker's end of the client's connection. */
-    InetSocketAddress localAddress() {
-        try {
-            return (InetSocketAddress) client.getLocalAddress();
-        } catch (IOException e) {
-            return new InetSocketAddress(0);
-        }
+    /** Who is at the client's end: address, SOCKS user, local user. */
+    ClientEnd client() {
+        return clientEnd;
     }
 
     /** Host and port as the client asked for them, for messages and DISPLAY. */

@@ -32,11 +32,11 @@ final class DataOwnership {
      * @param viaSocks true when the claimant came through SOCKS (and so has a SOCKS user, maybe empty)
      */
     Optional<String> refusal(Connection control, Connection claimant, boolean viaSocks) {
-        if (!claimant.clientIp().equals(control.clientIp())) {
-            return Optional.of("address " + claimant.clientIp() + " is not the control connection's client address");
+        if (!claimant.client().ip().equals(control.client().ip())) {
+            return Optional.of("address " + claimant.client().ip() + " is not the control connection's client address");
         }
-        if (viaSocks && !claimant.socksUser().equals(control.socksUser())) {
-            return Optional.of("SOCKS user " + quoted(claimant.socksUser()) + " is not the session's " + quoted(control.socksUser()));
+        if (viaSocks && !claimant.client().socksUser().equals(control.client().socksUser())) {
+            return Optional.of("SOCKS user " + quoted(claimant.client().socksUser()) + " is not the session's " + quoted(control.client().socksUser()));
         }
         if (!viaSocks && socksPasswords) {
             return Optional.of("a connection made straight to the port, not through SOCKS, has no SOCKS user to check");
@@ -44,8 +44,8 @@ final class DataOwnership {
         if (!owners.available()) {
             return Optional.empty();
         }
-        OptionalInt owner = control.clientOwner(owners);
-        OptionalInt claimantOwner = owners.ownerOf(claimant.clientAddress(), claimant.localAddress());
+        OptionalInt owner = control.client().owner(owners);
+        OptionalInt claimantOwner = owners.ownerOf(claimant.client().address(), claimant.client().localAddress());
         if (!owner.equals(claimantOwner)) {
             return Optional.of("local user id " + text(claimantOwner) + " is not the session's " + text(owner));
         }

@@ -76,7 +76,7 @@ final class Way {
     /** An SSH tunnel logged in with the SSH host's own USER and KEY; an FTPTUNNEL rule's FTP session then runs over it. */
     void openTunnel(ConnectRequest request, Rule rule) {
         String sshHost = rule.via().orElseThrow();
-        InetSocketAddress origin = connection.clientAddress();
+        InetSocketAddress origin = connection.client().address();
         CompletableFuture<TunnelStream> opening = server.onWorker(() -> server.tunnels().open(sshHost,
                 new Credentials.HostKey(server.sshUser(sshHost)), request.host(), request.port(), origin.getHostString(), origin.getPort()));
         whenOpen(opening, tunnel -> {
@@ -100,8 +100,8 @@ final class Way {
         }
         String via = rule.via().orElseThrow();
         String host = HostPort.canonicalHost(request.host());
-        FtpSession.Target target = new FtpSession.Target(host, request.port(), via, rule.name(), connection.clientIp(),
-                connection.clientAddress().getPort(), rule.fallback().orElseThrow() == Fallback.PLAIN,
+        FtpSession.Target target = new FtpSession.Target(host, request.port(), via, rule.name(), connection.client().ip(),
+                connection.client().address().getPort(), rule.fallback().orElseThrow() == Fallback.PLAIN,
                 server.sshHostIsDestination(via, host), rule.auth().orElseThrow() == TunnelAuth.KEY ? server.sshUser(via) : null);
         replyThen(ReplyCode.SUCCEEDED.encode(request.version()), () -> {
             connection.relaying(false);
