@@ -27,7 +27,8 @@ public final class ConfigPrinter {
         BrokerSettings b = config.broker();
         out.add("BROKER MAXSESSIONS(" + b.maxSessions() + ") IDLETIMEOUT(" + seconds(b.idleTimeout())
                 + ") HANDSHAKETIMEOUT(" + seconds(b.handshakeTimeout()) + ") CONNECTTIMEOUT(" + seconds(b.connectTimeout())
-                + ") STOPTIMEOUT(" + seconds(b.stopTimeout()) + ")");
+                + ") STOPTIMEOUT(" + seconds(b.stopTimeout()) + ") MAXPRELOGIN(" + b.maxPreLogin() + ") LOGINTIMEOUT("
+                + seconds(b.loginTimeout()) + ")");
         SocksSettings s = config.socks();
         out.add("SOCKS LISTEN(" + join(s.listen(), HostPort::toString) + ") VERSIONS("
                 + join(s.versions().stream().sorted().toList(), v -> Integer.toString(v.code())) + ") AUTH(" + s.auth() + ")"
