@@ -1,18 +1,19 @@
 package org.ftb.broker;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The connections that have not logged in yet (their SOCKS request, and for an FTP session its FTP
- * login), which BROKER MAXPRELOGIN bounds. A connection whose login the broker is working on (a name
- * lookup, a connect, an SSH login) keeps its place; when one more connection arrives, the one that has
- * waited longest on its own client makes room. So clients that connect and say nothing cannot push out
- * a login under way, and cannot keep a new client out for longer than it takes to log in.
+ * login), which BROKER MAXPRELOGIN bounds. When one more connection arrives, the one that has waited
+ * longest on its own client makes room; failing that, the login that has been under way longest, once
+ * it has taken more than {@link #GRACE}. So clients that connect and say nothing cannot push out a
+ * login under way, and logins made slow on purpose (a wrong password, which SSH servers answer only
+ * after a delay) cannot hold the places either: a login that succeeds is done well within the grace.
  * Thread-safe: events come from every reactor and worker.
  */
 final class LoginQueue {
@@ -20,34 +21,58 @@ final class LoginQueue {
     record Admission(boolean admitted, Connection displaced) {
     }
 
+    /**
+     * How long a login under way keeps its place against newcomers: longer than an SSH login that
+     * succeeds takes, shorter than the delay with which SSH servers answer a wrong password (2 s for
+     * {@code ftb gateway} and for sshd with PAM).
+     */
+    static final Duration GRACE = Duration.ofMillis(1500);
+
     private final int limit;
     /** Waiting on their own client, oldest first (ids grow with time). */
     private final TreeMap<Long, Connection> waiting = new TreeMap<>();
-    private final Set<Connection> underway = new HashSet<>();
+    /** Logins under way, with the time each began. */
+    private final Map<Connection, Long> underway = new HashMap<>();
 
     LoginQueue(int limit) {
         this.limit = limit;
     }
 
-    /** A new connection: admitted, after the longest-waiting one made room if need be; refused when every place is a login under way. */
-    synchronized Admission admit(Connection c) {
+    /**
+     * A new connection: admitted, after another made room if need be (see the class comment); refused
+     * when every place is a login under way for less than {@link #GRACE}.
+     */
+    synchronized Admission admit(Connection c, long now) {
         Connection displaced = null;
         if (size() >= limit) {
             Map.Entry<Long, Connection> oldest = waiting.pollFirstEntry();
-            if (oldest == null) {
+            displaced = oldest != null ? oldest.getValue() : longestUnderway(now);
+            if (displaced == null) {
                 return new Admission(false, null);
             }
-            displaced = oldest.getValue();
+            underway.remove(displaced);
         }
         waiting.put(c.id(), c);
         return new Admission(true, displaced);
     }
 
-    /** The broker starts ({@code true}) or ends ({@code false}) work on {@code c}'s login. */
-    synchronized void underway(Connection c, boolean working) {
+    private Connection longestUnderway(long now) {
+        Connection longest = null;
+        long since = now - GRACE.toNanos();
+        for (Map.Entry<Connection, Long> e : underway.entrySet()) {
+            if (e.getValue() < since) {
+                longest = e.getKey();
+                since = e.getValue();
+            }
+        }
+        return longest;
+    }
+
+    /** The broker starts ({@code true}) or ends ({@code false}) work on {@code c}'s login, at {@code now}. */
+    synchronized void underway(Connection c, boolean working, long now) {
         if (working && waiting.remove(c.id(), c)) {
-            underway.add(c);
-        } else if (!working && underway.remove(c)) {
+            underway.put(c, now);
+        } else if (!working && underway.remove(c) != null) {
             waiting.put(c.id(), c);
         }
     }
@@ -66,7 +91,7 @@ final class LoginQueue {
                 late.add(c);
             }
         }
-        for (Connection c : underway) {
+        for (Connection c : underway.keySet()) {
             if (now - c.startNanos() > limitNanos) {
                 late.add(c);
             }

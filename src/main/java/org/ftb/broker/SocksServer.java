@@ -52,6 +52,7 @@ public final class SocksServer {
     /** Connections accepted beyond MAXSESSIONS only to be told "busy"; past this they are closed at once. */
     static final int BUSY_ALLOWANCE = 64;
     private static final Duration SWEEP_INTERVAL = Duration.ofMillis(500);
+    private static final Duration REFUSAL_REPORT = Duration.ofSeconds(10);
 
     /** The shared machinery a server runs on; the broker owns it and shuts it down. */
     public record Services(ThreadFactory reactorThreads, int reactorCount, ScheduledExecutorService timer,
@@ -71,6 +72,9 @@ public final class SocksServer {
     private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
     private final LoginQueue loginQueue;
+    /** Connections refused by {@link #loginsFullRefused} since it last logged, and when that was. */
+    private int refusedSinceReport;
+    private long lastRefusalReport;
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -191,7 +195,7 @@ public final class SocksServer {
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
         if (!overLimit) {
-            LoginQueue.Admission admission = loginQueue.admit(session);
+            LoginQueue.Admission admission = loginQueue.admit(session, System.nanoTime());
             Connection displaced = admission.displaced();
             if (displaced != null) {
                 messages.log(Msg.FTB0212W, displaced.tag(), Duration.ofNanos(System.nanoTime() - displaced.startNanos()).toSeconds(),
@@ -201,7 +205,7 @@ public final class SocksServer {
                 displaced.abort("PRELOGIN_LIMIT");
             }
             if (!admission.admitted()) {
-                messages.log(Msg.FTB0213W, session.tag(), broker.maxPreLogin());
+                loginsFullRefused(session);
                 counters.busy.incrementAndGet();
                 sessions.remove(id);
                 SocketEndpoint.closeNow(channel, false);
@@ -211,9 +215,20 @@ public final class SocksServer {
         reactor.execute(session::start);
     }
 
+    /** Said once, then at most every {@link #REFUSAL_REPORT}, with how many since: a flood must not flood the log too. */
+    private synchronized void loginsFullRefused(Connection session) {
+        refusedSinceReport++;
+        long now = System.nanoTime();
+        if (lastRefusalReport == 0 || now - lastRefusalReport >= REFUSAL_REPORT.toNanos()) {
+            messages.log(Msg.FTB0213W, session.tag(), broker.maxPreLogin(), refusedSinceReport);
+            refusedSinceReport = 0;
+            lastRefusalReport = now;
+        }
+    }
+
     /** The broker starts or ends work on a connection's login (see {@link LoginQueue}). */
     void loginUnderway(Connection session, boolean working) {
-        loginQueue.underway(session, working);
+        loginQueue.underway(session, working, System.nanoTime());
     }
 
     /** The connection logged in (or needs no login): it no longer counts against MAXPRELOGIN. */

@@ -265,7 +265,7 @@ public final class ControlSession {
                 if (c.verb().equals("PASS")) {
                     password = c.argument().toCharArray();
                     stage = Stage.LOGIN;
-                    out.add(new Effect.LoginAttempt(true));
+                    loginAttempt();
                     out.add(new Effect.OpenServer(user, password.clone()));
                 } else if (c.verb().equals("USER")) {
                     stage = Stage.USER;
@@ -280,7 +280,7 @@ public final class ControlSession {
                 }
                 if (c.verb().equals("PASS") && !loggedIn && !loginUnderway) {
                     loginUnderway = true;
-                    out.add(new Effect.LoginAttempt(true));
+                    loginAttempt();
                 }
                 due.sent(c.verb());
                 data.sent(c.verb());
@@ -344,6 +344,7 @@ public final class ControlSession {
                 out.add(new Effect.LoggedIn(user));
             } else if (loginUnderway && code >= 400 && !loggedIn) {
                 loginUnderway = false;
+                loginRefused = true;
                 out.add(new Effect.LoginAttempt(false));
             }
             if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
@@ -397,6 +398,16 @@ public final class ControlSession {
     }
 
     // ---- helpers ----
+
+    /**
+     * A login attempt starts; only a session's first one counts as under way for the broker's
+     * accounting: a client that was refused and tries again is not to be kept in place for it.
+     */
+    private void loginAttempt() {
+        if (!loginRefused) {
+            out.add(new Effect.LoginAttempt(true));
+        }
+    }
 
     private void close() {
         stage = Stage.CLOSED;

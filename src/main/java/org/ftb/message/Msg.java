@@ -74,7 +74,7 @@ public enum Msg {
     FTB0210I("%s tunnel to %s open %s"),
     FTB0211W("%s closed: not logged in within %d s (LOGINTIMEOUT)"),
     FTB0212W("%s closed: waiting %d s to log in when MAXPRELOGIN(%d) connections were waiting; its place went to a new connection"),
-    FTB0213W("%s refused: MAXPRELOGIN(%d) connections are logging in, each with a login under way"),
+    FTB0213W("%s refused: all MAXPRELOGIN(%d) places hold logins under way; %d connection(s) refused so since this was last said"),
     FTB0214W("%s data port %d: %d more connection(s) to it were refused unchecked while %d others were being checked"),
     FTB0221E("%s tunnel to %s failed: SSH host down or unreachable: %s"),
     FTB0222E("%s tunnel to %s failed: SSH host key refused: %s"),
