@@ -135,8 +135,12 @@ public final class UserDirectory {
             if (whole && remembered != null && MessageDigest.isEqual(remembered, digest)) {
                 return true;
             }
-            // Hashed whatever the outcome, so that neither an unknown user nor a NUL answers sooner.
+            // Hashed whatever the outcome, and to the file's highest iteration count, so that neither an
+            // unknown user, nor a user hashed with fewer iterations, nor a NUL answers sooner.
             boolean ok = MessageDigest.isEqual(entry.hash(), pbkdf2(chars, entry.salt(), entry.iterations())) && known != null && whole;
+            if (entry.iterations() < stranger.iterations()) {
+                pbkdf2(chars, stranger.salt(), stranger.iterations() - entry.iterations());
+            }
             if (ok) {
                 verified.put(user, digest);
             }

@@ -88,6 +88,24 @@ class UserDirectoryTest {
         assertThat(unknown).as("CPU time for an unknown user (ns), against %d for a known one", known).isGreaterThan(known / 3);
     }
 
+    /** A file with mixed iteration counts: a user hashed with fewer costs as much as an unknown one. */
+    @Test
+    void aUserWithFewerIterationsCostsAsMuchAsAnUnknownOne() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isCurrentThreadCpuTimeSupported(), "this JVM cannot measure a thread's CPU time");
+        UserDirectory users = UserDirectory.parse(List.of(UserDirectory.entry("cheap", "right".toCharArray(), 10_000),
+                UserDirectory.entry("dear", "right".toCharArray(), 200_000)));
+        users.verify("cheap", utf8("warm-up"));
+        long cheap = 0;
+        long unknown = 0;
+        for (int i = 0; i < 3; i++) {
+            cheap += cpuNanos(threads, () -> users.verify("cheap", utf8("wrong")));
+            unknown += cpuNanos(threads, () -> users.verify("nobody", utf8("wrong")));
+        }
+        assertThat(cheap).as("CPU time for the user hashed with 10,000 iterations (ns), against %d for an unknown one", unknown)
+                .isGreaterThan(unknown / 3);
+    }
+
     private static long cpuNanos(ThreadMXBean threads, Runnable check) {
         long start = threads.getCurrentThreadCpuTime();
         check.run();
