@@ -2,6 +2,7 @@ package org.ftb.gateway;
 
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -10,6 +11,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.AsyncAuthException;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.AuthorizedKeyEntriesPublickeyAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.session.ServerSession;
@@ -26,6 +28,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -47,6 +50,8 @@ final class Logins implements AutoCloseable {
     private static final AttributeRepository.AttributeKey<AtomicInteger> TRIES = new AttributeRepository.AttributeKey<>();
     /** How the session logged in, for FTB0509I once MINA says it is authenticated. */
     private static final AttributeRepository.AttributeKey<String> METHOD = new AttributeRepository.AttributeKey<>();
+    /** What the key the session logged in with may tunnel to; none for a password. */
+    private static final AttributeRepository.AttributeKey<KeyTunnels> KEY_TUNNELS = new AttributeRepository.AttributeKey<>();
     /** Set while a password of the connection waits for its answer. */
     private static final AttributeRepository.AttributeKey<AtomicBoolean> IN_FLIGHT = new AttributeRepository.AttributeKey<>();
 
@@ -175,12 +180,20 @@ final class Logins implements AutoCloseable {
             return false;
         }
         String method = "publickey " + KeyUtils.getKeyType(key) + " " + KeyUtils.getFingerPrint(key);
+        String reason = method + " is not in the user's AUTHORIZEDKEYS file";
         if (keys.orElseThrow().authenticate(user, key, session)) {
-            session.setAttribute(METHOD, method);
-            return true;
+            AuthorizedKeyEntry entry = session.getAttribute(AuthorizedKeyEntriesPublickeyAuthenticator.AUTHORIZED_KEY);
+            KeyTunnels.Parsed options = entry == null ? new KeyTunnels.Refused("no authorized_keys entry found for it")
+                    : KeyTunnels.parse(entry.getLoginOptions() == null ? Map.of() : entry.getLoginOptions());
+            if (options instanceof KeyTunnels.Allowed allowed) {
+                session.setAttribute(METHOD, method);
+                session.setAttribute(KEY_TUNNELS, allowed.tunnels());
+                return true;
+            }
+            reason = method + " is refused: " + ((KeyTunnels.Refused) options).reason();
         }
         int tryNumber = tries(session).incrementAndGet();
-        refused(session, user, method + " is not in the user's AUTHORIZEDKEYS file", tryNumber);
+        refused(session, user, reason, tryNumber);
         if (tryNumber >= maxTries) {
             // Apart from MINA's thread, which sends the refusal first.
             try {
@@ -229,6 +242,11 @@ final class Logins implements AutoCloseable {
 
     private static AtomicBoolean inFlight(ServerSession session) {
         return session.computeAttributeIfAbsent(IN_FLIGHT, k -> new AtomicBoolean());
+    }
+
+    /** What the session's login key allows, when it logged in with one. */
+    static Optional<KeyTunnels> keyTunnels(Session session) {
+        return Optional.ofNullable(session.getAttribute(KEY_TUNNELS));
     }
 
     /** The client's address as {@code host:port}, {@code [v6]:port} for IPv6. */
