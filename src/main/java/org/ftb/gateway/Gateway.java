@@ -15,8 +15,6 @@ import org.ftb.rules.Destination;
 import org.ftb.status.GatewayStatus;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final MessageLog messages;
     private final Logins logins;
     private final KeyPair hostKey;
+    private final DirectTcpipChannels channels;
     private final long startNanos = System.nanoTime();
     private final AtomicLong sessionsStarted = new AtomicLong();
     private final AtomicLong tunnelsOpened = new AtomicLong();
@@ -53,6 +52,7 @@ public final class Gateway implements AutoCloseable {
         this.settings = settings;
         this.messages = messages;
         this.logins = logins;
+        this.channels = new DirectTcpipChannels(messages, this::allow);
     }
 
     /** Starts listening; the host key file is generated on first start. */
@@ -71,7 +71,7 @@ public final class Gateway implements AutoCloseable {
                 settings.maxAuthTries(), messages);
         logins.install(server);
         Gateway gateway = new Gateway(server, settings, messages, logins, hostKey);
-        server.setChannelFactories(List.of(new DirectTcpipChannels(messages)));
+        server.setChannelFactories(List.of(gateway.channels));
         server.setShellFactory(null);
         server.setSubsystemFactories(List.of());
         server.setForwardingFilter(ForwardingFilter.asForwardingFilter(null, null, gateway.permitFilter()));
@@ -97,6 +97,7 @@ public final class Gateway implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             logins.close();
+            gateway.channels.close();
             throw e;
         }
         messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
@@ -134,7 +135,8 @@ public final class Gateway implements AutoCloseable {
         return tunnelsOpened.get();
     }
 
-    private TcpForwardingFilter permitFilter() {
+    /** MINA asks again inside the open; {@link DirectTcpipChannels} has decided by then, off MINA's threads. */
+    private static TcpForwardingFilter permitFilter() {
         return new TcpForwardingFilter() {
             @Override
             public boolean canListen(SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
@@ -143,29 +145,31 @@ public final class Gateway implements AutoCloseable {
 
             @Override
             public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
-                boolean ok = type == Type.Direct && permitted(address.getHostName(), address.getPort());
-                if (!ok) {
-                    tunnelsDenied.incrementAndGet();
-                    messages.log(Msg.FTB0502W, session.getUsername() + "@" + session.getRemoteAddress(),
-                            address.getHostName() + ":" + address.getPort());
-                }
-                return ok;
+                return type == Type.Direct && DirectTcpipChannels.approvedHere(address);
             }
         };
     }
 
-    /** Matches the host as named and, for names, its address: a name cannot slip past an address rule. */
-    boolean permitted(String host, int port) {
-        byte[] address = org.ftb.address.IpAddress.parse(host).orElse(null);
-        if (address == null) {
-            try {
-                address = InetAddress.getByName(host).getAddress();
-            } catch (UnknownHostException e) {
-                address = null;
+    /** A tunnel within PERMIT and within what the login's key allows; a refusal is logged and counted. */
+    private boolean allow(org.apache.sshd.common.session.Session session, String host, int port, Optional<byte[]> address) {
+        String client = session.getUsername() + "@" + Logins.client(session);
+        if (!permitted(host, port, address)) {
+            messages.log(Msg.FTB0502W, client, host + ":" + port);
+        } else {
+            Optional<KeyTunnels> key = Logins.keyTunnels(session);
+            if (key.isEmpty() || key.get().allows(host, port)) {
+                return true;
             }
+            messages.log(Msg.FTB0514W, client, host + ":" + port, key.get().describe());
         }
-        Destination destination = org.ftb.address.IpAddress.isLiteral(host) ? Destination.ofAddress(address, port)
-                : Destination.ofName(host, address, port);
+        tunnelsDenied.incrementAndGet();
+        return false;
+    }
+
+    /** Matches the host as named and, for names, its address: a name cannot slip past an address rule. */
+    private boolean permitted(String host, int port, Optional<byte[]> address) {
+        Destination destination = IpAddress.isLiteral(host) ? Destination.ofAddress(address.orElseThrow(), port)
+                : Destination.ofName(host, address.orElse(null), port);
         return settings.permits().stream().anyMatch(p -> p.destination().matches(destination) && p.ports().contains(port));
     }
 
@@ -181,6 +185,7 @@ public final class Gateway implements AutoCloseable {
             server.stop(true);
         } finally {
             logins.close();
+            channels.close();
         }
         messages.log(Msg.FTB0505I);
     }

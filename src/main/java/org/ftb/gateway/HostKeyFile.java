@@ -21,7 +21,7 @@ import java.util.Iterator;
  * with a new ed25519 key, owner-only from the start. An existing file is used as it is, whatever its
  * key type (gateways before this release made ecdsa-sha2-nistp521 keys), so that the brokers'
  * KNOWNHOSTS stay right; it is never replaced behind the operator's back, and it is refused when
- * others may read it, as OpenSSH refuses an unprotected private key.
+ * others may read it or it is not the gateway's own regular file, as OpenSSH refuses an unprotected private key.
  */
 final class HostKeyFile {
     private HostKeyFile() {

@@ -119,6 +119,9 @@ public enum Msg {
     FTB0509I("Gateway login of user %s from %s accepted: %s"),
     FTB0510W("Gateway disconnected user %s from %s: %d refused login tries (MAXAUTHTRIES)"),
     FTB0511W("Gateway refused user %s from %s a tunnel to %s port %d: no TCP port has that number"),
+    FTB0512W("Gateway disconnected user %s from %s: login try %d came before the answer to the one before"),
+    FTB0513W("Gateway refused user %s from %s a tunnel to %s port %d: its name lookup %s"),
+    FTB0514W("Gateway refused %s a tunnel to %s: the key it logged in with allows %s (authorized_keys options)"),
 
     FTB0401I("%s"),
     FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,25 +31,46 @@ public final class PrivateFiles {
     }
 
     /**
-     * The refusal of a secret file ({@code what}: KEY, PASSPHRASE, HOSTKEY) that its group or others may
-     * use, as OpenSSH refuses an unprotected private key; empty when only its owner may, when it is
+     * The refusal of a secret file ({@code what}: KEY, PASSPHRASE, HOSTKEY) that is not a regular file,
+     * that another user owns, or that its group or others may use, as OpenSSH refuses an unprotected
+     * private key; empty when only its owner, the user this process runs as, may use it, when it is
      * missing or unreadable (reading it will say why), or on a file system without POSIX permissions.
      */
     public static Optional<String> unprotected(String what, Path file) {
         if (!isPosix(file)) {
             return Optional.empty();
         }
-        Set<PosixFilePermission> permissions;
+        PosixFileAttributes attributes;
         try {
-            permissions = Files.getPosixFilePermissions(file);
+            attributes = Files.readAttributes(file, PosixFileAttributes.class);
         } catch (IOException e) {
             return Optional.empty();
         }
+        String refused = "UNPROTECTED PRIVATE KEY FILE: " + what + " file " + file + " is refused: ";
+        if (!attributes.isRegularFile()) {
+            // Reading a FIFO or a device would block or never end, with nothing said.
+            return Optional.of(refused + "it is not a regular file; name a plain file");
+        }
+        Optional<UserPrincipal> self = processUser(file);
+        if (self.isPresent() && !self.get().equals(attributes.owner())) {
+            return Optional.of(refused + "it is owned by " + attributes.owner().getName() + ", who can read and replace it, not by "
+                    + self.get().getName() + ", the user ftb runs as; chown it to " + self.get().getName());
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
         if (permissions.stream().noneMatch(OTHERS::contains)) {
             return Optional.empty();
         }
-        return Optional.of("UNPROTECTED PRIVATE KEY FILE: " + what + " file " + file + " is refused: its permissions "
-                + PosixFilePermissions.toString(permissions) + " let others at it; make it owner-only (chmod 600)");
+        return Optional.of(refused + "its permissions " + PosixFilePermissions.toString(permissions)
+                + " let others at it; make it owner-only (chmod 600)");
+    }
+
+    /** The user this process runs as, as the file system names owners; empty when it cannot tell. */
+    private static Optional<UserPrincipal> processUser(Path file) {
+        try {
+            return Optional.of(file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name")));
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
     }
 
     /** Creates {@code file}, which must not exist, readable and writable by its owner only from the start. */

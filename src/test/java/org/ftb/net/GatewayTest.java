@@ -353,6 +353,17 @@ class GatewayTest {
                         + " is refused: its permissions rw-r--r-- let others at it; make it owner-only (chmod 600)");
     }
 
+    /** A FIFO as HOSTKEY passed every check, and the gateway then hung at start, reading it, with nothing said. */
+    @Test
+    void aHostKeyThatIsNotARegularFileIsRefused() throws Exception {
+        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mkfifo")), "needs mkfifo");
+        Path fifo = dir.resolve("fifo-hostkey");
+        assertThat(new ProcessBuilder("/usr/bin/mkfifo", "-m", "600", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> start(fifo).close()).isInstanceOf(IOException.class).hasMessage(
+                "UNPROTECTED PRIVATE KEY FILE: HOSTKEY file " + fifo + " is refused: it is not a regular file; name a plain file");
+    }
+
     /**
      * Issue 7 finding 4: a direct-tcpip request for port 0xFFFFFFFF dropped the caller's whole SSH
      * session. Now that channel is refused (administratively prohibited, as OpenSSH refuses it) and the
