@@ -4,6 +4,9 @@ import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.ftb.auth.UserDirectory;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.platform.PrivateFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +18,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * AUTHORIZEDKEYS: a directory with one OpenSSH authorized_keys file per user, named as the user, as
  * OpenSSH's {@code AuthorizedKeysFile /etc/ssh/authorized_keys/%u}. A key logs in only the user whose
- * file holds it. MINA reads each file again when it changes.
+ * file holds it, and only from a file no one else could have changed (as OpenSSH's StrictModes): a
+ * file that others may write or another user owns is refused (FTB0515W) each time it is asked. MINA
+ * reads each file again when it changes.
  */
 final class AuthorizedKeysDirectory implements PublickeyAuthenticator {
     private final Path directory;
+    private final MessageLog messages;
     /** Only users whose file exists are remembered, so user names a client makes up cannot fill it. */
     private final Map<String, AuthorizedKeysAuthenticator> files = new ConcurrentHashMap<>();
 
-    AuthorizedKeysDirectory(Path directory) {
+    AuthorizedKeysDirectory(Path directory, MessageLog messages) {
         this.directory = directory.toAbsolutePath().normalize();
+        this.messages = messages;
     }
 
     @Override
@@ -38,6 +45,11 @@ final class AuthorizedKeysDirectory implements PublickeyAuthenticator {
             return Optional.empty();
         }
         Path file = directory.resolve(user).normalize();
-        return directory.equals(file.getParent()) && Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+        if (!directory.equals(file.getParent()) || !Files.exists(file)) {
+            return Optional.empty();
+        }
+        Optional<String> untrusted = PrivateFiles.changeableByOthers("AUTHORIZEDKEYS", file);
+        untrusted.ifPresent(reason -> messages.log(Msg.FTB0515W, user, reason));
+        return untrusted.isPresent() ? Optional.empty() : Optional.of(file);
     }
 }

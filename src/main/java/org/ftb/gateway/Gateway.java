@@ -67,7 +67,7 @@ public final class Gateway implements AutoCloseable {
         KeyPair hostKey = loaded.key();
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         Algorithms.install(server);
-        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(AuthorizedKeysDirectory::new),
+        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(dir -> new AuthorizedKeysDirectory(dir, messages)),
                 settings.maxAuthTries(), messages);
         logins.install(server);
         Gateway gateway = new Gateway(server, settings, messages, logins, hostKey);

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Logins implements AutoCloseable {
     private static final AttributeRepository.AttributeKey<AtomicInteger> TRIES = new AttributeRepository.AttributeKey<>();
+    /** Set once the connection has sent a password: its later ones are retries (see {@link PasswordChecks}). */
+    private static final AttributeRepository.AttributeKey<AtomicBoolean> PASSWORD_SENT = new AttributeRepository.AttributeKey<>();
     /** How the session logged in, for FTB0509I once MINA says it is authenticated. */
     private static final AttributeRepository.AttributeKey<String> METHOD = new AttributeRepository.AttributeKey<>();
     /** What the key the session logged in with may tunnel to; none for a password. */
@@ -123,6 +125,7 @@ final class Logins implements AutoCloseable {
         }
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
         AsyncAuthException answer = new AsyncAuthException();
+        boolean firstPassword = session.computeAttributeIfAbsent(PASSWORD_SENT, k -> new AtomicBoolean()).compareAndSet(false, true);
         boolean queued = checks.submit(new PasswordChecks.Check() {
             @Override
             public void run() {
@@ -161,7 +164,7 @@ final class Logins implements AutoCloseable {
                     // The gateway is stopping: its sessions close with it.
                 }
             }
-        });
+        }, firstPassword);
         if (!queued) {
             // The gateway is stopping: its sessions close with it.
             return false;

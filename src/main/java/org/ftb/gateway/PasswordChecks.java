@@ -6,10 +6,12 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The threads that hash passwords, newest first. A flood of wrong passwords on many connections must
- * not queue a broker's correct one behind all of them, as a first-come queue does: the newest check
- * runs next, and beyond {@link #WAITING_PER_THREAD} per thread the oldest waiting check is dropped
- * (refused unchecked, after the same delay), so that none waits long and the queue stays small.
+ * The threads that hash passwords, newest first, a connection's first password before any retry. A
+ * flood of wrong passwords on many connections must not queue a broker's correct one behind all of
+ * them, as a first-come queue does: a broker logs in with one password on a new connection, while a
+ * flood's connections try again and again. So a first password runs before every retry, the newest of
+ * each kind first, and beyond {@link #WAITING_PER_THREAD} per thread the oldest waiting retry is
+ * dropped (refused unchecked, after the same delay), a first password only when no retry is left.
  */
 final class PasswordChecks implements AutoCloseable {
     /** About a second of hashing per thread at the default PBKDF2 iteration count. */
@@ -20,7 +22,8 @@ final class PasswordChecks implements AutoCloseable {
         void dropped();
     }
 
-    private final Deque<Check> waiting = new ArrayDeque<>();
+    private final Deque<Check> first = new ArrayDeque<>();
+    private final Deque<Check> again = new ArrayDeque<>();
     private final int capacity;
     private final List<Thread> threads = new ArrayList<>();
     private boolean closed;
@@ -35,15 +38,20 @@ final class PasswordChecks implements AutoCloseable {
         }
     }
 
-    /** @return false when closed: the check will never run */
-    boolean submit(Check check) {
-        Check pushedOut;
+    /**
+     * @param firstPassword true for the first password its connection sends
+     * @return false when closed: the check will never run
+     */
+    boolean submit(Check check, boolean firstPassword) {
+        Check pushedOut = null;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            waiting.addFirst(check);
-            pushedOut = waiting.size() > capacity ? waiting.removeLast() : null;
+            (firstPassword ? first : again).addFirst(check);
+            if (first.size() + again.size() > capacity) {
+                pushedOut = again.isEmpty() ? first.removeLast() : again.removeLast();
+            }
             notifyAll();
         }
         if (pushedOut != null) {
@@ -56,7 +64,7 @@ final class PasswordChecks implements AutoCloseable {
         while (true) {
             Check next;
             synchronized (this) {
-                while (waiting.isEmpty() && !closed) {
+                while (first.isEmpty() && again.isEmpty() && !closed) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -66,7 +74,7 @@ final class PasswordChecks implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                next = waiting.removeFirst();
+                next = first.isEmpty() ? again.removeFirst() : first.removeFirst();
             }
             next.run();
         }
@@ -76,7 +84,8 @@ final class PasswordChecks implements AutoCloseable {
     public void close() {
         synchronized (this) {
             closed = true;
-            waiting.clear();
+            first.clear();
+            again.clear();
             notifyAll();
         }
         threads.forEach(Thread::interrupt);

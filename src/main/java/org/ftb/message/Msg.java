@@ -122,6 +122,7 @@ public enum Msg {
     FTB0512W("Gateway disconnected user %s from %s: login try %d came before the answer to the one before"),
     FTB0513W("Gateway refused user %s from %s a tunnel to %s port %d: its name lookup %s"),
     FTB0514W("Gateway refused %s a tunnel to %s: the key it logged in with allows %s (authorized_keys options)"),
+    FTB0515W("Gateway ignores the AUTHORIZEDKEYS file of user %s: %s"),
 
     FTB0401I("%s"),
     FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),

@@ -24,6 +24,8 @@ public final class PrivateFiles {
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> WRITE_BY_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
@@ -37,6 +39,21 @@ public final class PrivateFiles {
      * missing or unreadable (reading it will say why), or on a file system without POSIX permissions.
      */
     public static Optional<String> unprotected(String what, Path file) {
+        return refusal(file, "UNPROTECTED PRIVATE KEY FILE: " + what + " file " + file + " is refused: ", OTHERS, false,
+                "make it owner-only (chmod 600)");
+    }
+
+    /**
+     * The refusal of a file that decides who may log in (an authorized_keys file) that someone else
+     * could change: not a regular file, owned by another user than this process's or root, or writable
+     * by its group or others, as OpenSSH's StrictModes; empty when it is safe, missing or unreadable, or
+     * on a file system without POSIX permissions.
+     */
+    public static Optional<String> changeableByOthers(String what, Path file) {
+        return refusal(file, what + " file " + file + " is not trusted: ", WRITE_BY_OTHERS, true, "make it writable by its owner only (chmod 644)");
+    }
+
+    private static Optional<String> refusal(Path file, String refused, Set<PosixFilePermission> forbidden, boolean rootMayOwn, String fix) {
         if (!isPosix(file)) {
             return Optional.empty();
         }
@@ -46,22 +63,21 @@ public final class PrivateFiles {
         } catch (IOException e) {
             return Optional.empty();
         }
-        String refused = "UNPROTECTED PRIVATE KEY FILE: " + what + " file " + file + " is refused: ";
         if (!attributes.isRegularFile()) {
             // Reading a FIFO or a device would block or never end, with nothing said.
             return Optional.of(refused + "it is not a regular file; name a plain file");
         }
         Optional<UserPrincipal> self = processUser(file);
-        if (self.isPresent() && !self.get().equals(attributes.owner())) {
-            return Optional.of(refused + "it is owned by " + attributes.owner().getName() + ", who can read and replace it, not by "
+        String owner = attributes.owner().getName();
+        if (self.isPresent() && !self.get().equals(attributes.owner()) && !(rootMayOwn && owner.equals("root"))) {
+            return Optional.of(refused + "it is owned by " + owner + ", who can replace it, not by "
                     + self.get().getName() + ", the user ftb runs as; chown it to " + self.get().getName());
         }
         Set<PosixFilePermission> permissions = attributes.permissions();
-        if (permissions.stream().noneMatch(OTHERS::contains)) {
+        if (permissions.stream().noneMatch(forbidden::contains)) {
             return Optional.empty();
         }
-        return Optional.of(refused + "its permissions " + PosixFilePermissions.toString(permissions)
-                + " let others at it; make it owner-only (chmod 600)");
+        return Optional.of(refused + "its permissions " + PosixFilePermissions.toString(permissions) + " let others at it; " + fix);
     }
 
     /** The user this process runs as, as the file system names owners; empty when it cannot tell. */
