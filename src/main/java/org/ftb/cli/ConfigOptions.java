@@ -25,8 +25,9 @@ final class ConfigOptions {
             description = "Defines system symbol &NAME. for the configuration (repeatable); overrides the system's own.")
     List<String> symbols = List.of();
 
-    @Option(names = "--record-format", paramLabel = "FORMAT", defaultValue = "STREAM",
-            description = "STREAM (ordinary text, the default) or FB80 (fixed 80-byte records: columns 72-80 are sequence numbers and ignored).")
+    @Option(names = "--record-format", paramLabel = "FORMAT",
+            description = "STREAM (ordinary text) or FB80 (fixed 80-byte records: columns 72-80 are sequence numbers and ignored). "
+                    + "Without it, a file whose lines are all 80 columns with sequence numbers in 73-80 is FB80, any other STREAM.")
     ConfigSource.RecordFormat recordFormat;
 
     /** Loads the configuration; a malformed --symbol is a usage error. */

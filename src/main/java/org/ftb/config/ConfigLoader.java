@@ -25,11 +25,24 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * @param format how the file's lines are laid out, or null to tell from the file: an FB80 member
+     *               copied out as it is (see {@link ConfigSource#looksFixed80}) is read as FB80, and
+     *               FTB0144I says so
+     */
     public Result load(Path file, ConfigSource.RecordFormat format) {
         Diagnostics diagnostics = new Diagnostics();
         ConfigSource source;
         try {
-            source = ConfigSource.readFile(file, format);
+            String text = ConfigSource.readText(file);
+            ConfigSource.RecordFormat layout = format;
+            if (layout == null) {
+                layout = ConfigSource.looksFixed80(text) ? ConfigSource.RecordFormat.FB80 : ConfigSource.RecordFormat.STREAM;
+                if (layout == ConfigSource.RecordFormat.FB80) {
+                    diagnostics.general(Msg.FTB0144I, file);
+                }
+            }
+            source = ConfigSource.ofText(file.toString(), text, layout);
         } catch (IOException e) {
             diagnostics.general(Msg.FTB0128E, file, ConfigBinder.describe(e));
             return new Result(file.toString(), Optional.empty(), diagnostics);

@@ -17,6 +17,9 @@ import java.util.List;
 public record ConfigSource(String name, List<String> lines) {
     /** Where the data of a fixed 80-byte record ends. */
     public static final int FIXED_DATA_COLUMNS = 71;
+    /** The length of a fixed record, and the columns 73-80 that hold an ISPF sequence number. */
+    private static final int FIXED_RECORD = 80;
+    private static final int SEQUENCE_COLUMN = 72;
 
     public ConfigSource {
         lines = List.copyOf(lines);
@@ -30,26 +33,42 @@ public record ConfigSource(String name, List<String> lines) {
         FB80
     }
 
+    /**
+     * True when {@code text} is an FB80 member copied out as it is: every line exactly 80 columns with
+     * an eight-digit sequence number in columns 73-80, as ISPF numbers a member (z/OS ISPF Edit and
+     * Edit Macros, "NUMBER"). Read as ordinary text, those numbers would be taken for operands.
+     */
+    public static boolean looksFixed80(String text) {
+        List<String> lines = splitLines(text);
+        return !lines.isEmpty() && lines.stream().allMatch(line -> line.length() == FIXED_RECORD
+                && line.substring(SEQUENCE_COLUMN).chars().allMatch(c -> c >= '0' && c <= '9'));
+    }
+
     public static ConfigSource ofText(String name, String text, RecordFormat format) {
         List<String> lines = new ArrayList<>();
-        for (String line : text.split("\r\n|\r|\n", -1)) {
+        for (String line : splitLines(text)) {
             lines.add(format == RecordFormat.FB80 && line.length() > FIXED_DATA_COLUMNS ? line.substring(0, FIXED_DATA_COLUMNS) : line);
-        }
-        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-            lines.remove(lines.size() - 1);
         }
         return new ConfigSource(name, lines);
     }
 
+    /** The lines of {@code text}, without the empty one after a final line end. */
+    private static List<String> splitLines(String text) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\r\n|\r|\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
+        return lines;
+    }
+
     /** Reads a UTF-8 file; malformed bytes are an error rather than silently replaced characters. */
-    public static ConfigSource readFile(Path path, RecordFormat format) throws IOException {
+    public static String readText(Path path) throws IOException {
         byte[] bytes = Files.readAllBytes(path);
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
-            return ofText(path.toString(), text, format);
         } catch (CharacterCodingException e) {
             throw new IOException("the file is not UTF-8 text", e);
         }

@@ -60,6 +60,7 @@ public enum Msg {
     FTB0141W("line %d column %d: KNOWNHOSTS file %s cannot be read (%s): %s"),
     FTB0142W("line %d column %d: %s file %s cannot be read (%s): %s"),
     FTB0143E("line %d column %d: %s"),
+    FTB0144I("%s is read as FB80 records: every line is 80 columns with a sequence number in columns 73-80, which are ignored; --record-format STREAM reads every column"),
 
     FTB0200I("%s"),
     FTB0201W("%s refused: MAXSESSIONS(%d) reached"),

@@ -34,14 +34,29 @@ class CliTest {
             List<Path> configs = samples.filter(p -> p.getFileName().toString().startsWith("ftbprm")).toList();
             assertThat(configs).isNotEmpty();
             for (Path config : configs) {
-                String format = config.toString().endsWith(".fb80") ? "FB80" : "STREAM";
-                Run run = run("check", "--config", config.toString(), "--record-format", format);
+                Run run = run("check", "--config", config.toString());
                 assertThat(run.rc()).as(config + ": " + run.out()).isLessThanOrEqualTo(4);
                 assertThat(run.out()).contains("FTB0134I Configuration " + config + ": RC " + run.rc() + ", 0 error(s)");
                 assertThat(run.out().lines().filter(l -> l.matches("FTB\\d{4}W .*"))).as(config.toString())
                         .allMatch(l -> l.matches("FTB014[12]W .* file (/\\S+) cannot be read \\(no such (file|directory)\\).*"));
             }
         }
+    }
+
+    /**
+     * Issue 8: an FB80 member copied out as it is (80 columns, sequence numbers in 73-80) is read as
+     * FB80 without being told, and says so; before, every sequence number was an unknown statement.
+     */
+    @Test
+    void anFb80MemberIsRecognisedWithoutAFlagAndTheFlagStillDecides() {
+        Run told = run("check", "--config", "samples/ftbprm01.fb80");
+        assertThat(told.rc()).as(told.out()).isLessThanOrEqualTo(4);
+        assertThat(told.out()).contains("FTB0144I samples/ftbprm01.fb80 is read as FB80 records", "0 error(s)");
+        Run stream = run("check", "--config", "samples/ftbprm01.fb80", "--record-format", "STREAM");
+        assertThat(stream.rc()).isEqualTo(8);
+        assertThat(stream.out()).doesNotContain("FTB0144I").contains("00000200");
+        Run text = run("check", "--config", "samples/ftbprm00.txt");
+        assertThat(text.out()).doesNotContain("FTB0144I");
     }
 
     @Test
