@@ -38,7 +38,7 @@ record KeyTunnels(boolean forwarding, Optional<Set<String>> permitOpen) {
         Set<String> unknown = new TreeSet<>(lower.keySet());
         unknown.removeAll(HONOURED);
         if (!unknown.isEmpty()) {
-            return new Refused("authorized_keys option(s) " + String.join(",", unknown) + " not implemented by the gateway");
+            return new Refused("authorized_keys option(s) " + String.join(",", unknown) + " that the gateway does not honour");
         }
         boolean forwarding = !lower.containsKey("no-port-forwarding") && (!lower.containsKey("restrict") || lower.containsKey("port-forwarding"));
         String open = lower.get("permitopen");

@@ -34,7 +34,7 @@ class KeyTunnelsTest {
     @Test
     void anOptionTheGatewayDoesNotImplementRefusesTheKey() {
         assertThat(parse("command=\"/bin/true\",restrict")).isEqualTo(new KeyTunnels.Refused(
-                "authorized_keys option(s) command not implemented by the gateway"));
+                "authorized_keys option(s) command that the gateway does not honour"));
         assertThat(parse("permitopen=\"nohost\"")).isEqualTo(new KeyTunnels.Refused(
                 "authorized_keys option permitopen=\"nohost\" is not host:port"));
     }
