@@ -147,23 +147,63 @@ public final class SocksServer {
 
     private void registerListener(Reactor acceptor, ServerSocketChannel listener) {
         try {
-            acceptor.register(listener, SelectionKey.OP_ACCEPT, new Reactor.Handler() {
-                @Override
-                public void ready(SelectionKey key) throws IOException {
-                    SocketChannel channel;
-                    while (accepting && (channel = listener.accept()) != null) {
-                        onAccepted(channel);
-                    }
-                }
-
-                @Override
-                public void failed(Exception cause) {
-                    // Out of file descriptors and the like: say so and go on; the next accept may work.
-                    messages.log(Msg.FTB0010E, "accept on " + listenAddresses(), String.valueOf(cause));
-                }
-            });
+            Acceptor handler = new Acceptor(acceptor, listener, String.valueOf(listener.getLocalAddress()));
+            handler.key = acceptor.register(listener, SelectionKey.OP_ACCEPT, handler);
         } catch (IOException e) {
             messages.log(Msg.FTB0010E, "listen on " + listenAddresses(), String.valueOf(e));
+        }
+    }
+
+    /**
+     * Accepts a listener's connections. A failing accept (out of file descriptors, a TCP/IP stack that
+     * went away) is an action message, once, cleared at the next connection accepted; meanwhile the
+     * listener is tried once a second, since an accept that failed at once fails again at once.
+     */
+    private final class Acceptor implements Reactor.Handler {
+        private static final long RETRY_MILLIS = 1000;
+        private final Reactor reactor;
+        private final ServerSocketChannel listener;
+        private final String address;
+        private SelectionKey key;
+        private boolean lost;
+
+        Acceptor(Reactor reactor, ServerSocketChannel listener, String address) {
+            this.reactor = reactor;
+            this.listener = listener;
+            this.address = address;
+        }
+
+        @Override
+        public void ready(SelectionKey key) throws IOException {
+            SocketChannel channel;
+            while (accepting && (channel = listener.accept()) != null) {
+                if (lost) {
+                    lost = false;
+                    messages.log(Msg.FTB0014I, address);
+                }
+                onAccepted(channel);
+            }
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            if (!accepting || !key.isValid()) {
+                return;
+            }
+            if (!lost) {
+                lost = true;
+                messages.log(Msg.FTB0013A, address, String.valueOf(cause));
+            }
+            key.interestOps(0);
+            try {
+                services.timer().schedule(() -> reactor.execute(() -> {
+                    if (accepting && key.isValid()) {
+                        key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                }), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The broker is stopping: there is nothing left to accept for.
+            }
         }
     }
 

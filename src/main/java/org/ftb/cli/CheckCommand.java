@@ -4,7 +4,6 @@ import org.ftb.config.ConfigLoader;
 import org.ftb.config.ConfigPrinter;
 import org.ftb.message.Msg;
 import org.ftb.message.Severity;
-import org.ftb.platform.Platform;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +23,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigLoader.Result result = options.load(Platform.detect(), spec.commandLine());
+        ConfigLoader.Result result = options.load(spec.commandLine());
         PrintWriter out = spec.commandLine().getOut();
         ConfigOptions.report(result, d -> out.println(d.text()));
         result.config().ifPresent(config -> {

@@ -9,7 +9,6 @@ import org.ftb.platform.Platform;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,11 @@ import java.util.function.Consumer;
 
 /** The options every command that reads a configuration shares. */
 final class ConfigOptions {
+    private final Platform platform;
+
     @Option(names = "--config", required = true, paramLabel = "SOURCE",
-            description = "Configuration member: a file path.")
-    Path config;
+            description = "Configuration: a file path, or on z/OS a data set: //DD:NAME, //DD:NAME(MEMBER), //'DSN(MEMBER)'.")
+    String config;
 
     @Option(names = "--symbol", paramLabel = "NAME=VALUE",
             description = "Defines system symbol &NAME. for the configuration (repeatable); overrides the system's own.")
@@ -30,8 +31,16 @@ final class ConfigOptions {
                     + "Without it, a file whose lines are all 80 columns with sequence numbers in 73-80 is FB80, any other STREAM.")
     ConfigSource.RecordFormat recordFormat;
 
+    ConfigOptions(Platform platform) {
+        this.platform = platform;
+    }
+
+    Platform platform() {
+        return platform;
+    }
+
     /** Loads the configuration; a malformed --symbol is a usage error. */
-    ConfigLoader.Result load(Platform platform, CommandLine commandLine) {
+    ConfigLoader.Result load(CommandLine commandLine) {
         Map<String, String> explicit = new LinkedHashMap<>();
         for (String symbol : symbols) {
             int equals = symbol.indexOf('=');
@@ -41,7 +50,8 @@ final class ConfigOptions {
             }
             explicit.put(name, symbol.substring(equals + 1));
         }
-        return new ConfigLoader(new Symbols(explicit, platform::symbol), platform.nativeCharset()).load(config, recordFormat);
+        return new ConfigLoader(new Symbols(explicit, platform::symbol), platform.nativeCharset()).load(config, recordFormat,
+                platform::readDataSet);
     }
 
     static void report(ConfigLoader.Result result, Consumer<Diagnostic> out) {

@@ -45,6 +45,12 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Platform platform;
+
+    DemoCommand(Platform platform) {
+        this.platform = platform;
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("ftb-demo-");
@@ -69,7 +75,6 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int withGatewayAndBroker(Path dir, FtpServer ftp, Path home) throws Exception {
-        Platform platform = Platform.detect();
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         int ftpPort = Demo.port(ftp);
         Path users = dir.resolve("gateway-users");
@@ -114,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Type DISPLAY to see the sessions, STOP (or Ctrl-C) to end.");
             out.flush();
             Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
-                    platform.nativeCharset());
+                    platform);
             return Diagnostics.RC_OK;
         }
     }

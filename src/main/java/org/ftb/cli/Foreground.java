@@ -6,8 +6,10 @@ import org.ftb.console.CommandDispatcher;
 import org.ftb.console.StreamConsole;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.platform.Platform;
+import org.ftb.platform.SystemConsole;
 
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a started service in the foreground: operator commands from standard input, SIGTERM, SIGHUP and
- * SIGINT (Ctrl-C) as STOP, and a return only when the stop has completed.
+ * Runs a started service in the foreground: operator commands from standard input and from the system
+ * console (on z/OS, MODIFY and STOP), SIGTERM, SIGHUP and SIGINT (Ctrl-C) as STOP, and a return only
+ * when the stop has completed.
  */
 final class Foreground {
     /** Signals that mean STOP; a second one, like a second STOP, ends every session at once. */
@@ -29,7 +32,7 @@ final class Foreground {
      * @param stopped counted down when the service has stopped
      * @param stopLimit how long a JVM shutdown waits for a graceful stop
      */
-    static void run(BrokerControl control, CountDownLatch stopped, Duration stopLimit, MessageLog messages, Charset consoleCharset)
+    static void run(BrokerControl control, CountDownLatch stopped, Duration stopLimit, MessageLog messages, Platform platform)
             throws InterruptedException {
         // A handled signal never shuts the JVM down, so the service stops in its own time and the command
         // returns its own code. The hook covers a shutdown that comes another way (System.exit, or a
@@ -45,13 +48,21 @@ final class Foreground {
         }, Broker.THREAD_PREFIX + "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Runnable> restoreSignals = handleStopSignals(control);
-        Thread console = new Thread(new StreamConsole(System.in, consoleCharset, System.out,
-                CommandDispatcher.standard(control, messages), "console"), Broker.THREAD_PREFIX + "console");
+        CommandDispatcher dispatcher = CommandDispatcher.standard(control, messages);
+        Thread console = new Thread(new StreamConsole(System.in, platform.nativeCharset(), System.out, dispatcher, "console"),
+                Broker.THREAD_PREFIX + "console");
         console.setDaemon(true);
         console.start();
+        AutoCloseable systemConsole = platform.systemConsole().map(c -> c.listen(new Operator(control, dispatcher, messages)))
+                .orElse(() -> { });
         try {
             stopped.await();
         } finally {
+            try {
+                systemConsole.close();
+            } catch (Exception e) {
+                messages.log(Msg.FTB0010E, "system console", String.valueOf(e));
+            }
             // A JVM that goes on (tests, ftb demo) must not keep sending its signals to a stopped service.
             restoreSignals.forEach(Runnable::run);
             try {
@@ -59,6 +70,24 @@ final class Foreground {
             } catch (IllegalStateException e) {
                 // The JVM is already shutting down: the hook has stopped the service and ends the process.
             }
+        }
+    }
+
+    /** The system console's commands: MODIFY text to the dispatcher, STOP as the STOP command. */
+    private record Operator(BrokerControl control, CommandDispatcher dispatcher, MessageLog messages) implements SystemConsole.Operator {
+        @Override
+        public void started(String jobName, String parameters) {
+            messages.log(Msg.FTB0015I, jobName, jobName, parameters.isEmpty() ? "none" : parameters);
+        }
+
+        @Override
+        public List<String> modify(String text) {
+            return dispatcher.dispatch(text, "MODIFY");
+        }
+
+        @Override
+        public void stop() {
+            control.stop("the MVS STOP command");
         }
     }
 

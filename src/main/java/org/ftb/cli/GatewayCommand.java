@@ -57,8 +57,7 @@ final class GatewayCommand implements Callable<Integer> {
             return Diagnostics.RC_SEVERE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Foreground.run(new Control(gateway, stopped, messages), stopped, Duration.ofSeconds(10), messages,
-                platform.nativeCharset());
+        Foreground.run(new Control(gateway, stopped, messages), stopped, Duration.ofSeconds(10), messages, platform);
         return Diagnostics.RC_OK;
     }
 

@@ -1,5 +1,6 @@
 package org.ftb.cli;
 
+import org.ftb.platform.Platform;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,11 +16,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(Platform.detect()).execute(args));
     }
 
-    static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    /** The command line on {@code platform}: every command that needs it is made with it. */
+    public static CommandLine commandLine(Platform platform) {
+        CommandLine commandLine = new CommandLine(new Main(), new PlatformFactory(platform)).setCaseInsensitiveEnumValuesAllowed(true);
         for (CommandLine sub : commandLine.getSubcommands().values()) {
             sub.getCommandSpec().exitCodeOnInvalidInput(12).exitCodeOnExecutionException(12);
         }
@@ -35,6 +37,18 @@ public final class Main implements Runnable {
     public static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         return v == null ? "development" : v;
+    }
+
+    /** Makes the commands and options that take a Platform with this one; picocli makes the rest. */
+    private record PlatformFactory(Platform platform) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(Platform.class).newInstance(platform);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -6,7 +6,6 @@ import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigLoader;
 import org.ftb.config.Diagnostics;
 import org.ftb.message.Msg;
-import org.ftb.platform.Platform;
 import org.ftb.rules.Destination;
 import org.ftb.rules.Match;
 import org.ftb.net.Resolver;
@@ -34,7 +33,7 @@ final class MatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ConfigLoader.Result result = options.load(Platform.detect(), spec.commandLine());
+        ConfigLoader.Result result = options.load(spec.commandLine());
         ConfigOptions.report(result, d -> out.println(d.text()));
         if (result.config().isEmpty()) {
             out.flush();

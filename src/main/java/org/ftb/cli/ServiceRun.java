@@ -28,9 +28,11 @@ final class ServiceRun {
     }
 
     static int run(ConfigOptions options, CommandLine commandLine, Body body) throws InterruptedException {
-        Platform platform = Platform.detect();
+        Platform platform = options.platform();
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
-        ConfigLoader.Result result = options.load(platform, commandLine);
+        // Configuration errors at start reach the operator's console too.
+        platform.systemConsole().ifPresent(LogSetup::routeToSystemConsole);
+        ConfigLoader.Result result = options.load(commandLine);
         if (result.config().isEmpty()) {
             ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
             messages.log(Msg.FTB0007E, result.source(), result.returnCode());
@@ -39,6 +41,7 @@ final class ServiceRun {
         BrokerConfig config = result.config().get();
         try {
             LogSetup.apply(config.log(), platform.nativeCharset());
+            platform.systemConsole().ifPresent(LogSetup::routeToSystemConsole);
         } catch (IOException e) {
             messages.log(Msg.FTB0007E, result.source() + " (" + e.getMessage() + ")", Diagnostics.RC_ERROR);
             return Diagnostics.RC_ERROR;

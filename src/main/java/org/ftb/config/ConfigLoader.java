@@ -1,9 +1,11 @@
 package org.ftb.config;
 
 import org.ftb.message.Msg;
+import org.ftb.platform.DataSet;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,58 @@ public final class ConfigLoader {
         public int returnCode() {
             return diagnostics.returnCode();
         }
+    }
+
+    /** Reads MVS data sets: the platform's. */
+    @FunctionalInterface
+    public interface DataSetReader {
+        DataSet read(String name) throws IOException;
+    }
+
+    /**
+     * Loads a configuration named as {@code --config} names it: an MVS data set or member when the name
+     * starts with {@code //} (see {@link DataSet#isDataSetName}), otherwise a file.
+     *
+     * @param format how the lines are laid out, or null to tell from the source: a data set of fixed
+     *               80-byte records is FB80 (FTB0146I), any other is read as it is, with FTB0145W when
+     *               its records seem to carry sequence numbers; a file as {@link #load(Path, ConfigSource.RecordFormat)}
+     */
+    public Result load(String name, ConfigSource.RecordFormat format, DataSetReader dataSets) {
+        if (DataSet.isDataSetName(name)) {
+            return loadDataSet(name, format, dataSets);
+        }
+        Path file;
+        try {
+            file = Path.of(name);
+        } catch (InvalidPathException e) {
+            Diagnostics diagnostics = new Diagnostics();
+            diagnostics.general(Msg.FTB0128E, name, e.getMessage());
+            return new Result(name, Optional.empty(), diagnostics);
+        }
+        return load(file, format);
+    }
+
+    private Result loadDataSet(String name, ConfigSource.RecordFormat format, DataSetReader dataSets) {
+        Diagnostics diagnostics = new Diagnostics();
+        DataSet dataSet;
+        try {
+            dataSet = dataSets.read(name);
+        } catch (IOException e) {
+            diagnostics.general(Msg.FTB0128E, name, ConfigBinder.describe(e));
+            return new Result(name, Optional.empty(), diagnostics);
+        }
+        ConfigSource.RecordFormat layout = format;
+        if (layout == null) {
+            layout = dataSet.isFixed80() ? ConfigSource.RecordFormat.FB80 : ConfigSource.RecordFormat.STREAM;
+            if (layout == ConfigSource.RecordFormat.FB80) {
+                diagnostics.general(Msg.FTB0146I, name, dataSet.name());
+            } else {
+                ConfigSource.sequenceNumbers(dataSet.records(), dataSet.lrecl())
+                        .ifPresent(where -> diagnostics.general(Msg.FTB0145W, name, where));
+            }
+        }
+        // Relative file names in a member are taken from the working directory: a data set has no directory.
+        return load(ConfigSource.ofRecords(name, dataSet.records(), layout), Path.of(""), diagnostics);
     }
 
     /**

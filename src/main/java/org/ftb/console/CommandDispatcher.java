@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Parses operator command text and runs the command. Every console (a terminal, a pipe, the z/OS
@@ -54,12 +53,20 @@ public final class CommandDispatcher {
         return commands;
     }
 
-    /** Runs one command line; blank text gives no response. */
+    /**
+     * Runs one command line; blank text gives no response.
+     *
+     * @return the response, every line at most {@link ConsoleText#WIDTH} characters and printable
+     */
     public List<String> dispatch(String text, String origin) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
             return List.of();
         }
+        return ConsoleText.fit(respond(trimmed, origin));
+    }
+
+    private List<String> respond(String trimmed, String origin) {
         if (trimmed.length() > MAX_TEXT) {
             return List.of(Msg.FTB0302E.format("command text is longer than " + MAX_TEXT + " characters"));
         }
@@ -70,9 +77,7 @@ public final class CommandDispatcher {
         log.log(Msg.FTB0300I, origin, String.join(" ", words));
         ConsoleCommand command = byWord.get(words.get(0));
         if (command == null) {
-            return List.of(Msg.FTB0301E.format(words.get(0), commands.stream()
-                    .map(c -> c.name() + (c.abbreviation().equals(c.name()) ? "" : " (" + c.abbreviation() + ")"))
-                    .collect(Collectors.joining(", "))));
+            return List.of(Msg.FTB0301E.format(words.get(0)));
         }
         try {
             // DISPLAY shows what clients chose (user names, destinations): no line may carry a control to the terminal.

@@ -12,10 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** DISPLAY (D): listeners, counters and active connections, as one multi-line response; the gateway shows its own figures. */
+/**
+ * DISPLAY (D): listeners, counters and active connections, as one multi-line response that fits the MVS
+ * console ({@link ConsoleText#WIDTH} columns); the gateway shows its own figures.
+ */
 final class DisplayCommand implements ConsoleCommand {
     /** More rows than this would flood a console; the count of the rest is shown instead. */
     static final int MAX_SESSION_ROWS = 50;
+    /** A session's second line starts under its first line's CLIENT column. */
+    private static final String SECOND_LINE = "          ";
 
     private final BrokerControl control;
 
@@ -56,33 +61,44 @@ final class DisplayCommand implements ConsoleCommand {
     private static void gateway(GatewayStatus g, List<String> lines) {
         lines.add(" LISTEN   " + g.listener() + "  SSH  AUTH " + g.auth());
         lines.add(" SESSIONS " + g.activeSessions() + " (NO LIMIT)  PEAK " + g.peakSessions());
-        lines.add(" TOTALS   ACCEPTED " + g.accepted() + " TUNNELS " + g.tunnels() + " DENIED " + g.denied()
-                + " BADPASSWORD " + g.passwordRefused());
+        lines.add(" TOTALS   ACCEPTED " + g.accepted() + " TUNNELS " + g.tunnels() + " DENIED " + g.denied());
+        lines.add("          BADPASSWORD " + g.passwordRefused());
     }
 
     private static void broker(BrokerStatus s, List<String> lines) {
         Totals t = s.totals();
-        lines.add(" LISTEN   " + String.join(" ", s.listeners()) + "  SOCKS " + s.protocols() + "  AUTH " + s.auth());
+        lines.add(" LISTEN   " + String.join(" ", s.listeners()));
+        lines.add(" SOCKS    " + s.protocols() + "  AUTH " + s.auth());
         lines.add(" SESSIONS " + s.activeSessions() + " OF " + s.maxSessions() + "  PEAK " + t.peak() + "  LOGGING IN " + s.loggingIn()
                 + (s.heldUploads() > 0 ? "  HELD UPLOADS " + s.heldUploads() : ""));
         lines.add(" TOTALS   ACCEPTED " + t.accepted() + " RELAYED " + t.relayed() + " DENIED " + t.denied()
-                + " REFUSED " + t.refused() + " FAILED " + t.failed() + " BUSY " + t.busy());
+                + " REFUSED " + t.refused());
+        lines.add("          FAILED " + t.failed() + " BUSY " + t.busy());
         lines.add(" BYTES    UP " + t.bytesUp() + " DOWN " + t.bytesDown());
         if (!s.sessions().isEmpty()) {
-            lines.add(String.format(Locale.ROOT, " %-7s %-21s %-8s %-24s %-8s %-6s %-10s %10s %10s %8s %6s",
-                    "ID", "CLIENT", "USER", "DEST", "RULE", "ACTION", "PHASE", "UP", "DOWN", "AGE", "IDLE"));
+            lines.add(String.format(Locale.ROOT, " %-8s %-23s %-8s %-8s %-9s %8s", "ID", "CLIENT", "USER", "RULE", "ACTION", "AGE"));
+            lines.add(String.format(Locale.ROOT, "%s%-22s %-10s %8s %8s %7s", SECOND_LINE, "DESTINATION", "PHASE", "UP", "DOWN", "IDLE"));
         }
         for (SessionView v : s.sessions().subList(0, Math.min(MAX_SESSION_ROWS, s.sessions().size()))) {
-            lines.add(String.format(Locale.ROOT, " %-7s %-21s %-8s %-24s %-8s %-6s %-10s %10d %10d %8s %6s",
-                    v.tag(), v.client(), v.user(), v.destination(), v.rule(), v.action(), v.phase(),
-                    v.bytesUp(), v.bytesDown(), duration(v.age()), v.idle().toSeconds() + "s"));
+            lines.add(String.format(Locale.ROOT, " %-8s %-23s %-8s %-8s %-9s %8s",
+                    v.tag(), v.client(), v.user(), v.rule(), v.action(), duration(v.age())));
+            lines.add(String.format(Locale.ROOT, "%s%-22s %-10s %8s %8s %7s", SECOND_LINE,
+                    v.destination(), v.phase(), amount(v.bytesUp()), amount(v.bytesDown()), v.idle().toSeconds() + "s"));
             if (!v.details().isEmpty()) {
-                lines.add("         " + v.details());
+                lines.add(SECOND_LINE + v.details());
             }
         }
         if (s.sessions().size() > MAX_SESSION_ROWS) {
             lines.add(" ... " + (s.sessions().size() - MAX_SESSION_ROWS) + " more sessions not shown");
         }
+    }
+
+    /** A byte count in at most 8 characters: exact below 100 million, then in MiB or GiB (K = 1024). */
+    static String amount(long bytes) {
+        if (bytes < 100_000_000L) {
+            return Long.toString(bytes);
+        }
+        return bytes < 100_000L << 20 ? (bytes >> 20) + "M" : (bytes >> 30) + "G";
     }
 
     static String duration(Duration d) {

@@ -24,7 +24,7 @@ final class StopCommand implements ConsoleCommand {
 
     @Override
     public String summary() {
-        return "stop accepting connections, let active ones finish, then end; again: end them all now";
+        return "graceful stop; a second STOP ends all sessions at once";
     }
 
     @Override

@@ -10,6 +10,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import org.ftb.config.LogSettings;
 import org.ftb.platform.PrivateFiles;
+import org.ftb.platform.SystemConsole;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -87,6 +88,19 @@ public final class LogSetup {
         appender.setEncoder(encoder);
         appender.start();
         root.addAppender(appender);
+    }
+
+    /**
+     * Copies the messages that have a console route to {@code console} as well (see
+     * {@link org.ftb.message.ConsoleRoute}); call again after {@link #apply}, which resets the log.
+     */
+    public static void routeToSystemConsole(SystemConsole console) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        SystemConsoleAppender appender = new SystemConsoleAppender(console);
+        appender.setContext(context);
+        appender.setName("SYSTEMCONSOLE");
+        appender.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
     }
 
     /** True for the loggers of the broker's own messages and audit records, whose texts carry their IDs. */

@@ -1,9 +1,20 @@
 package org.ftb.message;
 
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
-/** Writes catalogued messages at the log level that their severity letter implies. */
+/**
+ * Writes catalogued messages at the log level that their severity letter implies. Each event carries
+ * its {@link Msg} and its first argument (what the message is about, such as a listener) as key-value
+ * pairs, so that a destination such as the system console can act on the message without parsing it.
+ */
 public final class MessageLog {
+    /** Key-value pair of an event: the {@link Msg}. */
+    public static final String MSG_KEY = "ftb.msg";
+    /** Key-value pair of an event: its first argument as text, when it has one. */
+    public static final String SUBJECT_KEY = "ftb.subject";
+
     private final Logger logger;
 
     public MessageLog(Logger logger) {
@@ -11,15 +22,24 @@ public final class MessageLog {
     }
 
     public void log(Msg msg, Object... args) {
-        logFormatted(msg, msg.format(args));
+        LoggingEventBuilder event = builder(msg);
+        if (args.length > 0) {
+            event = event.addKeyValue(SUBJECT_KEY, String.valueOf(args[0]));
+        }
+        event.log(msg.format(args));
     }
 
     /** Logs text already made by {@link Msg#format}, such as a configuration finding. */
     public void logFormatted(Msg msg, String text) {
-        switch (msg.severity()) {
-            case I -> logger.info(text);
-            case W -> logger.warn(text);
-            case E, A -> logger.error(text);
-        }
+        builder(msg).log(text);
+    }
+
+    private LoggingEventBuilder builder(Msg msg) {
+        Level level = switch (msg.severity()) {
+            case I -> Level.INFO;
+            case W -> Level.WARN;
+            case E, A -> Level.ERROR;
+        };
+        return logger.atLevel(level).addKeyValue(MSG_KEY, msg);
     }
 }

@@ -19,6 +19,10 @@ public enum Msg {
     FTB0010E("Internal error in %s, the broker carries on: %s"),
     FTB0011W("Library %s warns: %s"),
     FTB0012E("Library %s reports an error: %s"),
+    FTB0013A("Listener %s cannot accept connections: %s; clients cannot connect through it until this clears"),
+    FTB0014I("Listener %s accepts connections again"),
+    FTB0015I("MVS console commands are taken: F %s,APPL=command and P %s; START parameters: %s"),
+    FTB0016W("The MVS console cannot be written (%s); messages go to the job log only"),
 
     FTB0101E("line %d column %d: comment is not closed; it starts here"),
     FTB0102E("line %d column %d: quoted value is not closed on its line"),
@@ -61,6 +65,8 @@ public enum Msg {
     FTB0142W("line %d column %d: %s file %s cannot be read (%s): %s"),
     FTB0143E("line %d column %d: %s"),
     FTB0144I("%s is read as FB80 records: every line is 80 columns with a sequence number in columns 73-80, which are ignored; --record-format STREAM reads every column"),
+    FTB0145W("%s has %s; they are read as data: drop them (ISPF NUMBER OFF) or use a fixed 80-byte member"),
+    FTB0146I("%s is data set %s, fixed 80-byte records: columns 72-80 are ignored"),
 
     FTB0200I("%s"),
     FTB0201W("%s refused: MAXSESSIONS(%d) reached"),
@@ -102,9 +108,9 @@ public enum Msg {
     FTB0250W("%s client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"),
 
     FTB0300I("Command from %s: %s"),
-    FTB0301E("Unknown command %s; the commands are %s"),
+    FTB0301E("Unknown command %s; HELP lists the commands"),
     FTB0302E("%s"),
-    FTB0303I("STOP was already in progress; the remaining sessions are ended now"),
+    FTB0303I("STOP again: the remaining sessions are ended now"),
     FTB0310I("FTB DISPLAY%s"),
     FTB0311I("FTB COMMANDS%s"),
 

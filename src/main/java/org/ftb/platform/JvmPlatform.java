@@ -34,6 +34,17 @@ public final class JvmPlatform implements Platform {
         return name != null && Charset.isSupported(name) ? Charset.forName(name) : Charset.defaultCharset();
     }
 
+    @Override
+    public DataSet readDataSet(String name) throws IOException {
+        throw new IOException(name + " is an MVS data set name, which can be read only on z/OS under the JZOS launcher;"
+                + " on " + name() + " name a file");
+    }
+
+    @Override
+    public Optional<SystemConsole> systemConsole() {
+        return Optional.empty();
+    }
+
     /** The short host name, without asking DNS (a resolver that hangs must not stall start-up). */
     private static String sysname() {
         String host = System.getenv("HOSTNAME");

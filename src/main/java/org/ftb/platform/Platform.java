@@ -2,10 +2,14 @@ package org.ftb.platform;
 
 import org.ftb.platform.zos.ZosPlatform;
 
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.util.Optional;
 
-/** What differs between z/OS and other systems: system symbols and the native character set. */
+/**
+ * What differs between z/OS and other systems: system symbols, the native character set, MVS data sets
+ * and the operator's console.
+ */
 public interface Platform {
     String name();
 
@@ -14,6 +18,17 @@ public interface Platform {
 
     /** The character set of this system's consoles and text files: EBCDIC on z/OS. */
     Charset nativeCharset();
+
+    /**
+     * Reads an MVS data set or member in record mode.
+     *
+     * @param name {@code //DD:NAME}, {@code //DD:NAME(MEMBER)} or {@code //'DSN(MEMBER)'}
+     * @throws IOException when it cannot be opened or read, or when this system has no data sets
+     */
+    DataSet readDataSet(String name) throws IOException;
+
+    /** The operator console of this system, where it has one apart from standard input and output. */
+    Optional<SystemConsole> systemConsole();
 
     static Platform detect() {
         return "z/OS".equals(System.getProperty("os.name")) ? new ZosPlatform() : new JvmPlatform();

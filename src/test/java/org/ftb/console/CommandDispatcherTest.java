@@ -44,12 +44,31 @@ class CommandDispatcherTest {
         List<String> lines = dispatcher.dispatch("  d  ", "console");
         assertThat(lines).isEqualTo(dispatcher.dispatch("DISPLAY", "console")).isEqualTo(dispatcher.dispatch("display", "console"));
         assertThat(lines.get(0)).isEqualTo("FTB0310I FTB DISPLAY 1.0 ACTIVE UP 1:02:03");
-        assertThat(lines).contains(" LISTEN   127.0.0.1:1080  SOCKS 4 5  AUTH NONE",
+        assertThat(lines).containsExactly("FTB0310I FTB DISPLAY 1.0 ACTIVE UP 1:02:03",
+                " LISTEN   127.0.0.1:1080",
+                " SOCKS    4 5  AUTH NONE",
                 " SESSIONS 1 OF 2000  PEAK 7  LOGGING IN 1",
-                " TOTALS   ACCEPTED 10 RELAYED 6 DENIED 2 REFUSED 1 FAILED 1 BUSY 0",
-                " BYTES    UP 1234 DOWN 5678");
-        assertThat(lines.get(lines.size() - 1)).startsWith(" C17     127.0.0.1:40122       JOB1     ftp.example.com:21       FTP      DIRECT RELAY")
-                .endsWith("100       2000  0:01:05     2s");
+                " TOTALS   ACCEPTED 10 RELAYED 6 DENIED 2 REFUSED 1",
+                "          FAILED 1 BUSY 0",
+                " BYTES    UP 1234 DOWN 5678",
+                " ID       CLIENT                  USER     RULE     ACTION         AGE",
+                "          DESTINATION            PHASE            UP     DOWN    IDLE",
+                " C17      127.0.0.1:40122         JOB1     FTP      DIRECT     0:01:05",
+                "          ftp.example.com:21     RELAY           100     2000      2s");
+    }
+
+    @Test
+    void issue8EveryDisplayLineFitsTheMvsConsole() {
+        sessions.add(new SessionView(123456, "[2001:db8:1234:5678:9abc:def0:1234:5678]:65535", "SOCKS5", "AVERYLONGSOCKSUSERNAME",
+                "a-very-long-host-name.department.example.com:65535", "-", "RULENAME", "FTPTUNNEL", "GW", "CONNECTING", "",
+                123_456_789_012L, 99_999_999L, Duration.ofDays(3), Duration.ofSeconds(100_000),
+                "ftpuser=someone sshuser=someone transfers=12 databytes=123456789012 lastleg=CLEAR-from-gateway.example.com"));
+        List<String> lines = dispatcher.dispatch("D", "MODIFY");
+        assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
+        String all = String.join(" ", lines).replaceAll(" +", " ");
+        assertThat(all).as("nothing is cut off").contains("[2001:db8:1234:5678:9abc:def0:1234:5678]:65535", "AVERYLONGSOCKSUSERNAME",
+                "a-very-long-host-name.department.example.com:65535", "114G", "99999999", "72:00:00", "100000s",
+                "lastleg=CLEAR-from-gateway.example.com");
     }
 
     @Test
@@ -59,7 +78,7 @@ class CommandDispatcherTest {
         List<String> lines = dispatcher.dispatch("D", "console");
         assertThat(lines).allSatisfy(l -> assertThat(l.chars()).allMatch(c -> c >= 0x20 && c != 0x7F && (c < 0x80 || c > 0x9F)));
         assertThat(lines).anyMatch(l -> l.contains(" uX'1B']0;ownedX'07' "))
-                .contains("         ftpuser=a sshuser=jobX'0D'X'0A'X'85'X'9B'31m");
+                .contains("          ftpuser=a sshuser=jobX'0D'X'0A'X'85'X'9B'31m");
     }
 
     @Test
@@ -68,7 +87,7 @@ class CommandDispatcherTest {
             sessions.add(session(i));
         }
         List<String> lines = dispatcher.dispatch("DISPLAY", "console");
-        assertThat(lines).hasSize(6 + DisplayCommand.MAX_SESSION_ROWS + 1);
+        assertThat(lines).hasSize(9 + 2 * DisplayCommand.MAX_SESSION_ROWS + 1);
         assertThat(lines.get(lines.size() - 1)).isEqualTo(" ... 10 more sessions not shown");
     }
 
@@ -76,14 +95,14 @@ class CommandDispatcherTest {
     void stopIsGracefulThenImmediate() {
         assertThat(dispatcher.dispatch("STOP", "console")).isEmpty();
         assertThat(dispatcher.dispatch("p", "MODIFY")).containsExactly(
-                "FTB0303I STOP was already in progress; the remaining sessions are ended now");
+                "FTB0303I STOP again: the remaining sessions are ended now");
         assertThat(stops).containsExactly("console", "MODIFY");
     }
 
     @Test
     void badCommandsGetPreciseMessages() {
         assertThat(dispatcher.dispatch("DSIPLAY", "console")).containsExactly(
-                "FTB0301E Unknown command DSIPLAY; the commands are DISPLAY (D), STOP (P), HELP (H)");
+                "FTB0301E Unknown command DSIPLAY; HELP lists the commands");
         assertThat(dispatcher.dispatch("DISPLAY SESSIONS", "console")).containsExactly(
                 "FTB0302E DISPLAY takes no operands; found SESSIONS");
         assertThat(dispatcher.dispatch("STOP NOW", "console")).containsExactly("FTB0302E STOP takes no operands; found NOW");
@@ -98,7 +117,7 @@ class CommandDispatcherTest {
         assertThat(dispatcher.dispatch("HELP", "console")).containsExactly(
                 "FTB0311I FTB COMMANDS",
                 " DISPLAY  D   show listeners, totals and active connections",
-                " STOP     P   stop accepting connections, let active ones finish, then end; again: end them all now",
+                " STOP     P   graceful stop; a second STOP ends all sessions at once",
                 " HELP     H   list the commands");
     }
 }

@@ -45,6 +45,28 @@ class DocumentationTest {
         }
     }
 
+    /** Issue 8: automation writers rely on the console table; it names exactly the messages each route carries. */
+    @Test
+    void theConsoleTableListsEveryMessageOfEachRoute() throws IOException {
+        String catalogue = read("messages.md");
+        for (ConsoleRoute route : ConsoleRoute.values()) {
+            if (route == ConsoleRoute.RESPONSE) {
+                continue;
+            }
+            Matcher row = Pattern.compile("(?m)^\\| " + route + " \\| ([^|]+) \\|").matcher(catalogue);
+            assertThat(row.find()).as("row for %s", route).isTrue();
+            Set<String> listed = new java.util.TreeSet<>();
+            Matcher id = Pattern.compile("FTB\\d{4}[IWEA]").matcher(row.group(1));
+            while (id.find()) {
+                listed.add(id.group());
+            }
+            Set<String> routed = Arrays.stream(Msg.values()).filter(m -> ConsoleRoute.of(m).orElse(null) == route)
+                    .filter(m -> !(route == ConsoleRoute.FAILURE && m.id().startsWith("FTB01") && !m.equals(Msg.FTB0128E)))
+                    .map(Msg::id).collect(Collectors.toCollection(java.util.TreeSet::new));
+            assertThat(listed).as(route.toString()).isEqualTo(routed);
+        }
+    }
+
     @Test
     void everyStatementAndOperandIsDocumented() throws IOException {
         String configuration = read("configuration.md");

@@ -1,0 +1,135 @@
+package org.ftb.platform.zos;
+
+import com.ibm.jzos.JzosSimulation;
+import com.ibm.jzos.JzosSimulation.Wto;
+import org.ftb.cli.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 8: the broker as a started task, through the simulated JZOS: configured from a PARMLIB member,
+ * answering MODIFY on the MVS console with one multi-line WTO that fits it, writing its life cycle by
+ * WTO with the documented codes, and ending on STOP by itself (handleStop returns false) with RC 0.
+ */
+@Timeout(60)
+class StartedTaskTest {
+    private static final int ROUTE_INFORMATION = 0x4000 | 0x0020;
+
+    @TempDir
+    Path dir;
+
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void simulateTheStartedTask() {
+        JzosSimulation.reset();
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+        JzosSimulation.reset();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static CompletableFuture<Integer> start(String... args) {
+        StringWriter picocli = new StringWriter();
+        return CompletableFuture.supplyAsync(() -> Main.commandLine(new ZosPlatform())
+                .setOut(new PrintWriter(picocli)).setErr(new PrintWriter(picocli)).execute(args));
+    }
+
+    private static List<Wto> withId(String id) {
+        return JzosSimulation.wtos().stream().filter(w -> w.text().startsWith(id)).toList();
+    }
+
+    @Test
+    void modifyDisplayIsAnsweredOnTheConsoleAndStopEndsGracefullyWithRcZero() throws Exception {
+        int port = freePort();
+        ZosConfigurationTest.parmlib(dir, ZosConfigurationTest.member(port));
+        JzosSimulation.startParameters("M=01");
+        CompletableFuture<Integer> broker = start("broker", "--config", "//DD:FTBPRM");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !withId("FTB0003I").isEmpty() && JzosSimulation.callbackRegistered());
+
+        assertThat(withId("FTB0001I")).singleElement().satisfies(w -> {
+            assertThat(w.routing()).isEqualTo(ROUTE_INFORMATION);
+            assertThat(w.descriptor()).as("descriptor code 4, system status").isEqualTo(0x1000);
+        });
+        assertThat(withId("FTB0002I").get(0).text()).contains("127.0.0.1:" + port);
+        assertThat(withId("FTB0015I")).singleElement().extracting(Wto::text)
+                .isEqualTo("FTB0015I MVS console commands are taken: F FTB,APPL=command and P FTB; START parameters: M=01");
+        assertThat(JzosSimulation.wtos()).as("routine records never reach the console")
+                .noneMatch(w -> w.text().startsWith("FTB0200I") || w.text().startsWith("FTB0146I") || w.text().startsWith("FTB0300I"));
+
+        JzosSimulation.modify("display");
+        Wto display = withId("FTB0310I").get(0);
+        assertThat(display.descriptor()).as("descriptor code 5, command response").isEqualTo(0x0800);
+        assertThat(display.routing()).isEqualTo(ROUTE_INFORMATION);
+        assertThat(display.lines()).as("one multi-line WTO").hasSizeGreaterThan(4)
+                .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
+        assertThat(display.lines().get(0)).matches("FTB0310I FTB DISPLAY \\S+ ACTIVE UP \\d+:\\d\\d:\\d\\d");
+        assertThat(display.lines()).contains(" LISTEN   127.0.0.1:" + port);
+
+        JzosSimulation.modify("dsiplay");
+        assertThat(JzosSimulation.wtos().get(JzosSimulation.wtos().size() - 1).text())
+                .isEqualTo("FTB0301E Unknown command DSIPLAY; HELP lists the commands");
+
+        assertThat(JzosSimulation.stop()).as("handleStop leaves the ending to the broker").isFalse();
+        assertThat(broker.get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(withId("FTB0004I")).singleElement().extracting(Wto::text).asString()
+                .startsWith("FTB0004I STOP from the MVS STOP command: accepting no new connections");
+        assertThat(withId("FTB0005I")).hasSize(1);
+        String out = stdout.toString(java.nio.charset.Charset.forName("IBM1047"));
+        assertThat(out).as("STDOUT is written in the platform code page").contains("FTB0004I", "FTB0005I")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).as("no stack trace").isEmpty();
+
+        JzosSimulation.modify("D");
+        assertThat(withId("FTB0310I")).as("a stopped broker answers no more commands").hasSize(1);
+    }
+
+    @Test
+    void configurationErrorsAtStartReachTheConsole() throws Exception {
+        ZosConfigurationTest.parmlib(dir, ZosConfigurationTest.numbered("SOCKS LISTEN(127.0.0.1:99999)", "RULE NAME(A) DEST(*) ACTION(NONE)"));
+        CompletableFuture<Integer> broker = start("broker", "--config", "//DD:FTBPRM");
+        assertThat(broker.get(20, TimeUnit.SECONDS)).isEqualTo(8);
+        assertThat(withId("FTB0118E")).singleElement().satisfies(w -> {
+            assertThat(w.text()).startsWith("FTB0118E line 1 column 14: LISTEN(127.0.0.1:99999)");
+            assertThat(w.descriptor()).as("descriptor code 12, important information").isEqualTo(0x0010);
+        });
+        assertThat(withId("FTB0117E")).hasSize(1);
+        assertThat(withId("FTB0007E")).singleElement().extracting(Wto::text).asString()
+                .isEqualTo("FTB0007E Configuration //DD:FTBPRM has errors (RC 8); the broker did not start");
+        assertThat(JzosSimulation.callbackRegistered()).isFalse();
+    }
+}
