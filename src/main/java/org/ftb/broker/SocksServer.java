@@ -156,8 +156,8 @@ public final class SocksServer {
 
     /**
      * Accepts a listener's connections. A failing accept (out of file descriptors, a TCP/IP stack that
-     * went away) is an action message, once, cleared at the next connection accepted; meanwhile the
-     * listener is tried once a second, since an accept that failed at once fails again at once.
+     * went away) is an action message, once, cleared when the listener has again taken every client
+     * waiting; meanwhile it is tried once a second, since an accept that failed at once fails again at once.
      */
     private final class Acceptor implements Reactor.Handler {
         private static final long RETRY_MILLIS = 1000;
@@ -177,11 +177,12 @@ public final class SocksServer {
         public void ready(SelectionKey key) throws IOException {
             SocketChannel channel;
             while (accepting && (channel = listener.accept()) != null) {
-                if (lost) {
-                    lost = false;
-                    messages.log(Msg.FTB0014I, address);
-                }
                 onAccepted(channel);
+            }
+            // Cleared only when every waiting client was taken: one accept between failures is no recovery.
+            if (lost && accepting) {
+                lost = false;
+                messages.log(Msg.FTB0014I, address);
             }
         }
 

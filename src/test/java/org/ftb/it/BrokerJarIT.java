@@ -284,4 +284,43 @@ class BrokerJarIT {
                 .anyMatch(l -> l.contains("proto=SOCKS4A") && l.contains("dest=localhost:" + webPort) && l.contains("result=OK"))
                 .anyMatch(l -> l.contains("rule=REST action=DENY") && l.contains("result=DENIED"));
     }
+
+    /**
+     * Issue 8: a listener that cannot accept (here the broker's process is out of file descriptors) is
+     * action message FTB0013A, once however often it fails, and FTB0014I when it accepts again; the
+     * broker then serves new clients as before.
+     */
+    @Test
+    void issue8AListenerOutOfFileDescriptorsIsAnActionMessageUntilItAcceptsAgain(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue("true".equals(System.getenv("CI")) || run(List.of("prlimit", "--version")).rc() == 0,
+                "prlimit is not installed (CI installs util-linux and requires this test)");
+        int port = freePort();
+        Path config = dir.resolve("ftbprm.txt");
+        Files.writeString(config, "SOCKS LISTEN(127.0.0.1:" + port + ")\nRULE NAME(REST) ACTION(DENY)\n");
+        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=64:64"));
+        command.addAll(ftb("broker", "--config", config.toString()));
+        List<java.net.Socket> clients = new ArrayList<>();
+        try (Running broker = Running.start(command)) {
+            broker.awaitLine("FTB0003I");
+            try {
+                for (int i = 0; i < 120; i++) {
+                    clients.add(new java.net.Socket(InetAddress.getLoopbackAddress(), port));
+                }
+                broker.awaitLine("FTB0013A Listener /127.0.0.1:" + port + " cannot accept connections: ");
+            } finally {
+                for (java.net.Socket client : clients) {
+                    client.close();
+                }
+            }
+            broker.awaitLine("FTB0014I Listener /127.0.0.1:" + port + " accepts connections again");
+            try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write(new byte[]{4, 1, 0, 21, 10, 0, 0, 1, 'J', 0});
+                assertThat(client.getInputStream().readNBytes(8)).as("SOCKS 4 refusal by rule REST")
+                        .containsExactly(0, 91, 0, 0, 0, 0, 0, 0);
+            }
+            assertThat(broker.output().stream().filter(l -> l.contains("FTB0013A"))).as("said once, not per failed accept").hasSize(1);
+            assertThat(broker.output()).noneMatch(l -> l.contains("FTB0010E"));
+        }
+    }
 }
