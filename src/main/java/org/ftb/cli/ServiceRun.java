@@ -39,11 +39,16 @@ final class ServiceRun {
             return result.returnCode();
         }
         BrokerConfig config = result.config().get();
+        IOException logFailure = null;
         try {
             LogSetup.apply(config.log(), platform.nativeCharset());
-            platform.systemConsole().ifPresent(LogSetup::routeToSystemConsole);
         } catch (IOException e) {
-            messages.log(Msg.FTB0007E, result.source() + " (" + e.getMessage() + ")", Diagnostics.RC_ERROR);
+            logFailure = e;
+        }
+        // Applying LOG resets the log, console routing included: it is put back, for a failure's message too.
+        platform.systemConsole().ifPresent(LogSetup::routeToSystemConsole);
+        if (logFailure != null) {
+            messages.log(Msg.FTB0007E, result.source() + " (" + logFailure.getMessage() + ")", Diagnostics.RC_ERROR);
             return Diagnostics.RC_ERROR;
         }
         messages.log(Msg.FTB0001I, Main.version(), platform.name(), System.getProperty("java.version"),

@@ -28,6 +28,7 @@ public final class LogSetup {
     public static final String BROKER_LOGGER = "ftb";
     /** One record per connection; silenced by AUDIT(NO). */
     public static final String AUDIT_LOGGER = "ftb.audit";
+    private static final String SYSTEM_CONSOLE = "SYSTEMCONSOLE";
 
     private LogSetup() {
     }
@@ -96,11 +97,14 @@ public final class LogSetup {
      */
     public static void routeToSystemConsole(SystemConsole console) {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         SystemConsoleAppender appender = new SystemConsoleAppender(console);
         appender.setContext(context);
-        appender.setName("SYSTEMCONSOLE");
+        appender.setName(SYSTEM_CONSOLE);
         appender.start();
-        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        // One copy only, however often this is called: a second would write every message twice.
+        root.detachAppender(SYSTEM_CONSOLE);
+        root.addAppender(appender);
     }
 
     /** True for the loggers of the broker's own messages and audit records, whose texts carry their IDs. */

@@ -132,4 +132,15 @@ class StartedTaskTest {
                 .isEqualTo("FTB0007E Configuration //DD:FTBPRM has errors (RC 8); the broker did not start");
         assertThat(JzosSimulation.callbackRegistered()).isFalse();
     }
+
+    @Test
+    void aLogFileThatCannotBeWrittenStopsTheStartOnTheConsole() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("taken"));
+        ZosConfigurationTest.parmlib(dir, ZosConfigurationTest.numbered("SOCKS LISTEN(127.0.0.1:" + freePort() + ")",
+                "RULE NAME(A) DEST(*) ACTION(DENY)", "LOG FILE('" + dir.resolve("taken") + "')"));
+        CompletableFuture<Integer> broker = start("broker", "--config", "//DD:FTBPRM");
+        assertThat(broker.get(20, TimeUnit.SECONDS)).isEqualTo(8);
+        assertThat(JzosSimulation.wtos()).as("FTB0140E and FTB0007E")
+                .anyMatch(w -> w.text().startsWith("FTB0007E Configuration //DD:FTBPRM"));
+    }
 }
