@@ -31,7 +31,8 @@ class CliTest {
     @Test
     void everySampleConfigurationChecksWithoutErrorsAndWarnsOnlyOfSiteFilesThisMachineLacks() throws IOException {
         try (Stream<Path> samples = Files.list(Path.of("samples"))) {
-            List<Path> configs = samples.filter(p -> p.getFileName().toString().startsWith("ftbprm")).toList();
+            List<Path> configs = samples.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).startsWith("ftbprm"))
+                    .toList();
             assertThat(configs).isNotEmpty();
             for (Path config : configs) {
                 Run run = run("check", "--config", config.toString());
@@ -57,6 +58,75 @@ class CliTest {
         assertThat(stream.out()).doesNotContain("FTB0144I").contains("00000200");
         Run text = run("check", "--config", "samples/ftbprm00.txt");
         assertThat(text.out()).doesNotContain("FTB0144I");
+    }
+
+    /**
+     * Issue 8: the started task's member FTBPRM00, an FB80 member with sequence numbers, checks as the
+     * broker reads it: FB80 without being told, &SYSNAME. resolved, no error, and no warning but the one
+     * for its KNOWNHOSTS file in /etc/ftb, which only a z/OS system that runs the broker has.
+     */
+    @Test
+    void theStartedTaskMemberFtbprm00IsAnFb80MemberWithTheSystemNameInItsRules() {
+        Run run = run("check", "--config", "samples/FTBPRM00", "--symbol", "SYSNAME=SYSA");
+        assertThat(run.rc()).as(run.out()).isLessThanOrEqualTo(4);
+        assertThat(run.out()).contains("FTB0144I samples/FTBPRM00 is read as FB80 records",
+                "RULE NAME(PARTNER-SYSA) DEST(192.0.2.0/28 198.51.100.20) PORTS(21) ACTION(FTPTUNNEL) VIA(PARTNERS) AUTH(FTPLOGIN)",
+                "RULE NAME(INTERNAL-SYSA)", "RULE NAME(REFUSE-SYSA) DEST(*) PORTS(*) ACTION(DENY)",
+                "SOCKS LISTEN(127.0.0.1:1080)", "DATA LISTEN(127.0.0.1) PORTS(50000-50999)",
+                "FTB0134I Configuration samples/FTBPRM00: RC " + run.rc() + ", 0 error(s)");
+        assertThat(run.out()).doesNotContain("&SYSNAME");
+        List<String> warnings = run.out().lines().filter(l -> l.matches("FTB\\d{4}W .*")).toList();
+        if (Files.isReadable(Path.of("/etc/ftb/known_hosts"))) {
+            assertThat(warnings).isEmpty();
+        } else {
+            assertThat(warnings).singleElement().asString()
+                    .startsWith("FTB0141W line 28 column 9: KNOWNHOSTS file /etc/ftb/known_hosts cannot be read");
+        }
+    }
+
+    /**
+     * The z/OS FTP client sends to the broker exactly the servers its SOCKS file (samples/FTBSOCKS)
+     * names with SOCKD; each of them must meet the FTPTUNNEL rule of FTBPRM00, and nothing outside them
+     * or the internal networks may get through.
+     */
+    @Test
+    void everyServerTheSocksFileSendsToTheBrokerMeetsTheFtpTunnelRule() throws IOException {
+        List<String[]> sockd = Files.readAllLines(Path.of("samples/FTBSOCKS")).stream()
+                .filter(l -> l.startsWith("SOCKD")).map(l -> l.trim().split("\\s+")).toList();
+        assertThat(sockd).isNotEmpty();
+        for (String[] entry : sockd) {
+            assertThat(entry).as("SOCKD @=127.0.0.1 address mask").hasSize(4);
+            assertThat(entry[1]).isEqualTo("@=127.0.0.1");
+            for (String address : firstAndLast(entry[2], entry[3])) {
+                Run match = run("match", "--config", "samples/FTBPRM00", "--symbol", "SYSNAME=SYSA", address + ":21");
+                assertThat(match.out()).as(address).contains("FTB0401I ACTION FTPTUNNEL RULE PARTNER-SYSA");
+            }
+        }
+        assertThat(run("match", "--config", "samples/FTBPRM00", "--symbol", "SYSNAME=SYSA", "10.1.2.3:21").out())
+                .contains("FTB0401I ACTION DIRECT RULE INTERNAL-SYSA");
+        assertThat(run("match", "--config", "samples/FTBPRM00", "--symbol", "SYSNAME=SYSA", "203.0.113.9:21").out())
+                .contains("FTB0401I ACTION DENY RULE REFUSE-SYSA");
+    }
+
+    /** The first and the last IPv4 address of the block {@code address}/{@code mask}. */
+    private static List<String> firstAndLast(String address, String mask) {
+        long a = ipv4(address);
+        long m = ipv4(mask);
+        long first = a & m;
+        long last = first | (~m & 0xFFFFFFFFL);
+        return List.of(dotted(first), dotted(last));
+    }
+
+    private static long ipv4(String dotted) {
+        long value = 0;
+        for (String part : dotted.split("\\.")) {
+            value = value << 8 | Integer.parseInt(part);
+        }
+        return value;
+    }
+
+    private static String dotted(long value) {
+        return (value >> 24 & 255) + "." + (value >> 16 & 255) + "." + (value >> 8 & 255) + "." + (value & 255);
     }
 
     @Test
