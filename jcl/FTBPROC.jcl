@@ -1,26 +1,42 @@
-//FTB      PROC JV=17,LOG='+I',ENV='FTB.PARMLIB(FTBENV)',
-//             ARGS='FTB.PARMLIB(FTBARGS)'
-//*********************************************************************
-//* FTP TUNNEL BROKER - STARTED TASK PROCEDURE (JZOS BATCH LAUNCHER)  *
-//*                                                                   *
-//* START:  S FTB                                                     *
-//* STOP :  P FTB  (operator MODIFY/STOP arrive with z/OS support;    *
-//*                 until then the broker is stopped with C FTB)      *
-//*                                                                   *
-//* JV   : JZOS LAUNCHER LEVEL, 17 OR 21 (MODULE JVMLDM17/JVMLDM21)   *
-//* LOG  : LAUNCHER LOG LEVEL (+E +W +N +I +D +T)                     *
-//* ENV  : STDENV MEMBER - SEE SAMPLES/FTBENV.SH                      *
-//* ARGS : MAINARGS MEMBER - SEE SAMPLES/FTBARGS.TXT                  *
-//*                                                                   *
-//* THE STARTED TASK USER NEEDS AN OMVS SEGMENT AND READ ACCESS TO    *
-//* THE JDK, FTB.JAR AND THE CONFIGURATION FILE.                      *
-//*********************************************************************
-//JAVA     EXEC PGM=JVMLDM&JV,REGION=0M,TIME=NOLIMIT,
-//             PARM='/&LOG'
-//STDENV   DD DISP=SHR,DSN=&ENV
-//MAINARGS DD DISP=SHR,DSN=&ARGS
-//SYSPRINT DD SYSOUT=*
+//FTB      PROC JV=17,M=00,LOG='+I',HLQ=FTB,
+//             LIB='SYS1.SIEALNKE'
+//*-------------------------------------------------------------------
+//* FTB: FTP TUNNEL BROKER STARTED TASK (JZOS BATCH LAUNCHER).
+//* COPY IT INTO A STARTED TASK PROCLIB AS MEMBER FTB.
+//*
+//* S FTB               START WITH &HLQ..PARMLIB(FTBPRM00)
+//* S FTB,M=01          START WITH MEMBER FTBPRM01
+//* S FTB,JV=21         JAVA 21: JVMLDM21 AND STDENV FTBENV21
+//* F FTB,APPL=DISPLAY  STATUS (ALSO APPL=D)
+//* F FTB,APPL=HELP     THE COMMANDS
+//* P FTB               GRACEFUL STOP: THE LISTENER CLOSES, SESSIONS
+//*                     HAVE STOPTIMEOUT TO END, THEN THE BROKER ENDS
+//*                     WITH ITS OWN RETURN CODE. F FTB,APPL=STOP
+//*                     DOES THE SAME. A SECOND STOP (P FTB OR
+//*                     APPL=STOP) ENDS THE REMAINING SESSIONS AT ONCE.
+//* C FTB               LAST RESORT ONLY: NO DRAIN, SESSIONS ARE CUT.
+//*
+//* JV  : JAVA LEVEL, 17 OR 21 (LAUNCHER JVMLDM&JV, STDENV FTBENV&JV)
+//* M   : SUFFIX OF THE CONFIGURATION MEMBER FTBPRM&M
+//* LOG : LAUNCHER LOG LEVEL, +E +W +N +I +D OR +T. +I LISTS THE
+//*       ENVIRONMENT IN SYSOUT BEFORE THE JVM STARTS.
+//* HLQ : HIGH-LEVEL QUALIFIER OF &HLQ..PARMLIB (JOB FTBINST)
+//* LIB : THE LIBRARY THAT HOLDS JVMLDM&JV. SMP/E INSTALLS IT IN
+//*       SYS1.SIEALNKE (LINK LIST); A PAX INSTALL NEEDS A PDSE OF
+//*       YOUR OWN: S FTB,LIB='SYS2.JZOS.LOADLIB' OR CHANGE IT ABOVE.
+//*
+//* REGION=0M WITHOUT A MEMLIMIT GIVES MEMLIMIT=NOLIMIT UNLESS IEFUSI
+//* SETS ONE. WHERE IEFUSI OR SMFLIMXX REFUSES REGION=0M, CODE THE
+//* LARGEST REGION ALLOWED AND A MEMLIMIT: THE JAVA HEAP IS ABOVE THE
+//* BAR (docs/zos-install.md, STEP 7).
+//*-------------------------------------------------------------------
+//FTB      EXEC PGM=JVMLDM&JV,REGION=0M,TIME=NOLIMIT,PARM='/&LOG'
+//STEPLIB  DD DISP=SHR,DSN=&LIB
+//STDENV   DD DISP=SHR,DSN=&HLQ..PARMLIB(FTBENV&JV)
+//MAINARGS DD DISP=SHR,DSN=&HLQ..PARMLIB(FTBARGS)
+//FTBPRM   DD DISP=SHR,DSN=&HLQ..PARMLIB(FTBPRM&M)
 //SYSOUT   DD SYSOUT=*
+//SYSPRINT DD SYSOUT=*
 //STDOUT   DD SYSOUT=*
 //STDERR   DD SYSOUT=*
 //CEEDUMP  DD SYSOUT=*
