@@ -5,6 +5,7 @@ import org.ftb.address.IpAddress;
 import org.ftb.auth.UserDirectory;
 import org.ftb.message.Msg;
 import org.ftb.platform.PrivateFiles;
+import org.ftb.platform.TextFiles;
 import org.ftb.rules.Action;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.Fallback;
@@ -51,12 +52,15 @@ public final class ConfigBinder {
 
     private final Diagnostics diagnostics;
     private final Charset platformCharset;
+    /** How the files the configuration names are decoded: by the platform code page. */
+    private final TextFiles textFiles;
     private final Path baseDirectory;
     private final Map<String, Statement> singletons = new HashMap<>();
 
     private ConfigBinder(Diagnostics diagnostics, Charset platformCharset, Path baseDirectory) {
         this.diagnostics = diagnostics;
         this.platformCharset = platformCharset;
+        this.textFiles = new TextFiles(platformCharset);
         this.baseDirectory = baseDirectory;
     }
 
@@ -230,7 +234,7 @@ public final class ConfigBinder {
 
     private Optional<UserDirectory> loadUsers(Path file, Statement.Operand where) {
         try {
-            return Optional.of(UserDirectory.read(file));
+            return Optional.of(UserDirectory.read(file, textFiles));
         } catch (IOException e) {
             diagnostics.at(Msg.FTB0124E, where.line(), where.column(), file, describe(e));
         } catch (UserDirectory.FormatException e) {
@@ -293,7 +297,7 @@ public final class ConfigBinder {
         if (!isLoopback(listen.host()) && usersFile.isEmpty() && authorizedKeys.isEmpty()) {
             diagnostics.at(Msg.FTB0130W, st.line(), st.column(), listen);
         }
-        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, maxAuthTries, permits);
+        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, maxAuthTries, permits, textFiles);
     }
 
     /** {@code host:ports}, {@code [v6]:ports} or {@code cidr:ports}, the host part as in DEST, the ports as in PORTS. */
@@ -473,7 +477,7 @@ public final class ConfigBinder {
             return Optional.empty();
         }
         return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
-                passphrase, maxChannels));
+                passphrase, maxChannels, textFiles));
     }
 
     /** A secret file its group or others may use is refused, at the operand, as OpenSSH refuses it. */

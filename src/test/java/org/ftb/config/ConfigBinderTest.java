@@ -108,7 +108,8 @@ class ConfigBinderTest {
         SshHostSettings h = config.sshHost("GW").orElseThrow();
         assertThat(h).isEqualTo(new SshHostSettings("GW", java.util.Optional.of("gw.example.com"), 2222, Path.of("kh"),
                 SshHostSettings.HostKeyPolicy.ACCEPTNEW, List.of("aes256-gcm@openssh.com", "aes128-ctr"), Duration.ZERO,
-                java.util.Optional.of("ftpt"), java.util.Optional.of(Path.of("k")), java.util.Optional.of(Path.of("p")), 4));
+                java.util.Optional.of("ftpt"), java.util.Optional.of(Path.of("k")), java.util.Optional.of(Path.of("p")), 4,
+                new org.ftb.platform.TextFiles(java.nio.charset.StandardCharsets.UTF_8)));
         assertThat(messages("SSHHOST NAME(A) HOST(*)\nSSHHOST NAME(a) HOST(x)")).contains(
                 "FTB0135E line 2 column 9: SSHHOST name A is used twice; the first is on line 1");
         assertThat(messages("SSHHOST NAME(A) HOST(bad/host)")).contains(
