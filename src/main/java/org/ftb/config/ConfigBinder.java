@@ -44,11 +44,17 @@ public final class ConfigBinder {
                 "PASSPHRASE", "MAXCHANNELS"));
         schema.put("DATA", List.of("LISTEN", "PORTS", "HOLDTIMEOUT"));
         schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "MAXAUTHTRIES", "PERMIT"));
-        schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
+        schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT", "MAXSIZE", "KEEP", "TOTALSIZE"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
 
     private static final int MAX_TIMEOUT_SECONDS = 86_400;
+    /** LOG MAXSIZE and TOTALSIZE, in bytes: from 1K (tiny, but useful to try rolling) to 4G and 1024G. */
+    private static final long MIN_LOG_SIZE = 1L << 10;
+    private static final long MAX_LOG_FILE_SIZE = 4L << 30;
+    private static final long MAX_LOG_TOTAL_SIZE = 1024L << 30;
+    private static final int MAX_LOG_KEEP_DAYS = 3650;
+    private static final List<String> ROLLING_OPERANDS = List.of("MAXSIZE", "KEEP", "TOTALSIZE");
 
     private final Diagnostics diagnostics;
     private final Charset platformCharset;
@@ -346,13 +352,42 @@ public final class ConfigBinder {
     private LogSettings log(Operands op, LogSettings d) {
         LogLevel level = op.choice("LEVEL", LogLevel.class).orElse(d.level());
         Optional<Path> file = op.single("FILE").map(v -> resolve(v.text()));
-        file.flatMap(FileAccess::unwritable).ifPresent(why -> {
+        file.flatMap(ConfigBinder::unrollable).ifPresent(why -> {
             Statement.Operand where = op.get("FILE").orElseThrow();
             diagnostics.at(Msg.FTB0140E, where.line(), where.column(), file.get(), why);
         });
         Charset charset = op.single("CHARSET").flatMap(this::charset).orElse(d.charset());
         boolean audit = op.choice("AUDIT", YesNo.class).map(v -> v == YesNo.YES).orElse(d.audit());
-        return new LogSettings(level, file.isPresent() ? file : d.file(), charset, audit);
+        return new LogSettings(level, file.isPresent() ? file : d.file(), charset, audit, rolling(op, d.rolling(), file.isPresent()));
+    }
+
+    /** Why the log file cannot be written and rolled: the rolled files are made and renamed beside it. */
+    private static Optional<String> unrollable(Path file) {
+        if (file.getFileName() != null && file.getFileName().toString().contains("%")) {
+            return Optional.of("a name with '%' cannot be rolled, since the rolled files' names are made from it");
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        return FileAccess.unwritable(file).or(() -> Files.exists(file) && directory != null && !Files.isWritable(directory)
+                ? Optional.of("the log rolls into new files beside it, but its directory " + directory + " is not writable")
+                : Optional.empty());
+    }
+
+    private LogSettings.Rolling rolling(Operands op, LogSettings.Rolling d, boolean hasFile) {
+        if (!hasFile) {
+            for (String operand : ROLLING_OPERANDS) {
+                op.get(operand).ifPresent(o -> diagnostics.at(Msg.FTB0122E, o.line(), o.column(),
+                        operand + " is used only with FILE('path'): only a log file rolls"));
+            }
+        }
+        long maxFile = op.size("MAXSIZE", MIN_LOG_SIZE, MAX_LOG_FILE_SIZE).orElse(d.maxFileBytes());
+        int keepDays = op.integer("KEEP", 1, MAX_LOG_KEEP_DAYS).orElse(d.keepDays());
+        long total = op.size("TOTALSIZE", MIN_LOG_SIZE, MAX_LOG_TOTAL_SIZE).orElse(d.totalBytes());
+        if (total < maxFile) {
+            Statement.Operand where = op.get("TOTALSIZE").or(() -> op.get("MAXSIZE")).orElseThrow();
+            diagnostics.at(Msg.FTB0123E, where.line(), where.column(), "TOTALSIZE(" + ByteSizes.text(total) + ") is less than MAXSIZE("
+                    + ByteSizes.text(maxFile) + "): the rolled files could not hold one whole file; give TOTALSIZE at least MAXSIZE");
+        }
+        return new LogSettings.Rolling(maxFile, keepDays, total);
     }
 
     private Optional<Charset> charset(Statement.Value value) {

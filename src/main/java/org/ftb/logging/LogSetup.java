@@ -8,18 +8,19 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
 import org.ftb.config.LogSettings;
-import org.ftb.platform.PrivateFiles;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Applies the LOG statement to Logback: level, console and optional file, character set, audit on or
- * off. The console is written in the platform's console character set; the file in CHARSET. LEVEL
+ * off. The console is written in the platform's console character set; the file in CHARSET, rolled by
+ * day and by size so that a broker that runs for months cannot fill its file system. LEVEL
  * applies to the broker's own messages; libraries are heard only from WARN up (see OperatorLayout).
  */
 public final class LogSetup {
@@ -43,33 +44,44 @@ public final class LogSetup {
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         start(context, root, console, "CONSOLE", consoleCharset);
         if (settings.file().isPresent()) {
-            createOwnerOnly(settings.file().get());
-            FileAppender<ILoggingEvent> appender = new FileAppender<>();
-            appender.setFile(settings.file().get().toString());
+            Path file = settings.file().get();
+            PrivateRollingFileAppender<ILoggingEvent> appender = new PrivateRollingFileAppender<>();
+            try {
+                // Here first, so that a failure has its reason: Logback would only say that it failed.
+                appender.prepare(file);
+            } catch (IOException e) {
+                throw new IOException("cannot open log file " + file + ": " + e.getMessage(), e);
+            }
+            appender.setContext(context);
+            appender.setFile(file.toString());
             appender.setAppend(true);
+            appender.setRollingPolicy(rolling(context, appender, file, settings.rolling()));
             start(context, root, appender, "FILE", settings.charset());
             if (!appender.isStarted()) {
-                throw new IOException("cannot open log file " + settings.file().get());
+                throw new IOException("cannot open log file " + file);
             }
         }
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
     }
 
     /**
-     * Logback would create the file with the process's umask, often readable by everyone; the log names
-     * users, clients and destinations, so a new file is made owner-only first. A file that exists keeps
-     * the permissions its operator gave it.
+     * A new file each day and whenever it reaches MAXSIZE: {@code ftb.log} rolls to
+     * {@code ftb.log.2025-01-31.0}, {@code .1} and so on, in the same directory and uncompressed, so that
+     * a roll is a rename (see {@link PrivateRollingFileAppender}). Rolled files go after KEEP days, and
+     * the oldest sooner when together they would pass TOTALSIZE; at start too, for a broker restarted daily.
      */
-    private static void createOwnerOnly(Path file) throws IOException {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            PrivateFiles.createIfAbsent(file);
-        } catch (IOException e) {
-            throw new IOException("cannot open log file " + file + ": " + e.getMessage(), e);
-        }
+    private static SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling(LoggerContext context, FileAppender<ILoggingEvent> appender,
+                                                                         Path file, LogSettings.Rolling rolling) {
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i");
+        policy.setMaxFileSize(new FileSize(rolling.maxFileBytes()));
+        policy.setMaxHistory(rolling.keepDays());
+        policy.setTotalSizeCap(new FileSize(rolling.totalBytes()));
+        policy.setCleanHistoryOnStart(true);
+        policy.start();
+        return policy;
     }
 
     private static void start(LoggerContext context, Logger root, OutputStreamAppender<ILoggingEvent> appender,

@@ -61,6 +61,7 @@ public enum Msg {
     FTB0142W("line %d column %d: %s file %s cannot be read (%s): %s"),
     FTB0143E("line %d column %d: %s"),
     FTB0144I("%s is read as FB80 records: every line is 80 columns with a sequence number in columns 73-80, which are ignored; --record-format STREAM reads every column"),
+    FTB0145E("line %d column %d: %s(%s) must be a size from %s to %s: a whole number of bytes, or of K, M or G, such as 50M"),
 
     FTB0200I("%s"),
     FTB0201W("%s refused: MAXSESSIONS(%d) reached"),

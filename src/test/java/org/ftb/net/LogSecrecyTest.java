@@ -40,7 +40,7 @@ class LogSecrecyTest {
     @Test
     void noSecretReachesAnyLogLineAtAnyLevel() throws Exception {
         Path logFile = dir.resolve("ftb.log");
-        LogSetup.apply(new LogSettings(LogLevel.TRACE, Optional.of(logFile), StandardCharsets.UTF_8, true), StandardCharsets.UTF_8);
+        LogSetup.apply(new LogSettings(LogLevel.TRACE, Optional.of(logFile), StandardCharsets.UTF_8, true, LogSettings.Rolling.DEFAULTS), StandardCharsets.UTF_8);
         try {
             Path home = Files.createDirectories(dir.resolve("home"));
             try (TestFtpServer ftp = TestFtpServer.start(home, "job1", PASSWORD);
