@@ -35,7 +35,7 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (SocksServer.ListenException | IOException e) {
             return Diagnostics.RC_SEVERE;
         }
-        Foreground.run(broker, broker.stoppedLatch(), config.broker().stopTimeout().plusSeconds(5), messages, platform.nativeCharset());
+        Foreground.run(broker, broker.stoppedLatch(), config.broker().stopTimeout().plusSeconds(5), messages, platform.consoleCharset());
         return Diagnostics.RC_OK;
     }
 }

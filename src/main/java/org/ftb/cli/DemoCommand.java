@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Type DISPLAY to see the sessions, STOP (or Ctrl-C) to end.");
             out.flush();
             Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
-                    platform.nativeCharset());
+                    platform.consoleCharset());
             return Diagnostics.RC_OK;
         }
     }

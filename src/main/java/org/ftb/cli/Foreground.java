@@ -7,6 +7,7 @@ import org.ftb.console.StreamConsole;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 
+import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ final class Foreground {
     /**
      * @param stopped counted down when the service has stopped
      * @param stopLimit how long a JVM shutdown waits for a graceful stop
+     * @param consoleCharset how commands are read and answered, as the log lines on the console are written
      */
     static void run(BrokerControl control, CountDownLatch stopped, Duration stopLimit, MessageLog messages, Charset consoleCharset)
             throws InterruptedException {
@@ -45,7 +47,9 @@ final class Foreground {
         }, Broker.THREAD_PREFIX + "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Runnable> restoreSignals = handleStopSignals(control);
-        Thread console = new Thread(new StreamConsole(System.in, consoleCharset, System.out,
+        // Answers are encoded here, as the log lines are, not by System.out in file.encoding, which may differ (z/OS).
+        PrintStream out = new PrintStream(System.out, true, consoleCharset);
+        Thread console = new Thread(new StreamConsole(System.in, consoleCharset, out,
                 CommandDispatcher.standard(control, messages), "console"), Broker.THREAD_PREFIX + "console");
         console.setDaemon(true);
         console.start();

@@ -58,7 +58,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Foreground.run(new Control(gateway, stopped, messages), stopped, Duration.ofSeconds(10), messages,
-                platform.nativeCharset());
+                platform.consoleCharset());
         return Diagnostics.RC_OK;
     }
 

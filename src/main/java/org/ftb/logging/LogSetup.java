@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -11,6 +12,10 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import org.ftb.config.LogSettings;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.platform.CodePages;
+import org.ftb.platform.Platform;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -28,12 +33,17 @@ public final class LogSetup {
     public static final String BROKER_LOGGER = "ftb";
     /** One record per connection; silenced by AUDIT(NO). */
     public static final String AUDIT_LOGGER = "ftb.audit";
+    /** The console appender's name, here and in logback.xml. */
+    private static final String CONSOLE = "CONSOLE";
 
     private LogSetup() {
     }
 
-    /** @throws IOException when the log file cannot be opened; console logging is in place by then */
-    public static void apply(LogSettings settings, Charset consoleCharset) throws IOException {
+    /**
+     * @param platform the console's character set, and the code page tag each new log file gets
+     * @throws IOException when the log file cannot be opened; console logging is in place by then
+     */
+    public static void apply(LogSettings settings, Platform platform) throws IOException {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -42,10 +52,11 @@ public final class LogSetup {
         root.setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
         context.getLogger(BROKER_LOGGER).setLevel(level);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        start(context, root, console, "CONSOLE", consoleCharset);
+        start(context, root, console, CONSOLE, platform.consoleCharset());
         if (settings.file().isPresent()) {
             Path file = settings.file().get();
-            PrivateRollingFileAppender<ILoggingEvent> appender = new PrivateRollingFileAppender<>();
+            PrivateRollingFileAppender<ILoggingEvent> appender =
+                    new PrivateRollingFileAppender<>(created -> tag(platform, created, settings.charset()));
             try {
                 // Here first, so that a failure has its reason: Logback would only say that it failed.
                 appender.prepare(file);
@@ -62,6 +73,34 @@ public final class LogSetup {
             }
         }
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
+    }
+
+    /**
+     * Until the configuration has been read, logging is as logback.xml sets it; its console appender
+     * (CONSOLE) is replaced here by one in the console's character set, so that configuration errors
+     * read right on z/OS too. Levels and any other appender stay.
+     */
+    public static void applyConsole(Platform platform) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        Appender<ILoggingEvent> startup = root.getAppender(CONSOLE);
+        if (startup != null) {
+            root.detachAppender(startup);
+            startup.stop();
+        }
+        start(context, root, new ConsoleAppender<>(), CONSOLE, platform.consoleCharset());
+    }
+
+    /**
+     * Tags a new log file with its code page (on z/OS); a file that cannot be tagged is still written,
+     * and FTB0017W says so on the console: the file itself is being opened, and cannot take it yet.
+     */
+    private static void tag(Platform platform, Path file, Charset charset) {
+        try {
+            platform.tagTextFile(file, charset);
+        } catch (IOException e) {
+            new MessageLog(LoggerFactory.getLogger(BROKER_LOGGER)).log(Msg.FTB0017W, file, CodePages.label(charset), e.getMessage());
+        }
     }
 
     /**

@@ -14,6 +14,10 @@ public final class MessageLog {
         logFormatted(msg, msg.format(args));
     }
 
+    public void log(Notice notice) {
+        logFormatted(notice.msg(), notice.text());
+    }
+
     /** Logs text already made by {@link Msg#format}, such as a configuration finding. */
     public void logFormatted(Msg msg, String text) {
         switch (msg.severity()) {

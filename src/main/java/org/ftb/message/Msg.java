@@ -19,6 +19,9 @@ public enum Msg {
     FTB0010E("Internal error in %s, the broker carries on: %s"),
     FTB0011W("Library %s warns: %s"),
     FTB0012E("Library %s reports an error: %s"),
+    FTB0015W("%s %s is not a character set this Java knows; %s is used instead"),
+    FTB0016W("JZOS output transcoding is on, and file.encoding %s is not the console's code page %s: the launcher would convert the log lines once more and garble them; export JZOS_ENABLE_OUTPUT_TRANSCODING=false in STDENV"),
+    FTB0017W("Log file %s is not tagged as %s text: %s; tag it with chtag -tc, or programs that honour file tags may misread it"),
 
     FTB0101E("line %d column %d: comment is not closed; it starts here"),
     FTB0102E("line %d column %d: quoted value is not closed on its line"),

@@ -1,5 +1,8 @@
 package org.ftb.platform;
 
+import org.ftb.message.Msg;
+import org.ftb.message.Notice;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -14,7 +17,7 @@ import java.util.regex.Pattern;
  * of them: {@code IBM-924}, for one, is missing from JDK 17.
  */
 public final class CodePages {
-    /** The EBCDIC code page of z/OS UNIX, ISPF and OEDIT. */
+    /** The EBCDIC code page of z/OS UNIX, ISPF and OEDIT, and the one used when the platform's is unknown. */
     public static final Charset IBM1047 = Charset.forName("IBM1047");
 
     /** Java's names of IBM code pages, IBM037, IBM1047, IBM01141, x-IBM930: z/OS keeps three digits at least. */
@@ -22,6 +25,25 @@ public final class CodePages {
     private static final Pattern ISO8859 = Pattern.compile("ISO-8859-(\\d{1,2})");
 
     private CodePages() {
+    }
+
+    /** A code page chosen from a name, and the warning to log when the name was not usable. */
+    public record Choice(Charset charset, Optional<Notice> warning) {
+    }
+
+    /**
+     * The charset {@code name} stands for, or {@code fallback} with warning FTB0015W when this Java does
+     * not know it (or the name is blank or malformed): a code page Java lacks must not stop the broker.
+     *
+     * @param what what the name is, for the warning: "The platform code page", "JZOS_OUTPUT_ENCODING"
+     */
+    public static Choice choose(String what, String name, Charset fallback) {
+        try {
+            return new Choice(Charset.forName(name.strip()), Optional.empty());
+        } catch (IllegalArgumentException e) {
+            // IllegalCharsetNameException and UnsupportedCharsetException among others: a blank name too.
+            return new Choice(fallback, Optional.of(Notice.of(Msg.FTB0015W, what, name, label(fallback))));
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.ftb.platform;
 
+import org.ftb.message.Msg;
+import org.ftb.message.Notice;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.Charset;
@@ -9,6 +11,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Code pages by their z/OS names, and what happens when Java lacks one. */
 class CodePagesTest {
+    @Test
+    void anUnknownPlatformCodePageFallsBackToIbm1047WithAWarningNotAnException() {
+        CodePages.Choice choice = CodePages.choose("The platform code page", "IBM-924", CodePages.IBM1047);
+        assertThat(choice.charset()).isEqualTo(CodePages.IBM1047);
+        assertThat(choice.warning()).map(Notice::msg).contains(Msg.FTB0015W);
+        assertThat(choice.warning()).map(Notice::text).contains(
+                "FTB0015W The platform code page IBM-924 is not a character set this Java knows; IBM-1047 is used instead");
+    }
+
+    @Test
+    void aKnownZosCodePageNameIsUsedWithoutAWarning() {
+        CodePages.Choice choice = CodePages.choose("The platform code page", "IBM-037", CodePages.IBM1047);
+        assertThat(choice.charset()).isEqualTo(Charset.forName("IBM037"));
+        assertThat(choice.warning()).isEmpty();
+    }
+
     @Test
     void ebcdicIsTheCodePagesWhereAIsNotX41() {
         assertThat(CodePages.isEbcdic(CodePages.IBM1047)).isTrue();

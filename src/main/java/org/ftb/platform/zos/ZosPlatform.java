@@ -1,13 +1,24 @@
 package org.ftb.platform.zos;
 
 import com.ibm.jzos.ZUtil;
+import org.ftb.message.Notice;
+import org.ftb.platform.Chtag;
+import org.ftb.platform.LauncherEncodings;
 import org.ftb.platform.Platform;
 
+import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** z/OS through JZOS: the system's own symbol table and EBCDIC code page. */
+/**
+ * z/OS through JZOS: the system's own symbol table and EBCDIC code page; the code pages the JZOS
+ * launcher writes STDOUT and STDERR in ({@link LauncherEncodings}), and file tags ({@link Chtag}).
+ */
 public final class ZosPlatform implements Platform {
+    private final LauncherEncodings encodings =
+            new LauncherEncodings(ZUtil.getDefaultPlatformEncoding(), System.getenv(), Charset.defaultCharset());
 
     @Override
     public String name() {
@@ -23,6 +34,21 @@ public final class ZosPlatform implements Platform {
 
     @Override
     public Charset nativeCharset() {
-        return Charset.forName(ZUtil.getDefaultPlatformEncoding());
+        return encodings.platform();
+    }
+
+    @Override
+    public Charset consoleCharset() {
+        return encodings.console();
+    }
+
+    @Override
+    public void tagTextFile(Path file, Charset charset) throws IOException {
+        new Chtag(Chtag.SYSTEM, encodings.platform()).tag(file, charset);
+    }
+
+    @Override
+    public List<Notice> warnings() {
+        return encodings.warnings();
     }
 }
