@@ -25,8 +25,8 @@ import java.util.OptionalInt;
  * UTF-8;</li>
  * <li>otherwise, when the platform code page is EBCDIC (IBM-1047 and the like, see
  * {@link CodePages#isEbcdic}), that code page, strictly, when the text then holds no control
- * character but TAB, CR, LF and NL; NL (X'15', which Java's EBCDIC charsets decode as U+0085 or as
- * LF, depending on the JDK) is a line end and becomes LF;</li>
+ * character but TAB, CR, LF and NL. NL (X'15') and LF (X'25') both end a line: Java's EBCDIC
+ * charsets decode one of them as U+0085 (which one depends on the JDK), and it becomes LF;</li>
  * <li>otherwise the file is not text: a {@link NotTextException} names the code pages tried and the
  * first byte each could not take, with its offset.</li>
  * </ol>
