@@ -15,7 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.SocketAddress;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -36,8 +35,8 @@ import java.util.Optional;
  * <p>MINA reads known_hosts as UTF-8; here it is read by the platform's {@link TextFiles} rule, so an
  * untagged IBM-1047 file made on z/OS works too, and ACCEPTNEW appends in the code page the file is
  * in. The file is still read again whenever it changes. A file that cannot be read or decoded
- * refuses every key, under ACCEPTNEW too: trusting a new key while the file that may
- * list the host cannot be read would let any server in.
+ * refuses every key, under ACCEPTNEW too: trusting a new key while the file that may list the host
+ * cannot be read would let any server in.
  */
 final class HostKeyCheck extends KnownHostsServerKeyVerifier {
     /** Why the host key was refused, for the message. */
@@ -81,9 +80,10 @@ final class HostKeyCheck extends KnownHostsServerKeyVerifier {
         synchronized (updateLock) {
             boolean existing = Files.exists(file) && Files.size(file) > 0;
             TextFiles.Text text = existing ? textFiles.read(file) : new TextFiles.Text("", StandardCharsets.UTF_8);
+            // Only a last line without its line end gets one first; MINA writes one whatever the file ends with.
             String lineEnd = !existing || text.text().endsWith("\n") || text.text().endsWith("\r") ? "" : "\n";
-            Charset charset = text.charset();
-            Files.write(file, (lineEnd + entry.getConfigLine() + "\n").getBytes(charset), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.write(file, (lineEnd + entry.getConfigLine() + "\n").getBytes(text.charset()), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
         resetReloadAttributes();
         return entry;
