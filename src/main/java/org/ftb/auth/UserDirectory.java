@@ -1,11 +1,12 @@
 package org.ftb.auth;
 
+import org.ftb.platform.TextFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -67,8 +68,9 @@ public final class UserDirectory {
         this.stranger = new Entry(iterations, salt, new byte[HASH_BYTES]);
     }
 
-    public static UserDirectory read(Path file) throws IOException, FormatException {
-        return parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+    /** Reads a users file, UTF-8 or in the platform code page as {@code files} tells. */
+    public static UserDirectory read(Path file, TextFiles files) throws IOException, FormatException {
+        return parse(files.read(file).lines());
     }
 
     public static UserDirectory parse(List<String> lines) throws FormatException {

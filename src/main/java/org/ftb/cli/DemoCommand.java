@@ -14,6 +14,7 @@ import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.net.Resolver;
 import org.ftb.platform.Platform;
+import org.ftb.platform.TextFiles;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
 import org.slf4j.LoggerFactory;
@@ -75,13 +76,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int withGatewayAndBroker(Path dir, FtpServer ftp, Path home) throws Exception {
+        TextFiles textFiles = new TextFiles(platform.nativeCharset());
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         int ftpPort = Demo.port(ftp);
         Path users = dir.resolve("gateway-users");
         Files.write(users, List.of(UserDirectory.entry(Demo.USER, Demo.PASSWORD.toCharArray(), 100_000)), StandardCharsets.UTF_8);
         GatewaySettings gatewaySettings = new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0),
-                dir.resolve("gateway-hostkey"), Optional.of(users), Optional.of(UserDirectory.read(users)), Optional.empty(),
-                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)));
+                dir.resolve("gateway-hostkey"), Optional.of(users), Optional.of(UserDirectory.read(users, textFiles)), Optional.empty(),
+                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)),
+                textFiles);
         try (Gateway gateway = Gateway.start(gatewaySettings, messages)) {
             Path knownHosts = dir.resolve("known_hosts");
             Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");

@@ -10,6 +10,8 @@ import org.ftb.message.Msg;
 import org.ftb.platform.Platform;
 import org.ftb.platform.SystemConsole;
 
+import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,8 @@ final class Foreground {
     /**
      * @param stopped counted down when the service has stopped
      * @param stopLimit how long a JVM shutdown waits for a graceful stop
+     * @param platform whose console code page commands on standard input are read and answered in, as the
+     *                 log lines are written, and whose system console (z/OS) also takes commands
      */
     static void run(BrokerControl control, CountDownLatch stopped, Duration stopLimit, MessageLog messages, Platform platform)
             throws InterruptedException {
@@ -49,7 +53,9 @@ final class Foreground {
         Runtime.getRuntime().addShutdownHook(hook);
         List<Runnable> restoreSignals = handleStopSignals(control);
         CommandDispatcher dispatcher = CommandDispatcher.standard(control, messages);
-        Thread console = new Thread(new StreamConsole(System.in, platform.nativeCharset(), System.out, dispatcher, "console"),
+        // Answers are encoded here, as the log lines are, not by System.out in file.encoding, which may differ (z/OS).
+        PrintStream out = new PrintStream(System.out, true, platform.consoleCharset());
+        Thread console = new Thread(new StreamConsole(System.in, platform.consoleCharset(), out, dispatcher, "console"),
                 Broker.THREAD_PREFIX + "console");
         console.setDaemon(true);
         console.start();

@@ -3,16 +3,17 @@ package org.ftb.cli;
 import org.ftb.auth.UserDirectory;
 import org.ftb.config.Diagnostics;
 import org.ftb.message.Msg;
+import org.ftb.platform.Platform;
+import org.ftb.platform.TextFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -30,6 +31,9 @@ import java.util.concurrent.Callable;
                 + "(asked twice) or, without a terminal, from the first line of standard input. Only a salted "
                 + "PBKDF2 hash is stored.")
 final class PasswdCommand implements Callable<Integer> {
+    /** Standard input read at most: a password, not a file. */
+    private static final int MAX_INPUT = 64 * 1024;
+
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "The users file; created when missing.")
     Path file;
 
@@ -43,20 +47,29 @@ final class PasswdCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (!UserDirectory.isValidUser(user)) {
-            out.println(Msg.FTB0411E.format("user name must be 1 to 255 characters without blanks or ':'"));
-            out.flush();
-            return Diagnostics.RC_ERROR;
+            return refuse(out, "user name must be 1 to 255 characters without blanks or ':'");
         }
-        char[] password = readPassword();
+        TextFiles textFiles = new TextFiles(Platform.detect().nativeCharset());
+        // A file made in the platform code page (an untagged IBM-1047 file from ISPF) stays in it.
+        TextFiles.Text existing;
+        try {
+            existing = Files.exists(file) ? textFiles.read(file) : new TextFiles.Text("", StandardCharsets.UTF_8);
+        } catch (TextFiles.NotTextException e) {
+            return refuse(out, "users file " + file + " is not text: " + e.getMessage() + "; nothing was changed");
+        }
+        char[] password;
+        try {
+            password = readPassword(textFiles);
+        } catch (TextFiles.NotTextException e) {
+            return refuse(out, "the password on standard input is not text: " + e.summary() + "; nothing was changed");
+        }
         if (password == null || password.length == 0 || !UserDirectory.isUsablePassword(password)) {
-            out.println(Msg.FTB0411E.format(password == null ? "the two passwords differ; nothing was changed"
-                    : password.length == 0 ? "the password is empty; nothing was changed"
-                    : "the password holds a NUL character, which no login accepts; nothing was changed"));
-            out.flush();
             if (password != null) {
                 Arrays.fill(password, '\0');
             }
-            return Diagnostics.RC_ERROR;
+            return refuse(out, password == null ? "the two passwords differ; nothing was changed"
+                    : password.length == 0 ? "the password is empty; nothing was changed"
+                    : "the password holds a NUL character, which no login accepts; nothing was changed");
         }
         String entry;
         try {
@@ -65,22 +78,29 @@ final class PasswdCommand implements Callable<Integer> {
             Arrays.fill(password, '\0');
         }
         List<String> lines = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.startsWith(user + ":")) {
-                    lines.add(line);
-                }
+        for (String line : existing.lines()) {
+            if (!line.startsWith(user + ":")) {
+                lines.add(line);
             }
         }
         lines.add(entry);
-        write(lines);
+        write(lines, existing.charset());
         out.println(Msg.FTB0410I.format(user, file));
         out.flush();
         return Diagnostics.RC_OK;
     }
 
-    /** The password, or null when the terminal's two entries differ. */
-    private static char[] readPassword() throws IOException {
+    private static int refuse(PrintWriter out, String reason) {
+        out.println(Msg.FTB0411E.format(reason));
+        out.flush();
+        return Diagnostics.RC_ERROR;
+    }
+
+    /**
+     * The password, or null when the terminal's two entries differ. Without a terminal it is the first
+     * line of standard input, decoded as a file is: a z/OS shell pipes EBCDIC.
+     */
+    private static char[] readPassword(TextFiles textFiles) throws IOException {
         Console console = System.console();
         if (console != null) {
             char[] first = console.readPassword("Password for the user: ");
@@ -89,19 +109,19 @@ final class PasswdCommand implements Callable<Integer> {
             Arrays.fill(second, '\0');
             return same ? first : null;
         }
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        return line == null ? new char[0] : line.toCharArray();
+        List<String> lines = textFiles.decode(System.in.readNBytes(MAX_INPUT)).lines();
+        return lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();
     }
 
     /** Writes beside the file, owner-only, then moves into place, so a crash never leaves half a file. */
-    private void write(List<String> lines) throws IOException {
+    private void write(List<String> lines, Charset charset) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path temp = Files.createTempFile(absolute.getParent(), ".ftb-users", ".tmp");
         try {
             if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
             }
-            Files.write(temp, lines, StandardCharsets.UTF_8);
+            Files.write(temp, lines, charset);
             try {
                 Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -15,8 +15,9 @@ import java.lang.management.ManagementFactory;
 
 /**
  * What {@code ftb broker} and {@code ftb gateway} do around their own start, so that both honour the
- * LOG statement alike: load the configuration, apply LOG, announce the start, report the findings
- * (after LOG, so that they reach its file too), and flush the log when the service has ended.
+ * LOG statement alike: log to the console in its own code page, load the configuration, apply LOG,
+ * announce the start, report the platform's warnings and the findings (after LOG, so that they reach
+ * its file too), and flush the log when the service has ended.
  */
 final class ServiceRun {
     private ServiceRun() {
@@ -29,11 +30,13 @@ final class ServiceRun {
 
     static int run(ConfigOptions options, CommandLine commandLine, Body body) throws InterruptedException {
         Platform platform = options.platform();
+        LogSetup.applyConsole(platform);
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         // Configuration errors at start reach the operator's console too.
         platform.systemConsole().ifPresent(LogSetup::routeToSystemConsole);
         ConfigLoader.Result result = options.load(commandLine);
         if (result.config().isEmpty()) {
+            platform.warnings().forEach(messages::log);
             ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
             messages.log(Msg.FTB0007E, result.source(), result.returnCode());
             return result.returnCode();
@@ -41,7 +44,7 @@ final class ServiceRun {
         BrokerConfig config = result.config().get();
         IOException logFailure = null;
         try {
-            LogSetup.apply(config.log(), platform.nativeCharset());
+            LogSetup.apply(config.log(), platform);
         } catch (IOException e) {
             logFailure = e;
         }
@@ -53,6 +56,7 @@ final class ServiceRun {
         }
         messages.log(Msg.FTB0001I, Main.version(), platform.name(), System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getPid());
+        platform.warnings().forEach(messages::log);
         ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
         try {
             return body.run(platform, messages, config);

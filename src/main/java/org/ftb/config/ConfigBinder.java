@@ -5,6 +5,7 @@ import org.ftb.address.IpAddress;
 import org.ftb.auth.UserDirectory;
 import org.ftb.message.Msg;
 import org.ftb.platform.PrivateFiles;
+import org.ftb.platform.TextFiles;
 import org.ftb.rules.Action;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.Fallback;
@@ -43,20 +44,29 @@ public final class ConfigBinder {
                 "PASSPHRASE", "MAXCHANNELS"));
         schema.put("DATA", List.of("LISTEN", "PORTS", "HOLDTIMEOUT"));
         schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "MAXAUTHTRIES", "PERMIT"));
-        schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT"));
+        schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT", "MAXSIZE", "KEEP", "TOTALSIZE"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
 
     private static final int MAX_TIMEOUT_SECONDS = 86_400;
+    /** LOG MAXSIZE and TOTALSIZE, in bytes: from 1K (tiny, but useful to try rolling) to 4G and 1024G. */
+    private static final long MIN_LOG_SIZE = 1L << 10;
+    private static final long MAX_LOG_FILE_SIZE = 4L << 30;
+    private static final long MAX_LOG_TOTAL_SIZE = 1024L << 30;
+    private static final int MAX_LOG_KEEP_DAYS = 3650;
+    private static final List<String> ROLLING_OPERANDS = List.of("MAXSIZE", "KEEP", "TOTALSIZE");
 
     private final Diagnostics diagnostics;
     private final Charset platformCharset;
+    /** How the files the configuration names are decoded: by the platform code page. */
+    private final TextFiles textFiles;
     private final Path baseDirectory;
     private final Map<String, Statement> singletons = new HashMap<>();
 
     private ConfigBinder(Diagnostics diagnostics, Charset platformCharset, Path baseDirectory) {
         this.diagnostics = diagnostics;
         this.platformCharset = platformCharset;
+        this.textFiles = new TextFiles(platformCharset);
         this.baseDirectory = baseDirectory;
     }
 
@@ -230,7 +240,7 @@ public final class ConfigBinder {
 
     private Optional<UserDirectory> loadUsers(Path file, Statement.Operand where) {
         try {
-            return Optional.of(UserDirectory.read(file));
+            return Optional.of(UserDirectory.read(file, textFiles));
         } catch (IOException e) {
             diagnostics.at(Msg.FTB0124E, where.line(), where.column(), file, describe(e));
         } catch (UserDirectory.FormatException e) {
@@ -293,7 +303,7 @@ public final class ConfigBinder {
         if (!isLoopback(listen.host()) && usersFile.isEmpty() && authorizedKeys.isEmpty()) {
             diagnostics.at(Msg.FTB0130W, st.line(), st.column(), listen);
         }
-        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, maxAuthTries, permits);
+        return new GatewaySettings(listen, hostKey, usersFile, users, authorizedKeys, maxAuthTries, permits, textFiles);
     }
 
     /** {@code host:ports}, {@code [v6]:ports} or {@code cidr:ports}, the host part as in DEST, the ports as in PORTS. */
@@ -342,13 +352,42 @@ public final class ConfigBinder {
     private LogSettings log(Operands op, LogSettings d) {
         LogLevel level = op.choice("LEVEL", LogLevel.class).orElse(d.level());
         Optional<Path> file = op.single("FILE").map(v -> resolve(v.text()));
-        file.flatMap(FileAccess::unwritable).ifPresent(why -> {
+        file.flatMap(ConfigBinder::unrollable).ifPresent(why -> {
             Statement.Operand where = op.get("FILE").orElseThrow();
             diagnostics.at(Msg.FTB0140E, where.line(), where.column(), file.get(), why);
         });
         Charset charset = op.single("CHARSET").flatMap(this::charset).orElse(d.charset());
         boolean audit = op.choice("AUDIT", YesNo.class).map(v -> v == YesNo.YES).orElse(d.audit());
-        return new LogSettings(level, file.isPresent() ? file : d.file(), charset, audit);
+        return new LogSettings(level, file.isPresent() ? file : d.file(), charset, audit, rolling(op, d.rolling(), file.isPresent()));
+    }
+
+    /** Why the log file cannot be written and rolled: the rolled files are made and renamed beside it. */
+    private static Optional<String> unrollable(Path file) {
+        if (file.getFileName() != null && file.getFileName().toString().contains("%")) {
+            return Optional.of("a name with '%' cannot be rolled, since the rolled files' names are made from it");
+        }
+        Path directory = file.toAbsolutePath().getParent();
+        return FileAccess.unwritable(file).or(() -> Files.exists(file) && directory != null && !Files.isWritable(directory)
+                ? Optional.of("the log rolls into new files beside it, but its directory " + directory + " is not writable")
+                : Optional.empty());
+    }
+
+    private LogSettings.Rolling rolling(Operands op, LogSettings.Rolling d, boolean hasFile) {
+        if (!hasFile) {
+            for (String operand : ROLLING_OPERANDS) {
+                op.get(operand).ifPresent(o -> diagnostics.at(Msg.FTB0122E, o.line(), o.column(),
+                        operand + " is used only with FILE('path'): only a log file rolls"));
+            }
+        }
+        long maxFile = op.size("MAXSIZE", MIN_LOG_SIZE, MAX_LOG_FILE_SIZE).orElse(d.maxFileBytes());
+        int keepDays = op.integer("KEEP", 1, MAX_LOG_KEEP_DAYS).orElse(d.keepDays());
+        long total = op.size("TOTALSIZE", MIN_LOG_SIZE, MAX_LOG_TOTAL_SIZE).orElse(d.totalBytes());
+        if (total < maxFile) {
+            Statement.Operand where = op.get("TOTALSIZE").or(() -> op.get("MAXSIZE")).orElseThrow();
+            diagnostics.at(Msg.FTB0123E, where.line(), where.column(), "TOTALSIZE(" + ByteSizes.text(total) + ") is less than MAXSIZE("
+                    + ByteSizes.text(maxFile) + "): the rolled files could not hold one whole file; give TOTALSIZE at least MAXSIZE");
+        }
+        return new LogSettings.Rolling(maxFile, keepDays, total);
     }
 
     private Optional<Charset> charset(Statement.Value value) {
@@ -473,7 +512,7 @@ public final class ConfigBinder {
             return Optional.empty();
         }
         return Optional.of(new SshHostSettings(name.get(), host, port, knownHosts, hostKeys, ciphers, keepalive, user, key,
-                passphrase, maxChannels));
+                passphrase, maxChannels, textFiles));
     }
 
     /** A secret file its group or others may use is refused, at the operand, as OpenSSH refuses it. */

@@ -2,6 +2,7 @@ package org.ftb.config;
 
 import org.ftb.message.Msg;
 import org.ftb.platform.DataSet;
+import org.ftb.platform.TextFiles;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -80,6 +81,8 @@ public final class ConfigLoader {
     }
 
     /**
+     * Reads a configuration file: UTF-8, or text in the platform code page, as {@link TextFiles} tells.
+     *
      * @param format how the file's lines are laid out, or null to tell from the file: an FB80 member
      *               copied out as it is (see {@link ConfigSource#looksFixed80}) is read as FB80, and
      *               FTB0144I says so
@@ -88,7 +91,7 @@ public final class ConfigLoader {
         Diagnostics diagnostics = new Diagnostics();
         ConfigSource source;
         try {
-            String text = ConfigSource.readText(file);
+            String text = new TextFiles(platformCharset).read(file).text();
             ConfigSource.RecordFormat layout = format;
             if (layout == null) {
                 layout = ConfigSource.looksFixed80(text) ? ConfigSource.RecordFormat.FB80 : ConfigSource.RecordFormat.STREAM;

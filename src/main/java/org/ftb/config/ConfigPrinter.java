@@ -56,7 +56,8 @@ public final class ConfigPrinter {
                 + " MAXAUTHTRIES(" + g.maxAuthTries() + ")"
                 + " PERMIT(" + join(g.permits(), GatewaySettings.Permit::text) + ")"));
         LogSettings l = config.log();
-        out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ")").orElse("")
+        out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ") MAXSIZE(" + ByteSizes.text(l.rolling().maxFileBytes())
+                        + ") KEEP(" + l.rolling().keepDays() + ") TOTALSIZE(" + ByteSizes.text(l.rolling().totalBytes()) + ")").orElse("")
                 + " CHARSET(" + l.charset().name() + ") AUDIT(" + (l.audit() ? "YES" : "NO") + ")");
         return out;
     }

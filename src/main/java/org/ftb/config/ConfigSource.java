@@ -1,12 +1,5 @@
 package org.ftb.config;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,18 +84,5 @@ public record ConfigSource(String name, List<String> lines) {
             lines.remove(lines.size() - 1);
         }
         return lines;
-    }
-
-    /** Reads a UTF-8 file; malformed bytes are an error rather than silently replaced characters. */
-    public static String readText(Path path) throws IOException {
-        byte[] bytes = Files.readAllBytes(path);
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IOException("the file is not UTF-8 text", e);
-        }
     }
 }

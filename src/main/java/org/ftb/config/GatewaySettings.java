@@ -1,6 +1,7 @@
 package org.ftb.config;
 
 import org.ftb.address.HostPort;
+import org.ftb.platform.TextFiles;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
 
@@ -11,9 +12,11 @@ import java.util.Optional;
 /**
  * The GATEWAY statement: the embedded SSH server of {@code ftb gateway}, which allows nothing but
  * direct-tcpip channels to the PERMIT destinations.
+ *
+ * @param textFiles how HOSTKEY and the AUTHORIZEDKEYS files are decoded: by the platform's code page
  */
 public record GatewaySettings(HostPort listen, Path hostKey, Optional<Path> usersFile, Optional<org.ftb.auth.UserDirectory> users,
-                              Optional<Path> authorizedKeys, int maxAuthTries, List<Permit> permits) {
+                              Optional<Path> authorizedKeys, int maxAuthTries, List<Permit> permits, TextFiles textFiles) {
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 2222);
     /** As OpenSSH's MaxAuthTries. */
     public static final int DEFAULT_MAX_AUTH_TRIES = 6;

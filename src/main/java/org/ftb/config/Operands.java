@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
@@ -92,6 +93,21 @@ final class Operands {
         }
         diagnostics.at(Msg.FTB0116E, value.get().line(), value.get().column(), name, text, min, max);
         return OptionalInt.empty();
+    }
+
+    /** A size in bytes (see {@link ByteSizes}), from {@code min} to {@code max} bytes. */
+    OptionalLong size(String name, long min, long max) {
+        Optional<Statement.Value> value = single(name);
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        OptionalLong bytes = ByteSizes.parse(value.get().text());
+        if (bytes.isPresent() && bytes.getAsLong() >= min && bytes.getAsLong() <= max) {
+            return bytes;
+        }
+        diagnostics.at(Msg.FTB0147E, value.get().line(), value.get().column(), name, value.get().text(), ByteSizes.text(min),
+                ByteSizes.text(max));
+        return OptionalLong.empty();
     }
 
     Optional<Duration> seconds(String name, int min, int max) {

@@ -1,5 +1,7 @@
 package org.ftb.config;
 
+import org.ftb.platform.TextFiles;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +17,11 @@ import java.util.Optional;
  * @param key         the private key file for AUTH(KEY) rules
  * @param passphrase  a file whose first line is the key's passphrase
  * @param maxChannels tunnels one SSH connection carries at most
+ * @param textFiles   how KNOWNHOSTS, KEY and PASSPHRASE are decoded: by the platform's code page
  */
 public record SshHostSettings(String name, Optional<String> host, int port, Path knownHosts, HostKeyPolicy hostKeys,
                               List<String> ciphers, Duration keepalive, Optional<String> user, Optional<Path> key,
-                              Optional<Path> passphrase, int maxChannels) {
+                              Optional<Path> passphrase, int maxChannels, TextFiles textFiles) {
 
     /** Ciphers the broker offers, strongest and fastest first; AES-GCM leads. */
     public static final List<String> SUPPORTED_CIPHERS = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com",

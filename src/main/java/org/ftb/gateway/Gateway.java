@@ -60,14 +60,14 @@ public final class Gateway implements AutoCloseable {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(settings.listen().host());
         server.setPort(settings.listen().port());
-        HostKeyFile.Loaded loaded = HostKeyFile.loadOrCreate(settings.hostKey());
+        HostKeyFile.Loaded loaded = HostKeyFile.loadOrCreate(settings.hostKey(), settings.textFiles());
         if (loaded.created()) {
             messages.log(Msg.FTB0501I, settings.hostKey());
         }
         KeyPair hostKey = loaded.key();
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         Algorithms.install(server);
-        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(dir -> new AuthorizedKeysDirectory(dir, messages)),
+        Logins logins = new Logins(settings.users(), settings.authorizedKeys().map(dir -> new AuthorizedKeysDirectory(dir, settings.textFiles(), messages)),
                 settings.maxAuthTries(), messages);
         logins.install(server);
         Gateway gateway = new Gateway(server, settings, messages, logins, hostKey);

@@ -6,10 +6,13 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.util.io.resource.PathResource;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.ftb.platform.PrivateFiles;
+import org.ftb.platform.TextFiles;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -27,8 +30,11 @@ final class HostKeyFile {
     private HostKeyFile() {
     }
 
-    /** @return the key pair, and whether it was made now */
-    static Loaded loadOrCreate(Path file) throws IOException {
+    /**
+     * @param textFiles how an existing file is decoded: UTF-8, or the platform code page
+     * @return the key pair, and whether it was made now
+     */
+    static Loaded loadOrCreate(Path file, TextFiles textFiles) throws IOException {
         if (!Files.exists(file)) {
             return new Loaded(create(file), true);
         }
@@ -36,7 +42,15 @@ final class HostKeyFile {
         if (refusal != null) {
             throw new IOException(refusal);
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        byte[] text;
+        try {
+            // Given to MINA as the UTF-8 it reads key files in.
+            text = textFiles.read(file).text().getBytes(StandardCharsets.UTF_8);
+        } catch (TextFiles.NotTextException e) {
+            // The summary only: the byte it shows would be a byte of the private key.
+            throw new IOException("HOSTKEY " + file + " cannot be read: " + e.summary(), null);
+        }
+        try (InputStream in = new ByteArrayInputStream(text)) {
             Iterator<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, new PathResource(file), in, null).iterator();
             if (!keys.hasNext()) {
                 throw new IOException("HOSTKEY " + file + " holds no private key");

@@ -4,23 +4,30 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.util.FileSize;
 import org.ftb.config.LogSettings;
 import org.ftb.platform.PrivateFiles;
 import org.ftb.platform.SystemConsole;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.platform.CodePages;
+import org.ftb.platform.Platform;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Applies the LOG statement to Logback: level, console and optional file, character set, audit on or
- * off. The console is written in the platform's console character set; the file in CHARSET. LEVEL
+ * off. The console is written in the platform's console character set; the file in CHARSET, rolled by
+ * day and by size so that a broker that runs for months cannot fill its file system. LEVEL
  * applies to the broker's own messages; libraries are heard only from WARN up (see OperatorLayout).
  */
 public final class LogSetup {
@@ -29,12 +36,17 @@ public final class LogSetup {
     /** One record per connection; silenced by AUDIT(NO). */
     public static final String AUDIT_LOGGER = "ftb.audit";
     private static final String SYSTEM_CONSOLE = "SYSTEMCONSOLE";
+    /** The console appender's name, here and in logback.xml. */
+    private static final String CONSOLE = "CONSOLE";
 
     private LogSetup() {
     }
 
-    /** @throws IOException when the log file cannot be opened; console logging is in place by then */
-    public static void apply(LogSettings settings, Charset consoleCharset) throws IOException {
+    /**
+     * @param platform the console's character set, and the code page tag each new log file gets
+     * @throws IOException when the log file cannot be opened; console logging is in place by then
+     */
+    public static void apply(LogSettings settings, Platform platform) throws IOException {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -43,35 +55,75 @@ public final class LogSetup {
         root.setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
         context.getLogger(BROKER_LOGGER).setLevel(level);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        start(context, root, console, "CONSOLE", consoleCharset);
+        start(context, root, console, CONSOLE, platform.consoleCharset());
         if (settings.file().isPresent()) {
-            createOwnerOnly(settings.file().get());
-            FileAppender<ILoggingEvent> appender = new FileAppender<>();
-            appender.setFile(settings.file().get().toString());
+            Path file = settings.file().get();
+            PrivateRollingFileAppender<ILoggingEvent> appender =
+                    new PrivateRollingFileAppender<>(created -> tag(platform, created, settings.charset()));
+            try {
+                // Here first, so that a failure has its reason: Logback would only say that it failed.
+                appender.prepare(file);
+            } catch (IOException e) {
+                throw new IOException("cannot open log file " + file + ": " + e.getMessage(), e);
+            }
+            appender.setContext(context);
+            appender.setFile(file.toString());
             appender.setAppend(true);
+            appender.setRollingPolicy(rolling(context, appender, file, settings.rolling()));
             start(context, root, appender, "FILE", settings.charset());
             if (!appender.isStarted()) {
-                throw new IOException("cannot open log file " + settings.file().get());
+                throw new IOException("cannot open log file " + file);
             }
         }
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
     }
 
     /**
-     * Logback would create the file with the process's umask, often readable by everyone; the log names
-     * users, clients and destinations, so a new file is made owner-only first. A file that exists keeps
-     * the permissions its operator gave it.
+     * Until the configuration has been read, logging is as logback.xml sets it; its console appender
+     * (CONSOLE) is replaced here by one in the console's character set, so that configuration errors
+     * read right on z/OS too. Levels and any other appender stay.
      */
-    private static void createOwnerOnly(Path file) throws IOException {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            PrivateFiles.createIfAbsent(file);
-        } catch (IOException e) {
-            throw new IOException("cannot open log file " + file + ": " + e.getMessage(), e);
+    public static void applyConsole(Platform platform) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        Appender<ILoggingEvent> startup = root.getAppender(CONSOLE);
+        if (startup != null) {
+            root.detachAppender(startup);
+            startup.stop();
         }
+        start(context, root, new ConsoleAppender<>(), CONSOLE, platform.consoleCharset());
+    }
+
+    /**
+     * Tags a new log file with its code page (on z/OS); a file that cannot be tagged is still written,
+     * and FTB0020W says so on the console: the file itself is being opened, and cannot take it yet.
+     */
+    private static void tag(Platform platform, Path file, Charset charset) {
+        try {
+            platform.tagTextFile(file, charset);
+        } catch (IOException e) {
+            new MessageLog(LoggerFactory.getLogger(BROKER_LOGGER)).log(Msg.FTB0020W, file, CodePages.label(charset), e.getMessage());
+        }
+    }
+
+    /**
+     * A new file each day and whenever it reaches MAXSIZE: {@code ftb.log} rolls to
+     * {@code ftb.log.2025-01-31.0}, {@code .1} and so on, in the same directory and uncompressed, so that
+     * a roll is a rename (see {@link PrivateRollingFileAppender}). Rolled files go after KEEP days, and
+     * the oldest sooner when together they would pass TOTALSIZE; at start too, for a broker restarted daily.
+     */
+    private static SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling(LoggerContext context, FileAppender<ILoggingEvent> appender,
+                                                                         Path file, LogSettings.Rolling rolling) {
+        SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i");
+        policy.setMaxFileSize(new FileSize(rolling.maxFileBytes()));
+        policy.setMaxHistory(rolling.keepDays());
+        policy.setTotalSizeCap(new FileSize(rolling.totalBytes()));
+        policy.setCleanHistoryOnStart(true);
+        policy.start();
+        return policy;
     }
 
     private static void start(LoggerContext context, Logger root, OutputStreamAppender<ILoggingEvent> appender,

@@ -29,6 +29,10 @@ public final class MessageLog {
         event.log(msg.format(args));
     }
 
+    public void log(Notice notice) {
+        logFormatted(notice.msg(), notice.text());
+    }
+
     /** Logs text already made by {@link Msg#format}, such as a configuration finding. */
     public void logFormatted(Msg msg, String text) {
         builder(msg).log(text);

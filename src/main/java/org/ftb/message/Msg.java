@@ -23,6 +23,9 @@ public enum Msg {
     FTB0014I("Listener %s accepts connections again"),
     FTB0015I("MVS console commands are taken: F %s,APPL=command and P %s; START parameters: %s"),
     FTB0016W("The MVS console cannot be written (%s); messages go to the job log only"),
+    FTB0018W("%s %s is not a character set this Java knows; %s is used instead"),
+    FTB0019W("JZOS output transcoding is on, and file.encoding %s is not the console's code page %s: the launcher would convert the log lines once more and garble them; export JZOS_ENABLE_OUTPUT_TRANSCODING=false in STDENV"),
+    FTB0020W("Log file %s is not tagged as %s text: %s; tag it with chtag -tc, or programs that honour file tags may misread it"),
 
     FTB0101E("line %d column %d: comment is not closed; it starts here"),
     FTB0102E("line %d column %d: quoted value is not closed on its line"),
@@ -67,6 +70,7 @@ public enum Msg {
     FTB0144I("%s is read as FB80 records: every line is 80 columns with a sequence number in columns 73-80, which are ignored; --record-format STREAM reads every column"),
     FTB0145W("%s has %s; they are read as data: drop them (ISPF NUMBER OFF) or use a fixed 80-byte member"),
     FTB0146I("%s is data set %s, fixed 80-byte records: columns 72-80 are ignored"),
+    FTB0147E("line %d column %d: %s(%s) must be a size from %s to %s: a whole number of bytes, or of K, M or G, such as 50M"),
 
     FTB0200I("%s"),
     FTB0201W("%s refused: MAXSESSIONS(%d) reached"),

@@ -45,6 +45,17 @@ public final class JvmPlatform implements Platform {
         return Optional.empty();
     }
 
+    /** The native character set: what a terminal or a pipe off the mainframe expects. */
+    @Override
+    public Charset consoleCharset() {
+        return nativeCharset();
+    }
+
+    /** Files carry no code page tag off z/OS. */
+    @Override
+    public void tagTextFile(Path file, Charset charset) {
+    }
+
     /** The short host name, without asking DNS (a resolver that hangs must not stall start-up). */
     private static String sysname() {
         String host = System.getenv("HOSTNAME");

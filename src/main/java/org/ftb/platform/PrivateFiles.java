@@ -95,12 +95,18 @@ public final class PrivateFiles {
         return Channels.newOutputStream(isPosix(file) ? Files.newByteChannel(file, options, OWNER_ONLY) : Files.newByteChannel(file, options));
     }
 
-    /** Creates {@code file} empty and owner-only unless it exists; a file that exists keeps its permissions. */
-    public static void createIfAbsent(Path file) throws IOException {
+    /**
+     * Creates {@code file} empty and owner-only unless it exists; a file that exists keeps its permissions.
+     *
+     * @return true when it was made now
+     */
+    public static boolean createIfAbsent(Path file) throws IOException {
         try {
             create(file).close();
+            return true;
         } catch (FileAlreadyExistsException e) {
             // An existing file is the operator's: its permissions are theirs to choose.
+            return false;
         }
     }
 

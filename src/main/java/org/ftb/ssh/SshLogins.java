@@ -6,18 +6,22 @@ import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.ftb.config.SshHostSettings;
 import org.ftb.platform.PrivateFiles;
+import org.ftb.platform.TextFiles;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -78,7 +82,7 @@ final class SshLogins implements AutoCloseable {
         Map<String, SshClient> started = new HashMap<>();
         for (SshHostSettings host : hosts) {
             SshClient client = SshClient.setUpDefaultClient();
-            client.setServerKeyVerifier(new HostKeyCheck(host.knownHosts(), host.hostKeys()));
+            client.setServerKeyVerifier(new HostKeyCheck(host.knownHosts(), host.hostKeys(), host.textFiles()));
             client.setHostConfigEntryResolver(hostConfig);
             client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
@@ -214,9 +218,16 @@ final class SshLogins implements AutoCloseable {
             throw new TunnelFailure(TunnelFailure.Kind.KEY_UNUSABLE, refusal.get() + " (SSHHOST " + host.name() + ")", null);
         }
         try {
-            FileKeyPairProvider provider = new FileKeyPairProvider(keyFile);
+            byte[] key = secretText(host, "KEY", keyFile).getBytes(StandardCharsets.UTF_8);
+            FileKeyPairProvider provider = new FileKeyPairProvider(keyFile) {
+                // MINA reads a key file as UTF-8: it is given the text decoded by the platform's rule instead.
+                @Override
+                protected InputStream openKeyPairResource(SessionContext session, NamedResource resource, Path path) {
+                    return new ByteArrayInputStream(key);
+                }
+            };
             if (host.passphrase().isPresent()) {
-                List<String> lines = Files.readAllLines(host.passphrase().get(), StandardCharsets.UTF_8);
+                List<String> lines = secretText(host, "PASSPHRASE", host.passphrase().get()).lines().toList();
                 provider.setPasswordFinder(FilePasswordProvider.of(lines.isEmpty() ? "" : lines.get(0)));
             }
             List<KeyPair> pairs = new ArrayList<>();
@@ -230,6 +241,19 @@ final class SshLogins implements AutoCloseable {
             // The message names the file, never the passphrase.
             throw new TunnelFailure(TunnelFailure.Kind.KEY_UNUSABLE, "cannot use KEY " + keyFile + " of SSHHOST " + host.name()
                     + ": " + e.getClass().getSimpleName() + (host.passphrase().isPresent() ? " (wrong passphrase?)" : ""), e);
+        }
+    }
+
+    /**
+     * The text of a KEY or PASSPHRASE file, decoded by the platform's rule. One that is not text is
+     * refused with the reason's summary only: the byte it shows would be a byte of a secret.
+     */
+    private static String secretText(SshHostSettings host, String operand, Path file) throws IOException, TunnelFailure {
+        try {
+            return host.textFiles().read(file).text();
+        } catch (TextFiles.NotTextException e) {
+            throw new TunnelFailure(TunnelFailure.Kind.KEY_UNUSABLE, operand + " " + file + " of SSHHOST " + host.name()
+                    + " cannot be used: " + e.summary(), null);
         }
     }
 

@@ -53,6 +53,32 @@ class ArchitectureTest {
                 .check(PRODUCT);
     }
 
+    /**
+     * Issue 8: text is never encoded or decoded in the JVM's default charset, which is file.encoding
+     * (IBM-1047 or UTF-8 on z/OS, as a site sets it): the FTP control connection stays ASCII on the
+     * wire, files are read by TextFiles' rule, the log in its own code pages. Only the platforms ask
+     * for it, to compare it with the console's.
+     */
+    @Test
+    void issue8NothingUsesTheDefaultCharset() {
+        noClasses().that().doNotHaveFullyQualifiedName("org.ftb.platform.JvmPlatform")
+                .and().doNotHaveFullyQualifiedName("org.ftb.platform.zos.ZosPlatform")
+                .should().callMethod(java.nio.charset.Charset.class, "defaultCharset")
+                .orShould().callMethod(String.class, "getBytes")
+                .orShould().callConstructor(String.class, byte[].class)
+                .orShould().callConstructor(String.class, byte[].class, int.class, int.class)
+                .orShould().callConstructor(java.io.InputStreamReader.class, java.io.InputStream.class)
+                .orShould().callConstructor(java.io.OutputStreamWriter.class, java.io.OutputStream.class)
+                .orShould().callConstructor(java.io.PrintStream.class, java.io.OutputStream.class)
+                .orShould().callConstructor(java.io.PrintStream.class, java.io.OutputStream.class, boolean.class)
+                .orShould().callConstructor(java.io.PrintWriter.class, java.io.OutputStream.class)
+                .orShould().callConstructor(java.io.FileReader.class, String.class)
+                .orShould().callConstructor(java.io.FileWriter.class, String.class)
+                .orShould().callConstructor(java.util.Scanner.class, java.io.InputStream.class)
+                .orShould().callMethod(java.io.ByteArrayOutputStream.class, "toString")
+                .check(PRODUCT);
+    }
+
     @Test
     void onlyThePlatformAdapterTouchesJzos() {
         noClasses().that().resideOutsideOfPackage("org.ftb.platform.zos..").should().dependOnClassesThat()

@@ -1,10 +1,15 @@
 package org.ftb.auth;
 
+import org.ftb.platform.CodePages;
+import org.ftb.platform.TextFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +27,17 @@ class UserDirectoryTest {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aUsersFileInIbm1047ChecksThePasswordAsItsUserTypedIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("users");
+        String lines = "# made with OEDIT\n" + UserDirectory.entry("jörg", "pässwort".toCharArray(), 10_000) + "\n";
+        Files.write(file, lines.getBytes(CodePages.IBM1047));
+        UserDirectory users = UserDirectory.read(file, new TextFiles(CodePages.IBM1047));
+        assertThat(users.users()).containsExactly("jörg");
+        assertThat(users.verify("jörg", utf8("pässwort"))).isTrue();
+        assertThat(users.verify("jörg", "pässwort".getBytes(CodePages.IBM1047))).as("the EBCDIC bytes are not the password").isFalse();
     }
 
     @Test

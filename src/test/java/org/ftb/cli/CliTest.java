@@ -227,12 +227,25 @@ class CliTest {
         assertThat(text).doesNotContain("Tr0ub4dor").doesNotContain("job3").contains("# SOCKS users", "other:", "job1:$pbkdf2-sha256$310000$");
         assertThat(java.nio.file.Files.getPosixFilePermissions(users)).containsExactlyInAnyOrder(
                 java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-        org.ftb.auth.UserDirectory directory = org.ftb.auth.UserDirectory.read(users);
+        org.ftb.auth.UserDirectory directory = org.ftb.auth.UserDirectory.read(users, org.ftb.testing.TestTextFiles.UTF8);
         assertThat(directory.verify("job1", "Tr0ub4dor&3".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
         assertThat(directory.verify("job1", "Tr0ub4dor&3".getBytes(java.nio.charset.StandardCharsets.UTF_8))).as("cached").isTrue();
         assertThat(directory.verify("job1", "wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
         assertThat(directory.verify("nobody", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
         assertThat(run("passwd", "--file", users.toString(), "bad:name").out()).contains("FTB0411E user name must be");
+    }
+
+    /** Issue 8: passwd reads its users file by the one decoding rule; off z/OS an EBCDIC file is not text. */
+    @Test
+    void passwdLeavesAUsersFileThatIsNotTextAsItIsAndSaysWhy(@TempDir Path dir) throws Exception {
+        Path users = dir.resolve("users");
+        byte[] ebcdic = "# SOCKS users\n".getBytes(org.ftb.platform.CodePages.IBM1047);
+        Files.write(users, ebcdic);
+        Run refused = runWithStdin("Tr0ub4dor&3\n", "passwd", "--file", users.toString(), "job1");
+        assertThat(refused.rc()).isEqualTo(8);
+        assertThat(refused.out()).contains("FTB0411E users file " + users + " is not text: the file is not UTF-8 text (byte X'E2' at offset 2);"
+                + " nothing was changed");
+        assertThat(Files.readAllBytes(users)).isEqualTo(ebcdic);
     }
 
     @Test
@@ -245,7 +258,7 @@ class CliTest {
                 documented.substring("ftb ".length()).replace("FILE", users.toString()).replace("USER", "job1").split(" "));
         assertThat(set.rc()).as(set.out()).isZero();
         assertThat(set.out()).contains("FTB0410I Password for user job1 written to " + users).doesNotContain("gw-Secret-9");
-        assertThat(org.ftb.auth.UserDirectory.read(users).verify("job1", "gw-Secret-9".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        assertThat(org.ftb.auth.UserDirectory.read(users, org.ftb.testing.TestTextFiles.UTF8).verify("job1", "gw-Secret-9".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .isTrue();
         Run noConfig = run("gateway");
         assertThat(noConfig.rc()).isEqualTo(12);

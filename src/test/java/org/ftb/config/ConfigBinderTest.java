@@ -108,7 +108,8 @@ class ConfigBinderTest {
         SshHostSettings h = config.sshHost("GW").orElseThrow();
         assertThat(h).isEqualTo(new SshHostSettings("GW", java.util.Optional.of("gw.example.com"), 2222, Path.of("kh"),
                 SshHostSettings.HostKeyPolicy.ACCEPTNEW, List.of("aes256-gcm@openssh.com", "aes128-ctr"), Duration.ZERO,
-                java.util.Optional.of("ftpt"), java.util.Optional.of(Path.of("k")), java.util.Optional.of(Path.of("p")), 4));
+                java.util.Optional.of("ftpt"), java.util.Optional.of(Path.of("k")), java.util.Optional.of(Path.of("p")), 4,
+                new org.ftb.platform.TextFiles(java.nio.charset.StandardCharsets.UTF_8)));
         assertThat(messages("SSHHOST NAME(A) HOST(*)\nSSHHOST NAME(a) HOST(x)")).contains(
                 "FTB0135E line 2 column 9: SSHHOST name A is used twice; the first is on line 1");
         assertThat(messages("SSHHOST NAME(A) HOST(bad/host)")).contains(
@@ -154,7 +155,7 @@ class ConfigBinderTest {
         assertThat(messages("SOCK LISTEN(127.0.0.1:1080)")).contains(
                 "FTB0110E line 1 column 1: unknown statement SOCK; the statements are BROKER, SOCKS, RULE, SSHHOST, DATA, GATEWAY, LOG");
         assertThat(messages("LOG LEVEL(INFO) COLOR(RED)")).contains(
-                "FTB0111E line 1 column 17: COLOR is not an operand of LOG; its operands are LEVEL, FILE, CHARSET, AUDIT");
+                "FTB0111E line 1 column 17: COLOR is not an operand of LOG; its operands are LEVEL, FILE, CHARSET, AUDIT, MAXSIZE, KEEP, TOTALSIZE");
         assertThat(messages("LOG LEVEL(INFO) LEVEL(WARN)")).contains(
                 "FTB0112E line 1 column 17: LEVEL is given twice in this LOG statement");
         assertThat(messages("LOG LEVEL(INFO)\nLOG AUDIT(NO)")).contains(
@@ -322,6 +323,29 @@ class ConfigBinderTest {
                         + "the gateway will refuse every public-key login");
     }
 
+    private static final String DENY = "\nRULE NAME(A) ACTION(DENY)";
+
+    /** Issue 8: the log file rolls, within limits the configuration checks where they are written. */
+    @Test
+    void logRollingOperandsAreCheckedAtTheirLineAndColumn(@TempDir Path dir) {
+        assertThat(config("LOG FILE('ftb.log') MAXSIZE(10m) KEEP(30) TOTALSIZE(2G)").log().rolling())
+                .isEqualTo(new LogSettings.Rolling(10L << 20, 30, 2L << 30));
+        assertThat(config("LOG FILE('ftb.log')").log().rolling()).isEqualTo(new LogSettings.Rolling(50L << 20, 14, 1L << 30));
+        assertThat(messages("LOG FILE('ftb.log') MAXSIZE(50Q) TOTALSIZE(2T)" + DENY)).containsExactly(
+                "FTB0147E line 1 column 29: MAXSIZE(50Q) must be a size from 1K to 4G: a whole number of bytes, or of K, M or G, such as 50M",
+                "FTB0147E line 1 column 44: TOTALSIZE(2T) must be a size from 1K to 1024G: a whole number of bytes, or of K, M or G, such as 50M");
+        assertThat(messages("LOG FILE('ftb.log') MAXSIZE(512)")).anyMatch(m -> m.startsWith("FTB0147E line 1 column 29: MAXSIZE(512) must be"));
+        assertThat(messages("LOG FILE('ftb.log') KEEP(0)" + DENY)).containsExactly(
+                "FTB0116E line 1 column 26: KEEP(0) must be a whole number from 1 to 3650");
+        assertThat(messages("LOG FILE('ftb.log') MAXSIZE(2G)" + DENY)).containsExactly("FTB0123E line 1 column 21: TOTALSIZE(1G) is less than"
+                + " MAXSIZE(2G): the rolled files could not hold one whole file; give TOTALSIZE at least MAXSIZE");
+        assertThat(messages("LOG LEVEL(INFO) KEEP(7)" + DENY)).containsExactly(
+                "FTB0122E line 1 column 17: KEEP is used only with FILE('path'): only a log file rolls");
+        assertThat(load("LOG FILE('ftb-%d.log')", ConfigSource.RecordFormat.STREAM, Map.of(), dir).diagnostics().all())
+                .extracting(Diagnostic::text).contains("FTB0140E line 1 column 5: FILE(" + dir.resolve("ftb-%d.log")
+                        + ") cannot be written: a name with '%' cannot be rolled, since the rolled files' names are made from it");
+    }
+
     @Test
     void effectiveConfigurationParsesBackToTheSameConfiguration() {
         BrokerConfig config = config("""
@@ -329,9 +353,10 @@ class ConfigBinderTest {
                 RULE NAME(A) DEST(*.Example.COM 10.1.2.3/16 ::1) PORTS(21,1000-2000) ACTION(DIRECT)
                 SSHHOST NAME(GW) HOST(10.1.1.1) KNOWNHOSTS('/etc/ftb/known_hosts') USER('It''s') KEY('/k')
                 RULE NAME(B) ACTION(FTPTUNNEL) VIA(GW) FALLBACK(PLAIN)
-                LOG FILE('/tmp/it''s.log') AUDIT(NO)
+                LOG FILE('/tmp/it''s.log') AUDIT(NO) MAXSIZE(1536K)
                 """);
         List<String> printed = ConfigPrinter.print(config);
+        assertThat(printed).anyMatch(line -> line.startsWith("LOG LEVEL(INFO) FILE('/tmp/it''s.log') MAXSIZE(1536K) KEEP(14) TOTALSIZE(1G) "));
         assertThat(printed).contains("RULE NAME(A) DEST(*.example.com 10.1.0.0/16 ::1) PORTS(21 1000-2000) ACTION(DIRECT)");
         BrokerConfig again = config(String.join("\n", printed));
         assertThat(ConfigPrinter.print(again)).isEqualTo(printed);

@@ -39,7 +39,7 @@ class OperatorLogTest {
     @Test
     void issue6TunnelLoginFailuresLeaveOnlyFtbMessagesInTheOperatorLog() throws Exception {
         Path logFile = dir.resolve("ftb.log");
-        try (AppliedLog applied = AppliedLog.apply(new LogSettings(LogLevel.DEBUG, Optional.of(logFile), StandardCharsets.UTF_8, true))) {
+        try (AppliedLog applied = AppliedLog.apply(new LogSettings(LogLevel.DEBUG, Optional.of(logFile), StandardCharsets.UTF_8, true, LogSettings.Rolling.DEFAULTS))) {
             Path home = Files.createDirectories(dir.resolve("home"));
             Path key = dir.resolve("id_rsa");
             TestSshServer.writeRsaKey(key);
@@ -99,7 +99,7 @@ class OperatorLogTest {
         Charset ebcdic = Charset.forName("IBM1047");
         Path logFile = dir.resolve("ftb.log");
         String hostile = "user a\r\n2024-01-01 00:00:00.000 FTB0230I forged\u0085b\u001b[2J\0c\u2028d\u009be Jörg";
-        try (AppliedLog applied = AppliedLog.apply(new LogSettings(LogLevel.INFO, Optional.of(logFile), ebcdic, true))) {
+        try (AppliedLog applied = AppliedLog.apply(new LogSettings(LogLevel.INFO, Optional.of(logFile), ebcdic, true, LogSettings.Rolling.DEFAULTS))) {
             LoggerFactory.getLogger("org.apache.sshd.server.Example").warn("Invalid {}", hostile);
             LoggerFactory.getLogger(LogSetup.BROKER_LOGGER).info("FTB0200I {}", hostile);
         }

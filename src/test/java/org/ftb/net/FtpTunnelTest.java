@@ -55,9 +55,9 @@ class FtpTunnelTest {
         Path users = dir.resolve("gateway-users");
         Files.write(users, java.util.List.of(org.ftb.auth.UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
         ssh = Gateway.start(new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"),
-                java.util.Optional.of(users), java.util.Optional.of(org.ftb.auth.UserDirectory.read(users)), java.util.Optional.empty(),
+                java.util.Optional.of(users), java.util.Optional.of(org.ftb.auth.UserDirectory.read(users, org.ftb.testing.TestTextFiles.UTF8)), java.util.Optional.empty(),
                 GatewaySettings.DEFAULT_MAX_AUTH_TRIES, java.util.List.of(new GatewaySettings.Permit(org.ftb.rules.DestinationPattern.parse("127.0.0.1").orElseThrow(),
-                        org.ftb.rules.PortRange.ALL))), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")));
+                        org.ftb.rules.PortRange.ALL)), org.ftb.testing.TestTextFiles.UTF8), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")));
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
         broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts + "')\n"

@@ -93,7 +93,7 @@ class GatewayTest {
     /** The gateway of this test's GATEWAY statement with another host key file, on an ephemeral port. */
     private Gateway start(Path hostKey) throws IOException {
         return Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), hostKey, settings.usersFile(), settings.users(),
-                settings.authorizedKeys(), settings.maxAuthTries(), settings.permits()), new MessageLog(LoggerFactory.getLogger("ftb")));
+                settings.authorizedKeys(), settings.maxAuthTries(), settings.permits(), settings.textFiles()), new MessageLog(LoggerFactory.getLogger("ftb")));
     }
 
     @AfterEach

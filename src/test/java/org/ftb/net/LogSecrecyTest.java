@@ -7,6 +7,7 @@ import org.ftb.config.LogLevel;
 import org.ftb.config.LogSettings;
 import org.ftb.logging.LogSetup;
 import org.ftb.testing.TestBroker;
+import org.ftb.testing.TestPlatform;
 import org.ftb.testing.TestFtpServer;
 import org.ftb.testing.TestSshServer;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class LogSecrecyTest {
     @Test
     void noSecretReachesAnyLogLineAtAnyLevel() throws Exception {
         Path logFile = dir.resolve("ftb.log");
-        LogSetup.apply(new LogSettings(LogLevel.TRACE, Optional.of(logFile), StandardCharsets.UTF_8, true), StandardCharsets.UTF_8);
+        LogSetup.apply(new LogSettings(LogLevel.TRACE, Optional.of(logFile), StandardCharsets.UTF_8, true, LogSettings.Rolling.DEFAULTS), TestPlatform.utf8());
         try {
             Path home = Files.createDirectories(dir.resolve("home"));
             try (TestFtpServer ftp = TestFtpServer.start(home, "job1", PASSWORD);

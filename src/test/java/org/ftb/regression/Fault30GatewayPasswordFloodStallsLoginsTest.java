@@ -11,6 +11,7 @@ import org.ftb.gateway.Gateway;
 import org.ftb.message.MessageLog;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
+import org.ftb.testing.TestTextFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +44,8 @@ class Fault30GatewayPasswordFloodStallsLoginsTest {
         Path users = dir.resolve("users");
         Files.write(users, List.of(UserDirectory.entry(Rig.USER, Rig.PASSWORD.toCharArray(), UserDirectory.DEFAULT_ITERATIONS)));
         try (Gateway gateway = Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("hostkey"), Optional.of(users),
-                Optional.of(UserDirectory.read(users)), Optional.empty(), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
-                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL))),
+                Optional.of(UserDirectory.read(users, TestTextFiles.UTF8)), Optional.empty(), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
+                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)), TestTextFiles.UTF8),
                 new MessageLog(LoggerFactory.getLogger("ftb")))) {
             SshClient client = SshClient.setUpDefaultClient();
             client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

@@ -1,19 +1,16 @@
 package org.ftb.regression;
 
-import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
-import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.ftb.address.HostPort;
 import org.ftb.config.GatewaySettings;
 import org.ftb.gateway.Gateway;
 import org.ftb.message.MessageLog;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
+import org.ftb.testing.KeyLogin;
+import org.ftb.testing.TestTextFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,21 +48,12 @@ class Fault32AuthorizedKeysForwardingOptionsIgnoredTest {
         try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Gateway gateway = Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("hostkey"), Optional.empty(),
                      Optional.empty(), Optional.of(keys), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
-                     List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL))),
+                     List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)), TestTextFiles.UTF8),
                      new MessageLog(LoggerFactory.getLogger("ftb")))) {
-            SshClient client = SshClient.setUpDefaultClient();
-            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            client.start();
-            try (ClientSession session = client.connect("job1", "127.0.0.1", gateway.port()).verify(10_000).getSession()) {
-                session.addPublicKeyIdentity(key);
-                session.auth().verify(10_000);
-                ChannelDirectTcpip channel = session.createDirectTcpipChannel(new SshdSocketAddress("127.0.0.1", 1),
-                        new SshdSocketAddress("127.0.0.1", target.getLocalPort()));
-                assertThatThrownBy(() -> channel.open().verify(10_000))
+            try (KeyLogin login = KeyLogin.to(gateway.port(), "job1", key)) {
+                assertThatThrownBy(() -> login.openTunnel(target.getLocalPort()))
                         .as("a tunnel to 127.0.0.1:%d for a key with restrict,no-port-forwarding,permitopen=\"127.0.0.1:9\"", target.getLocalPort())
                         .isInstanceOf(Exception.class);
-            } finally {
-                client.stop();
             }
         }
     }

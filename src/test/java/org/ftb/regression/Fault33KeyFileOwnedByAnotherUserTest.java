@@ -7,6 +7,7 @@ import org.ftb.message.MessageLog;
 import org.ftb.platform.PrivateFiles;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
+import org.ftb.testing.TestTextFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,8 +43,8 @@ class Fault33KeyFileOwnedByAnotherUserTest {
         Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to chown");
         GatewaySettings settings = new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("hostkey"), Optional.of(Rig.usersFile(dir)),
-                Optional.of(org.ftb.auth.UserDirectory.read(Rig.usersFile(dir))), Optional.empty(), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
-                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)));
+                Optional.of(org.ftb.auth.UserDirectory.read(Rig.usersFile(dir), TestTextFiles.UTF8)), Optional.empty(), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
+                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)), TestTextFiles.UTF8);
         Gateway.start(settings, new MessageLog(LoggerFactory.getLogger("ftb"))).close(); // makes the key, 0600
         UserPrincipalLookupService names = FileSystems.getDefault().getUserPrincipalLookupService();
         UserPrincipal nobody = names.lookupPrincipalByName("65534");

@@ -12,6 +12,7 @@ import org.ftb.gateway.Gateway;
 import org.ftb.message.MessageLog;
 import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
+import org.ftb.testing.TestTextFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class Fault37WritableAuthorizedKeysFileTrustedTest {
         }
         try (Gateway gateway = Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("hostkey"), Optional.empty(),
                 Optional.empty(), Optional.of(keys), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
-                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL))),
+                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)), TestTextFiles.UTF8),
                 new MessageLog(LoggerFactory.getLogger("ftb")))) {
             SshClient client = SshClient.setUpDefaultClient();
             client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

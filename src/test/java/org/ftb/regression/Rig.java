@@ -11,6 +11,7 @@ import org.ftb.rules.DestinationPattern;
 import org.ftb.rules.PortRange;
 import org.ftb.testing.LogCapture;
 import org.ftb.testing.TestBroker;
+import org.ftb.testing.TestTextFiles;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -51,8 +52,8 @@ final class Rig {
     static Gateway gateway(Path dir) throws Exception {
         Path users = usersFile(dir);
         return Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"), Optional.of(users),
-                Optional.of(UserDirectory.read(users)), Optional.empty(),
-                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL))),
+                Optional.of(UserDirectory.read(users, TestTextFiles.UTF8)), Optional.empty(),
+                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)), TestTextFiles.UTF8),
                 new MessageLog(LoggerFactory.getLogger("ftb")));
     }
 

@@ -13,6 +13,7 @@ import org.ftb.config.SshHostSettings;
 import org.ftb.testing.EchoServer;
 import org.ftb.platform.PrivateFiles;
 import org.ftb.testing.TestSshServer;
+import org.ftb.testing.TestTextFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class Fault09NoBlockingTest {
 
     private SshHostSettings host(String name, String address, Optional<String> user, Optional<Path> key) {
         return new SshHostSettings(name, Optional.of(address), ssh.port(), knownHosts, SshHostSettings.HostKeyPolicy.STRICT,
-                SshHostSettings.DEFAULT_CIPHERS, Duration.ZERO, user, key, Optional.empty(), 32);
+                SshHostSettings.DEFAULT_CIPHERS, Duration.ZERO, user, key, Optional.empty(), 32, TestTextFiles.UTF8);
     }
 
     private SshHostSettings fast() {
@@ -103,7 +104,7 @@ class Fault09NoBlockingTest {
             writeEncryptedKey(key, roundsForSeconds(8));
             SshHostSettings slow = new SshHostSettings("SLOWKEY", Optional.of("127.0.0.1"), ssh.port(), knownHosts,
                     SshHostSettings.HostKeyPolicy.STRICT, SshHostSettings.DEFAULT_CIPHERS, Duration.ZERO, Optional.of("svc"),
-                    Optional.of(key), Optional.of(passphrase), 32);
+                    Optional.of(key), Optional.of(passphrase), 32, TestTextFiles.UTF8);
             SshTunnels tunnels = new SshTunnels(List.of(fast(), slow), Duration.ofSeconds(20), timer);
             tunnels.start();
             try {

@@ -117,9 +117,9 @@ class Fault10LoginBurstTest {
         Files.write(users, List.of(org.ftb.auth.UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
         try (LossyFtpServer ftp = new LossyFtpServer();
              Gateway ssh = Gateway.start(new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"),
-                     Optional.of(users), Optional.of(org.ftb.auth.UserDirectory.read(users)), Optional.empty(),
+                     Optional.of(users), Optional.of(org.ftb.auth.UserDirectory.read(users, org.ftb.testing.TestTextFiles.UTF8)), Optional.empty(),
                      GatewaySettings.DEFAULT_MAX_AUTH_TRIES, List.of(new GatewaySettings.Permit(org.ftb.rules.DestinationPattern.parse("127.0.0.1").orElseThrow(),
-                             org.ftb.rules.PortRange.ALL))), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")))) {
+                             org.ftb.rules.PortRange.ALL)), org.ftb.testing.TestTextFiles.UTF8), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")))) {
             Path knownHosts = dir.resolve("known_hosts");
             Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
             try (TestBroker broker = TestBroker.start("BROKER CONNECTTIMEOUT(5)\n"

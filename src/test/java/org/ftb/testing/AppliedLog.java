@@ -20,8 +20,12 @@ public final class AppliedLog implements AutoCloseable {
     }
 
     public static AppliedLog apply(org.ftb.config.LogSettings settings) throws java.io.IOException {
+        return apply(settings, TestPlatform.utf8());
+    }
+
+    public static AppliedLog apply(org.ftb.config.LogSettings settings, org.ftb.platform.Platform platform) throws java.io.IOException {
         AppliedLog applied = new AppliedLog();
-        LogSetup.apply(settings, java.nio.charset.StandardCharsets.UTF_8);
+        LogSetup.apply(settings, platform);
         return applied;
     }
 
