@@ -1,6 +1,5 @@
 package org.ftb.app;
 
-import org.ftb.address.IpAddress;
 import org.ftb.config.BrokerConfig;
 import org.ftb.console.BrokerControl;
 import org.ftb.logging.LogSetup;
@@ -94,14 +93,10 @@ public final class Broker implements BrokerControl {
             throw e;
         }
         for (InetSocketAddress address : broker.socks.listenAddresses()) {
-            broker.messages.log(Msg.FTB0002I, text(address));
+            broker.messages.log(Msg.FTB0002I, SocksServer.text(address));
         }
         broker.messages.log(Msg.FTB0003I, broker.socks.listenAddresses().size(), config.rules().size(), config.broker().maxSessions());
         return broker;
-    }
-
-    private static String text(InetSocketAddress address) {
-        return IpAddress.hostForPort(IpAddress.format(address.getAddress().getAddress())) + ":" + address.getPort();
     }
 
     private static ThreadFactory threads(String role) {
@@ -128,7 +123,7 @@ public final class Broker implements BrokerControl {
     @Override
     public BrokerStatus status() {
         return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos),
-                socks.listenAddresses().stream().map(Broker::text).toList(),
+                socks.listenAddresses().stream().map(SocksServer::text).toList(),
                 config.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
                 config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.preLoginSessions(),
                 socks.heldUploadCount(), socks.totals(),

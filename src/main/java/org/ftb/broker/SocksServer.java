@@ -79,6 +79,7 @@ public final class SocksServer {
     private final List<Reactor> reactors = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+    private final List<Acceptor> acceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean accepting;
     private ScheduledFuture<?> sweeper;
 
@@ -140,6 +141,11 @@ public final class SocksServer {
         }
     }
 
+    /** A listener's address as every message and DISPLAY show it: {@code 127.0.0.1:1080}, {@code [::1]:1080}. */
+    public static String text(InetSocketAddress address) {
+        return IpAddress.hostForPort(IpAddress.format(address.getAddress().getAddress())) + ":" + address.getPort();
+    }
+
     /** The addresses actually bound (with the real port when a test asked for port 0). */
     public List<InetSocketAddress> listenAddresses() {
         return List.copyOf(boundAddresses);
@@ -147,7 +153,8 @@ public final class SocksServer {
 
     private void registerListener(Reactor acceptor, ServerSocketChannel listener) {
         try {
-            Acceptor handler = new Acceptor(acceptor, listener, String.valueOf(listener.getLocalAddress()));
+            Acceptor handler = new Acceptor(acceptor, listener, text((InetSocketAddress) listener.getLocalAddress()));
+            acceptors.add(handler);
             handler.key = acceptor.register(listener, SelectionKey.OP_ACCEPT, handler);
         } catch (IOException e) {
             messages.log(Msg.FTB0010E, "listen on " + listenAddresses(), String.valueOf(e));
@@ -165,7 +172,7 @@ public final class SocksServer {
         private final ServerSocketChannel listener;
         private final String address;
         private SelectionKey key;
-        private boolean lost;
+        private volatile boolean lost;
 
         Acceptor(Reactor reactor, ServerSocketChannel listener, String address) {
             this.reactor = reactor;
@@ -314,6 +321,8 @@ public final class SocksServer {
     /** Closes the listeners; connections already accepted carry on. */
     public void stopAccepting() {
         accepting = false;
+        // A lost listener's action message would otherwise stay on the console for a listener that is gone.
+        acceptors.stream().filter(a -> a.lost).forEach(a -> messages.log(Msg.FTB0021I, a.address));
         for (ServerSocketChannel listener : listeners) {
             if (reactors.isEmpty()) {
                 closeQuietly(listener);

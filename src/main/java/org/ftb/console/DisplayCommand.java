@@ -19,8 +19,8 @@ import java.util.Locale;
 final class DisplayCommand implements ConsoleCommand {
     /** More rows than this would flood a console; the count of the rest is shown instead. */
     static final int MAX_SESSION_ROWS = 50;
-    /** A session's second line starts under its first line's CLIENT column. */
-    private static final String SECOND_LINE = "          ";
+    /** A session's further lines start under its first line's ACTION column. */
+    private static final String NEXT_LINE = "          ";
 
     private final BrokerControl control;
 
@@ -76,16 +76,19 @@ final class DisplayCommand implements ConsoleCommand {
         lines.add("          FAILED " + t.failed() + " BUSY " + t.busy());
         lines.add(" BYTES    UP " + t.bytesUp() + " DOWN " + t.bytesDown());
         if (!s.sessions().isEmpty()) {
-            lines.add(String.format(Locale.ROOT, " %-8s %-23s %-8s %-8s %-9s %8s", "ID", "CLIENT", "USER", "RULE", "ACTION", "AGE"));
-            lines.add(String.format(Locale.ROOT, "%s%-22s %-10s %8s %8s %7s", SECOND_LINE, "DESTINATION", "PHASE", "UP", "DOWN", "IDLE"));
+            lines.add(String.format(Locale.ROOT, " %-8s %-9s %-10s %s", "ID", "ACTION", "PHASE", "RULE"));
+            lines.add(NEXT_LINE + "DESTINATION");
+            lines.add(String.format(Locale.ROOT, "%s%8s %8s %8s %6s %s", NEXT_LINE, "UP", "DOWN", "AGE", "IDLE", "CLIENT USER"));
         }
+        // Fixed-width fields first and values of any length last, each line led by its own kind of
+        // field, so that a long value never pushes another into a column where it reads as something else.
         for (SessionView v : s.sessions().subList(0, Math.min(MAX_SESSION_ROWS, s.sessions().size()))) {
-            lines.add(String.format(Locale.ROOT, " %-8s %-23s %-8s %-8s %-9s %8s",
-                    v.tag(), v.client(), v.user(), v.rule(), v.action(), duration(v.age())));
-            lines.add(String.format(Locale.ROOT, "%s%-22s %-10s %8s %8s %7s", SECOND_LINE,
-                    v.destination(), v.phase(), amount(v.bytesUp()), amount(v.bytesDown()), v.idle().toSeconds() + "s"));
+            lines.add(String.format(Locale.ROOT, " %-8s %-9s %-10s %s", v.tag(), v.action(), v.phase(), v.rule()));
+            lines.add(NEXT_LINE + v.destination());
+            lines.add(String.format(Locale.ROOT, "%s%8s %8s %8s %6s %s %s", NEXT_LINE, amount(v.bytesUp()), amount(v.bytesDown()),
+                    duration(v.age()), v.idle().toSeconds() + "s", v.client(), v.user()));
             if (!v.details().isEmpty()) {
-                lines.add(SECOND_LINE + v.details());
+                lines.add(NEXT_LINE + v.details());
             }
         }
         if (s.sessions().size() > MAX_SESSION_ROWS) {

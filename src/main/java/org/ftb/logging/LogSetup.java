@@ -9,6 +9,8 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.spi.FilterReply;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import org.ftb.config.LogSettings;
@@ -53,8 +55,11 @@ public final class LogSetup {
         Level level = Level.toLevel(settings.level().name());
         // A library's own detail is for its developers, not operators, and MINA SSHD below WARN slows the data path.
         root.setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
-        context.getLogger(BROKER_LOGGER).setLevel(level);
+        // The broker's messages are made from INFO up whatever LEVEL says, so that the system console
+        // hears a condition clear (FTB0014I) even when the log does not; the log's appenders apply LEVEL.
+        context.getLogger(BROKER_LOGGER).setLevel(level.isGreaterOrEqual(Level.INFO) ? Level.INFO : level);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.addFilter(levelFilter(level));
         start(context, root, console, CONSOLE, platform.consoleCharset());
         if (settings.file().isPresent()) {
             Path file = settings.file().get();
@@ -70,12 +75,26 @@ public final class LogSetup {
             appender.setFile(file.toString());
             appender.setAppend(true);
             appender.setRollingPolicy(rolling(context, appender, file, settings.rolling()));
+            appender.addFilter(levelFilter(level));
             start(context, root, appender, "FILE", settings.charset());
             if (!appender.isStarted()) {
                 throw new IOException("cannot open log file " + file);
             }
         }
         context.getLogger(AUDIT_LOGGER).setLevel(settings.audit() ? Level.INFO : Level.OFF);
+    }
+
+    /** LEVEL for a log appender: the audit records are on or off by AUDIT alone. */
+    private static Filter<ILoggingEvent> levelFilter(Level level) {
+        Filter<ILoggingEvent> filter = new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                return event.getLevel().isGreaterOrEqual(level) || event.getLoggerName().equals(AUDIT_LOGGER)
+                        ? FilterReply.NEUTRAL : FilterReply.DENY;
+            }
+        };
+        filter.start();
+        return filter;
     }
 
     /**

@@ -35,7 +35,7 @@ public enum ConsoleRoute {
     /** The route of {@code msg}, or empty for a message that is only logged. */
     public static Optional<ConsoleRoute> of(Msg msg) {
         return Optional.ofNullable(switch (msg) {
-            case FTB0001I, FTB0002I, FTB0003I, FTB0004I, FTB0005I, FTB0008W, FTB0009W, FTB0014I, FTB0015I,
+            case FTB0001I, FTB0002I, FTB0003I, FTB0004I, FTB0005I, FTB0008W, FTB0009W, FTB0014I, FTB0015I, FTB0021I,
                     FTB0500I, FTB0505I, FTB0507I -> LIFECYCLE;
             case FTB0006E, FTB0007E, FTB0010E, FTB0018W, FTB0019W, FTB0128E, FTB0504E, FTB0506E -> FAILURE;
             case FTB0221E -> TUNNEL;
@@ -48,6 +48,6 @@ public enum ConsoleRoute {
 
     /** The action message that {@code msg} reports cleared, to be deleted from the console. */
     public static Optional<Msg> clears(Msg msg) {
-        return msg == Msg.FTB0014I ? Optional.of(Msg.FTB0013A) : Optional.empty();
+        return msg == Msg.FTB0014I || msg == Msg.FTB0021I ? Optional.of(Msg.FTB0013A) : Optional.empty();
     }
 }

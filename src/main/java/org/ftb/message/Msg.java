@@ -23,6 +23,7 @@ public enum Msg {
     FTB0014I("Listener %s accepts connections again"),
     FTB0015I("MVS console commands are taken: F %s,APPL=command and P %s; START parameters: %s"),
     FTB0016W("The MVS console cannot be written (%s); messages go to the job log only"),
+    FTB0021I("Listener %s is closed by the stop: the condition of FTB0013A ends with it"),
     FTB0018W("%s %s is not a character set this Java knows; %s is used instead"),
     FTB0019W("JZOS output transcoding is on, and file.encoding %s is not the console's code page %s: the launcher would convert the log lines once more and garble them; export JZOS_ENABLE_OUTPUT_TRANSCODING=false in STDENV"),
     FTB0020W("Log file %s is not tagged as %s text: %s; tag it with chtag -tc, or programs that honour file tags may misread it"),

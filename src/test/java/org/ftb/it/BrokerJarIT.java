@@ -306,13 +306,13 @@ class BrokerJarIT {
                 for (int i = 0; i < 120; i++) {
                     clients.add(new java.net.Socket(InetAddress.getLoopbackAddress(), port));
                 }
-                broker.awaitLine("FTB0013A Listener /127.0.0.1:" + port + " cannot accept connections: ");
+                broker.awaitLine("FTB0013A Listener 127.0.0.1:" + port + " cannot accept connections: ");
             } finally {
                 for (java.net.Socket client : clients) {
                     client.close();
                 }
             }
-            broker.awaitLine("FTB0014I Listener /127.0.0.1:" + port + " accepts connections again");
+            broker.awaitLine("FTB0014I Listener 127.0.0.1:" + port + " accepts connections again");
             try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
                 client.setSoTimeout(10_000);
                 client.getOutputStream().write(new byte[]{4, 1, 0, 21, 10, 0, 0, 1, 'J', 0});

@@ -52,7 +52,7 @@ final class ZosConsole implements SystemConsole {
         }
         JzosCalls.callStatic(MvsConsole.class, "registerMvsCommandCallback", new Class<?>[]{MvsCommandCallback.class}, callback);
         // The callback stays registered: passing null to deregister is not documented by IBM. After the
-        // broker has ended, commands only get a word that it is ending.
+        // broker has ended, in the moment before the JVM does, commands are ignored.
         return () -> callback.operator = null;
     }
 
@@ -77,8 +77,13 @@ final class ZosConsole implements SystemConsole {
         @Override
         public void handleModify(String text) {
             Operator o = operator;
-            if (o != null) {
-                write(o.modify(text == null ? "" : text), ConsoleRoute.RESPONSE);
+            if (o == null) {
+                return;
+            }
+            List<String> response = o.modify(text == null ? "" : text);
+            // Blank text has no response: a WTO without text would carry no message ID.
+            if (!response.isEmpty()) {
+                write(response, ConsoleRoute.RESPONSE);
             }
         }
 
