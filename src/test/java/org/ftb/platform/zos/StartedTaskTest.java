@@ -143,4 +143,30 @@ class StartedTaskTest {
         assertThat(JzosSimulation.wtos()).as("FTB0140E and FTB0007E")
                 .anyMatch(w -> w.text().startsWith("FTB0007E Configuration //DD:FTBPRM"));
     }
+
+    /**
+     * A configuration file in the z/OS UNIX file system as ISPF or OEDIT makes it (untagged IBM-1047,
+     * NL line ends) is read, and the LOG file, written in the platform code page, decodes back to the
+     * broker's messages.
+     */
+    @Test
+    void anUntaggedIbm1047FileConfiguresTheBrokerAndItsLogFileDecodesBack() throws Exception {
+        java.nio.charset.Charset ibm1047 = java.nio.charset.Charset.forName("IBM1047");
+        Path log = dir.resolve("ftb.log");
+        Path config = dir.resolve("ftbprm01");
+        String text = String.join("\n", "/* made with OEDIT: untagged IBM-1047 [brackets] */",
+                "SOCKS LISTEN(127.0.0.1:" + freePort() + ")", "RULE NAME(R&SYSCLONE.) DEST(*) ACTION(DENY)",
+                "LOG LEVEL(INFO) FILE('" + log + "')", "");
+        java.nio.file.Files.write(config, text.getBytes(ibm1047));
+        JzosSimulation.defineSymbol("SYSCLONE", "A1");
+        CompletableFuture<Integer> broker = start("broker", "--config", config.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !withId("FTB0003I").isEmpty() && JzosSimulation.callbackRegistered());
+        assertThat(JzosSimulation.stop()).isFalse();
+        assertThat(broker.get(20, TimeUnit.SECONDS)).isZero();
+        String written = new String(java.nio.file.Files.readAllBytes(log), ibm1047);
+        assertThat(written.split("\n")).anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\S+ FTB0001I FTP Tunnel Broker \\S+ starting on z/OS, .*"))
+                .anyMatch(l -> l.endsWith("FTB0003I Broker ready: 1 listener(s), 1 rule(s), MAXSESSIONS(2000)"))
+                .anyMatch(l -> l.contains("FTB0004I STOP from the MVS STOP command"))
+                .anyMatch(l -> l.endsWith("FTB0005I Broker stopped; 0 session(s) were ended by the stop"));
+    }
 }
