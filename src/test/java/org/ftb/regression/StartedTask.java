@@ -128,6 +128,8 @@ final class StartedTask implements AutoCloseable {
             System.setOut(savedOut);
             System.setErr(savedErr);
             JzosSimulation.reset();
+            // The broker set the log up in IBM-1047: the tests after this one log as the tests do.
+            org.ftb.testing.AppliedLog.undoOnClose().close();
         }
     }
 }
