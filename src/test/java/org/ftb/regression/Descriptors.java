@@ -125,4 +125,16 @@ final class Descriptors implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Warms up the paths the exhaustion takes (a client the broker refuses, a WTO), then uses up the
+     * descriptors through {@code port} until the simulated console has FTB0013A.
+     */
+    void loseListener(int port) throws Exception {
+        org.assertj.core.api.Assertions.assertThat(Fault41ListenerRecoveryNeverReachesTheConsoleAtLogLevelWarnTest.deniedRequest(port))
+                .startsWith(0, 91);
+        StartedTask.modify("D");
+        exhaustThrough(port);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !StartedTask.withId("FTB0013A").isEmpty());
+    }
 }
