@@ -363,8 +363,8 @@ public final class ConfigBinder {
 
     /** Why the log file cannot be written and rolled: the rolled files are made and renamed beside it. */
     private static Optional<String> unrollable(Path file) {
-        if (file.getFileName() != null && file.getFileName().toString().contains("%")) {
-            return Optional.of("a name with '%' cannot be rolled, since the rolled files' names are made from it");
+        if (file.toString().contains("%")) {
+            return Optional.of("a path with '%' cannot be rolled, since the rolled files' names are made from it");
         }
         Path directory = file.toAbsolutePath().getParent();
         return FileAccess.unwritable(file).or(() -> Files.exists(file) && directory != null && !Files.isWritable(directory)
@@ -382,10 +382,13 @@ public final class ConfigBinder {
         long maxFile = op.size("MAXSIZE", MIN_LOG_SIZE, MAX_LOG_FILE_SIZE).orElse(d.maxFileBytes());
         int keepDays = op.integer("KEEP", 1, MAX_LOG_KEEP_DAYS).orElse(d.keepDays());
         long total = op.size("TOTALSIZE", MIN_LOG_SIZE, MAX_LOG_TOTAL_SIZE).orElse(d.totalBytes());
-        if (total < maxFile) {
+        // A file rolls only once it has passed MAXSIZE, so a rolled file is a little larger than MAXSIZE:
+        // with less than twice MAXSIZE the cap would delete every rolled file as soon as it was made.
+        if (total < 2 * maxFile) {
             Statement.Operand where = op.get("TOTALSIZE").or(() -> op.get("MAXSIZE")).orElseThrow();
-            diagnostics.at(Msg.FTB0123E, where.line(), where.column(), "TOTALSIZE(" + ByteSizes.text(total) + ") is less than MAXSIZE("
-                    + ByteSizes.text(maxFile) + "): the rolled files could not hold one whole file; give TOTALSIZE at least MAXSIZE");
+            diagnostics.at(Msg.FTB0123E, where.line(), where.column(), "TOTALSIZE(" + ByteSizes.text(total) + ") is less than twice MAXSIZE("
+                    + ByteSizes.text(maxFile) + "): a rolled file is larger than MAXSIZE and would be deleted at once; give TOTALSIZE "
+                    + "at least twice MAXSIZE");
         }
         return new LogSettings.Rolling(maxFile, keepDays, total);
     }

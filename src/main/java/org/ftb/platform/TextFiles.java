@@ -38,6 +38,8 @@ import java.util.OptionalInt;
 public record TextFiles(Charset platformCharset) {
     private static final byte EBCDIC_NL = 0x15;
     private static final char NEL = '\u0085';
+    /** The largest text file read: configuration members, key and users files are far smaller. */
+    static final long MAX_BYTES = 16L << 20;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** A file's text, line ends as LF, CR or CRLF, and the code page it was read in. */
@@ -71,6 +73,13 @@ public record TextFiles(Charset platformCharset) {
      * @throws IOException      when it cannot be read
      */
     public Text read(Path file) throws IOException {
+        // A FIFO would hang the read, a device such as /dev/zero fill the heap: only regular files of a sane size.
+        if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+            throw new IOException(file + " is not a regular file");
+        }
+        if (Files.size(file) > MAX_BYTES) {
+            throw new IOException(file + " is larger than " + (MAX_BYTES >> 20) + " MiB: not a text file the broker reads");
+        }
         return decode(Files.readAllBytes(file));
     }
 
@@ -78,14 +87,23 @@ public record TextFiles(Charset platformCharset) {
     public Text decode(byte[] bytes) throws NotTextException {
         if (startsWithBom(bytes)) {
             Decoded utf8 = Decoded.of(StandardCharsets.UTF_8, bytes, UTF8_BOM.length);
-            if (utf8.failedAt().isPresent()) {
+            OptionalInt control = utf8.failedAt().isPresent() ? OptionalInt.empty() : controlCharacter(utf8.text());
+            if (utf8.failedAt().isPresent() || control.isPresent()) {
                 throw new NotTextException("the file starts with a UTF-8 byte-order mark but is not UTF-8 text",
-                        at(bytes, utf8.failedAt().getAsInt()));
+                        at(bytes, utf8.failedAt().isPresent() ? utf8.failedAt().getAsInt()
+                                : UTF8_BOM.length + byteOffset(utf8, control.getAsInt())));
             }
             return new Text(utf8.text(), StandardCharsets.UTF_8);
         }
         Decoded utf8 = Decoded.of(StandardCharsets.UTF_8, bytes, 0);
+        // A control (NUL of UTF-16, say) is not text in UTF-8 either, as it is not in EBCDIC below.
         OptionalInt utf8Failure = utf8.failedAt().isPresent() ? utf8.failedAt() : indexOf(bytes, EBCDIC_NL);
+        if (utf8Failure.isEmpty()) {
+            OptionalInt control = controlCharacter(utf8.text());
+            if (control.isPresent()) {
+                utf8Failure = OptionalInt.of(byteOffset(utf8, control.getAsInt()));
+            }
+        }
         if (utf8Failure.isEmpty()) {
             return new Text(utf8.text(), StandardCharsets.UTF_8);
         }

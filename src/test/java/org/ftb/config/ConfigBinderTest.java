@@ -338,12 +338,12 @@ class ConfigBinderTest {
         assertThat(messages("LOG FILE('ftb.log') KEEP(0)" + DENY)).containsExactly(
                 "FTB0116E line 1 column 26: KEEP(0) must be a whole number from 1 to 3650");
         assertThat(messages("LOG FILE('ftb.log') MAXSIZE(2G)" + DENY)).containsExactly("FTB0123E line 1 column 21: TOTALSIZE(1G) is less than"
-                + " MAXSIZE(2G): the rolled files could not hold one whole file; give TOTALSIZE at least MAXSIZE");
+                + " twice MAXSIZE(2G): a rolled file is larger than MAXSIZE and would be deleted at once; give TOTALSIZE at least twice MAXSIZE");
         assertThat(messages("LOG LEVEL(INFO) KEEP(7)" + DENY)).containsExactly(
                 "FTB0122E line 1 column 17: KEEP is used only with FILE('path'): only a log file rolls");
         assertThat(load("LOG FILE('ftb-%d.log')", ConfigSource.RecordFormat.STREAM, Map.of(), dir).diagnostics().all())
                 .extracting(Diagnostic::text).contains("FTB0140E line 1 column 5: FILE(" + dir.resolve("ftb-%d.log")
-                        + ") cannot be written: a name with '%' cannot be rolled, since the rolled files' names are made from it");
+                        + ") cannot be written: a path with '%' cannot be rolled, since the rolled files' names are made from it");
     }
 
     @Test
