@@ -71,7 +71,7 @@ public final class CommandDispatcher {
             return List.of(Msg.FTB0302E.format("command text is longer than " + MAX_TEXT + " characters"));
         }
         if (!trimmed.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
-            return List.of(Msg.FTB0302E.format("command text may hold only printable characters"));
+            return List.of(Msg.FTB0302E.format("command text may hold only printable ASCII characters"));
         }
         List<String> words = Arrays.stream(trimmed.toUpperCase(Locale.ROOT).split("[\\s,]+")).toList();
         log.log(Msg.FTB0300I, origin, String.join(" ", words));

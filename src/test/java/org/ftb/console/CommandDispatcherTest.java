@@ -108,7 +108,9 @@ class CommandDispatcherTest {
         assertThat(dispatcher.dispatch("DISPLAY SESSIONS", "console")).containsExactly(
                 "FTB0302E DISPLAY takes no operands; found SESSIONS");
         assertThat(dispatcher.dispatch("STOP NOW", "console")).containsExactly("FTB0302E STOP takes no operands; found NOW");
-        assertThat(dispatcher.dispatch("D\u0007", "console")).containsExactly("FTB0302E command text may hold only printable characters");
+        assertThat(dispatcher.dispatch("D \u00ac\u00a2", "MODIFY")).as("issue 8: EBCDIC's own characters are printable, but not ASCII")
+                .containsExactly("FTB0302E command text may hold only printable ASCII characters");
+        assertThat(dispatcher.dispatch("D\u0007", "console")).containsExactly("FTB0302E command text may hold only printable ASCII characters");
         assertThat(dispatcher.dispatch("D".repeat(300), "console")).containsExactly("FTB0302E command text is longer than 256 characters");
         assertThat(dispatcher.dispatch("   ", "console")).isEmpty();
         assertThat(stops).isEmpty();
