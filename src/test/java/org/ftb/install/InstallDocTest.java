@@ -1,12 +1,7 @@
 package org.ftb.install;
 
-import org.ftb.console.BrokerControl;
-import org.ftb.console.CommandDispatcher;
 import org.ftb.console.ConsoleCommand;
-import org.ftb.message.MessageLog;
-import org.ftb.status.BrokerStatus;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,25 +93,15 @@ class InstallDocTest {
 
     @Test
     void theConsoleCommandsInTheDocsAreTheBrokersCommands() throws IOException {
-        CommandDispatcher dispatcher = CommandDispatcher.standard(new BrokerControl() {
-            @Override
-            public BrokerStatus status() {
-                throw new AssertionError("not called: only the command list is read");
-            }
-
-            @Override
-            public boolean stop(String origin) {
-                return false;
-            }
-        }, new MessageLog(LoggerFactory.getLogger("ftb")));
+        List<ConsoleCommand> commandSet = org.ftb.testing.CommandSet.standard();
         Set<String> words = new HashSet<>();
-        for (ConsoleCommand command : dispatcher.commands()) {
+        for (ConsoleCommand command : commandSet) {
             words.add(command.name().toUpperCase(Locale.ROOT));
             words.add(command.abbreviation().toUpperCase(Locale.ROOT));
         }
         String operations = Files.readString(Path.of("docs/operations.md"));
         for (String doc : List.of(guide(), operations, String.join("\n", JclMembersTest.members().get("FTBPROC")))) {
-            for (ConsoleCommand command : dispatcher.commands()) {
+            for (ConsoleCommand command : commandSet) {
                 String name = command.name().toUpperCase(Locale.ROOT);
                 if (!name.equals("STOP")) {
                     assertThat(doc).contains("F FTB,APPL=" + name);

@@ -1,11 +1,8 @@
 package org.ftb.message;
 
 import org.ftb.config.ConfigBinder;
-import org.ftb.console.CommandDispatcher;
 import org.ftb.console.ConsoleCommand;
-import org.ftb.status.BrokerStatus;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,18 +88,8 @@ class DocumentationTest {
     @Test
     void everyOperatorCommandIsDocumented() throws IOException {
         String operations = read("operations.md");
-        CommandDispatcher dispatcher = CommandDispatcher.standard(new org.ftb.console.BrokerControl() {
-            @Override
-            public BrokerStatus status() {
-                throw new AssertionError("not called: only the command list is read");
-            }
-
-            @Override
-            public boolean stop(String origin) {
-                return false;
-            }
-        }, new MessageLog(LoggerFactory.getLogger("ftb")));
-        List<ConsoleCommand> commands = dispatcher.commands();
+        List<ConsoleCommand> commandSet = org.ftb.testing.CommandSet.standard();
+        List<ConsoleCommand> commands = commandSet;
         assertThat(commands).isNotEmpty();
         for (ConsoleCommand command : commands) {
             assertThat(operations).contains("| `" + command.name() + "` | `" + command.abbreviation() + "` |");
