@@ -1,6 +1,16 @@
 package org.ftb.app;
 
+import org.ftb.broker.Generation;
 import org.ftb.config.BrokerConfig;
+import org.ftb.config.ConfigLoader;
+import org.ftb.config.ConfigPrinter;
+import org.ftb.config.Diagnostic;
+import org.ftb.console.BrokerDetails;
+import org.ftb.rules.Rule;
+import org.ftb.status.SshConnectionView;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.OptionalLong;
 import org.ftb.console.BrokerControl;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
@@ -33,16 +43,20 @@ import java.util.stream.Collectors;
  * The one place where the broker is put together: thread pools, the SOCKS server, audit. It starts in
  * that order and stops in reverse. The thread count is fixed by design, whatever the load.
  */
-public final class Broker implements BrokerControl {
+public final class Broker implements BrokerControl, BrokerDetails {
     /** Prefix of every thread the broker owns. */
     public static final String THREAD_PREFIX = "ftb-";
     private static final int WORKER_THREADS = 4;
     private static final int WORKER_QUEUE = 10_000;
     private static final Duration DRAIN_POLL = Duration.ofMillis(100);
+    /** Statements whose resources are bound at the start (DATA ports, log files, the gateway), which RELOAD leaves alone. */
+    private static final List<String> RESTART_ONLY = List.of("DATA", "LOG", "GATEWAY");
     /** How long a stop waits for the reactors and the audit writer to finish their queues. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
-    private final BrokerConfig config;
+    /** The configuration in force: the start's, then each valid RELOAD's. */
+    private volatile BrokerConfig config;
+    private final ConfigReader reader;
     private final String version;
     private final MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
     private final org.slf4j.Logger audit = LoggerFactory.getLogger(LogSetup.AUDIT_LOGGER);
@@ -59,8 +73,15 @@ public final class Broker implements BrokerControl {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Broker(BrokerConfig config, Resolver resolver, String version) throws IOException {
+    /** Reads the configuration source again, for RELOAD: the same file or data set, symbols and record format. */
+    @FunctionalInterface
+    public interface ConfigReader {
+        ConfigLoader.Result read();
+    }
+
+    private Broker(BrokerConfig config, ConfigReader reader, Resolver resolver, String version) throws IOException {
         this.config = config;
+        this.reader = reader;
         this.version = version;
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("timer"));
         this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 30, TimeUnit.SECONDS,
@@ -72,7 +93,7 @@ public final class Broker implements BrokerControl {
         this.auditWriter = audits;
         int reactors = Math.max(1, Math.min(4, java.lang.Runtime.getRuntime().availableProcessors()));
         this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
-        this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(), config.data(),
+        this.socks = new SocksServer(Generation.of(1, config.broker(), config.socks(), config.ruleSet(), config.sshHosts()), config.data(),
                 new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels,
                         SocketOwners.forThisSystem()), messages, this::audit);
     }
@@ -83,7 +104,17 @@ public final class Broker implements BrokerControl {
      * @throws SocksServer.ListenException when an address cannot be bound; nothing is left running
      */
     public static Broker start(BrokerConfig config, Resolver resolver, String version) throws IOException, SocksServer.ListenException {
-        Broker broker = new Broker(config, resolver, version);
+        return start(config, null, resolver, version);
+    }
+
+    /**
+     * Starts listening, with RELOAD reading the configuration through {@code reader}.
+     *
+     * @param reader reads the configuration source again; null when there is none, and RELOAD says so
+     */
+    public static Broker start(BrokerConfig config, ConfigReader reader, Resolver resolver, String version)
+            throws IOException, SocksServer.ListenException {
+        Broker broker = new Broker(config, reader, resolver, version);
         try {
             broker.tunnels.start();
             broker.socks.start();
@@ -122,22 +153,19 @@ public final class Broker implements BrokerControl {
 
     @Override
     public BrokerStatus status() {
-        return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos),
+        BrokerConfig now = config;
+        return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos), now.source(),
+                socks.generation().number(), socks.draining(),
                 socks.listenAddresses().stream().map(SocksServer::text).toList(),
-                config.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
-                config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.preLoginSessions(),
-                socks.heldUploadCount(), socks.totals(),
-                socks.sessions());
+                now.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
+                now.socks().auth().name(), socks.activeSessions(), now.broker().maxSessions(), socks.preLoginSessions(),
+                socks.heldUploadCount(), tunnels.connections(), socks.totals(), socks.endings(), socks.sessions());
     }
 
     @Override
     public boolean stop(String origin) {
-        int request = stopRequests.incrementAndGet();
-        if (request > 1) {
-            int ended = socks.abortAll("STOPPED");
-            endedByStop.addAndGet(ended);
-            messages.log(Msg.FTB0008W, origin, ended);
-            socks.releaseHeldUploads();
+        if (stopRequests.incrementAndGet() > 1) {
+            endAll(Msg.FTB0008W, origin);
             return false;
         }
         socks.stopAccepting();
@@ -146,6 +174,139 @@ public final class Broker implements BrokerControl {
         long deadline = System.nanoTime() + limit.toNanos();
         timer.execute(() -> drain(deadline));
         return true;
+    }
+
+    @Override
+    public void stopNow(String origin) {
+        boolean first = stopRequests.incrementAndGet() == 1;
+        if (first) {
+            socks.stopAccepting();
+        }
+        endAll(Msg.FTB0017W, origin);
+        if (first) {
+            timer.execute(() -> drain(System.nanoTime()));
+        }
+    }
+
+    /** Ends every session at once, with a reset, for a second STOP or STOP FORCE. */
+    private void endAll(Msg msg, String origin) {
+        int ended = socks.abortAll("STOPPED");
+        endedByStop.addAndGet(ended);
+        messages.log(msg, origin, ended);
+        socks.releaseHeldUploads();
+    }
+
+    @Override
+    public List<String> drain(boolean on, String origin) {
+        if (stopRequests.get() > 0) {
+            return List.of(Msg.FTB0319E.format(on ? "DRAIN" : "RESUME", "the broker is stopping"));
+        }
+        if (!socks.drain(on)) {
+            return List.of(Msg.FTB0315I.format(on ? "the broker is draining already" : "the broker is not draining"));
+        }
+        return logged(on ? Msg.FTB0313I : Msg.FTB0314I, origin, socks.activeSessions());
+    }
+
+    @Override
+    public List<String> cancel(long sessionId, String origin) {
+        if (!socks.abort(sessionId, "CANCELLED")) {
+            return List.of(Msg.FTB0317E.format("C" + sessionId));
+        }
+        return logged(Msg.FTB0316I, origin, "C" + sessionId);
+    }
+
+    /** Logs the message and returns it as the response to the console that asked. */
+    private List<String> logged(Msg msg, Object... args) {
+        messages.log(msg, args);
+        return List.of(msg.format(args));
+    }
+
+    @Override
+    public synchronized List<String> reload(String origin) {
+        if (stopRequests.get() > 0) {
+            return List.of(Msg.FTB0319E.format("RELOAD", "the broker is stopping"));
+        }
+        if (reader == null) {
+            return List.of(Msg.FTB0319E.format("RELOAD", "this broker was started without a configuration source to read again"));
+        }
+        ConfigLoader.Result result = reader.read();
+        List<String> lines = new ArrayList<>();
+        List<Diagnostic> findings = result.diagnostics().all();
+        if (result.config().isEmpty()) {
+            lines.addAll(logged(Msg.FTB0305E, origin, result.source(), result.returnCode()));
+            findings.forEach(d -> report(d, lines));
+            return lines;
+        }
+        BrokerConfig next = result.config().get();
+        Generation generation = Generation.of(socks.generation().number() + 1, next.broker(), next.socks(), next.ruleSet(),
+                next.sshHosts());
+        SocksServer.ListenerChanges changes;
+        try {
+            changes = socks.reconfigure(generation);
+        } catch (SocksServer.ListenException e) {
+            return logged(Msg.FTB0312E, origin, e.address(), e.getMessage());
+        }
+        List<String> drained = tunnels.update(next.sshHosts());
+        List<String> atRestart = restartOnly(config, next);
+        config = next;
+        lines.addAll(logged(Msg.FTB0304I, origin, next.source(), generation.number(), next.rules().size(), next.sshHosts().size(),
+                socks.listenAddresses().size()));
+        findings.forEach(d -> report(d, lines));
+        changes.opened().forEach(a -> lines.addAll(logged(Msg.FTB0306I, a)));
+        changes.closed().forEach(a -> lines.addAll(logged(Msg.FTB0307I, a)));
+        drained.forEach(h -> lines.addAll(logged(Msg.FTB0308I, h)));
+        atRestart.forEach(s -> lines.addAll(logged(Msg.FTB0309W, s)));
+        return lines;
+    }
+
+    private void report(Diagnostic finding, List<String> lines) {
+        messages.logFormatted(finding.msg(), finding.text());
+        lines.add(finding.text());
+    }
+
+    /** The statements RELOAD does not put in place (their resources are bound at the start) that differ between the two. */
+    private static List<String> restartOnly(BrokerConfig old, BrokerConfig next) {
+        List<String> before = ConfigPrinter.print(old);
+        List<String> after = ConfigPrinter.print(next);
+        return RESTART_ONLY.stream().filter(statement -> !statements(before, statement).equals(statements(after, statement))).toList();
+    }
+
+    private static List<String> statements(List<String> printed, String statement) {
+        return printed.stream().filter(line -> line.startsWith(statement + " ")).toList();
+    }
+
+    @Override
+    public List<Rule> rules() {
+        return config.rules();
+    }
+
+    @Override
+    public Map<String, Long> ruleHits() {
+        return socks.ruleHits();
+    }
+
+    @Override
+    public List<SshConnectionView> sshConnections() {
+        return tunnels.pooled();
+    }
+
+    @Override
+    public String configSource() {
+        return config.source();
+    }
+
+    @Override
+    public List<String> effectiveConfiguration() {
+        return ConfigPrinter.print(config);
+    }
+
+    @Override
+    public List<String> trace(boolean on, OptionalLong sessionId, String origin) {
+        String scope = sessionId.isPresent() ? "C" + sessionId.getAsLong() : "all sessions";
+        if (!socks.trace(on, sessionId)) {
+            return List.of(Msg.FTB0317E.format(scope));
+        }
+        return logged(Msg.FTB0318I, on ? "ON" : "OFF", origin, scope);
     }
 
     /** Waits for the active sessions, and for held broken uploads to be ended by their servers, until the deadline. */

@@ -40,6 +40,7 @@ final class Connection implements SocksSocket.Owner {
     enum Phase { HANDSHAKE, CONNECTING, RELAY, CLOSING, ENDED }
 
     private final SocksServer server;
+    private final Generation generation;
     private final Reactor reactor;
     private final long id;
     private final SocketChannel client;
@@ -58,14 +59,16 @@ final class Connection implements SocksSocket.Owner {
     /** The data port whose claim by this connection is being checked, or null; reactor thread only. */
     private DataListeners.Announcement claimChecked;
 
-    Connection(SocksServer server, Reactor reactor, long id, SocketChannel client, String clientText, boolean overLimit) {
+    Connection(SocksServer server, Generation generation, Reactor reactor, long id, SocketChannel client, String clientText,
+               boolean overLimit) {
         this.server = server;
+        this.generation = generation;
         this.reactor = reactor;
         this.id = id;
         this.client = client;
         this.clientText = clientText;
         this.overLimit = overLimit;
-        this.handshake = new SocksServerHandshake(server.settings().versions(), server.passwordRequired());
+        this.handshake = new SocksServerHandshake(generation.socks().versions(), generation.passwordRequired());
         this.clientEnd = new ClientEnd(client, handshake);
         this.socket = new SocksSocket(client, reactor, handshake, this);
         this.way = new Way(this, server, socket);
@@ -74,6 +77,11 @@ final class Connection implements SocksSocket.Owner {
 
     long id() {
         return id;
+    }
+
+    /** The configuration this connection lives by: the one in force when it was accepted. */
+    Generation generation() {
+        return generation;
     }
 
     Phase phase() {
@@ -132,7 +140,7 @@ final class Connection implements SocksSocket.Owner {
     @Override
     public void step(Step step) {
         if (step instanceof Step.Authenticate auth) {
-            offload(() -> server.users().verify(auth.user(), auth.password()), ok -> {
+            offload(() -> generation.users().verify(auth.user(), auth.password()), ok -> {
                 try {
                     socket.authenticated(ok);
                 } catch (IOException e) {
@@ -188,9 +196,10 @@ final class Connection implements SocksSocket.Owner {
 
     private void onConnectRequest(ConnectRequest connect) {
         request = connect;
+        server.trace().event(this, "request: " + connect);
         phase = Phase.CONNECTING;
         if (overLimit) {
-            server.messages().log(Msg.FTB0201W, tag(), server.maxSessions());
+            server.messages().log(Msg.FTB0201W, tag(), generation.broker().maxSessions());
             server.counters().busy.incrementAndGet();
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "BUSY");
             return;
@@ -220,7 +229,13 @@ final class Connection implements SocksSocket.Owner {
             claimData(data.get());
             return;
         }
-        Match decision = server.rules().match(target);
+        if (server.draining()) {
+            server.messages().log(Msg.FTB0245I, tag(), Connection.destinationText(request));
+            refuse(failureReply(ReplyCode.GENERAL_FAILURE), "DRAINING");
+            return;
+        }
+        Match decision = generation.rules().match(target);
+        server.hit(decision.ruleName());
         view.decided(target, decision);
         switch (decision.action()) {
             case DENY -> {
@@ -379,6 +394,7 @@ final class Connection implements SocksSocket.Owner {
      * reply.
      */
     private void refuse(byte[] reply, String outcome) {
+        server.trace().event(this, "reply: refused, " + outcome);
         phase = Phase.CLOSING;
         result = outcome;
         try {

@@ -73,8 +73,8 @@ final class ConnectionView {
         long down = r != null ? r.down() : session != null ? session.down() : 0;
         String details = session != null ? session.details()
                 : m != null && m.action() == Action.TUNNEL
-                ? "sshuser=" + server.sshUser(sshHost)
-                        + (server.sshHostIsDestination(sshHost, HostPort.canonicalHost(request.host())) ? "" : " lastleg=CLEAR-from-" + sshHost)
+                ? "sshuser=" + connection.generation().sshUser(sshHost)
+                        + (connection.generation().sshHostIsDestination(sshHost, HostPort.canonicalHost(request.host())) ? "" : " lastleg=CLEAR-from-" + sshHost)
                 : "";
         return new SessionView(connection.id(), client,
                 request != null ? request.protocol() : data != null ? "DATA" : version == null ? "-" : "SOCKS" + version.code(),
@@ -85,6 +85,6 @@ final class ConnectionView {
                 data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), sshHost, phase.name(),
                 session != null && phase == Connection.Phase.ENDED ? session.result(result) : result,
                 up, down, Duration.ofNanos(now - connection.startNanos()), Duration.ofNanos(Math.max(0, now - connection.lastActivityNanos())),
-                details);
+                details, data != null ? data.session().control().id() : 0);
     }
 }

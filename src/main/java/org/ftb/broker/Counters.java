@@ -15,9 +15,10 @@ final class Counters {
     final AtomicLong bytesUp = new AtomicLong();
     final AtomicLong bytesDown = new AtomicLong();
     final AtomicLong peak = new AtomicLong();
+    final AtomicLong fallbacks = new AtomicLong();
 
     public Totals snapshot() {
         return new Totals(accepted.get(), relayed.get(), denied.get(), refused.get(), failed.get(), busy.get(),
-                bytesUp.get(), bytesDown.get(), peak.get());
+                bytesUp.get(), bytesDown.get(), peak.get(), fallbacks.get());
     }
 }

@@ -14,15 +14,9 @@ import java.util.OptionalInt;
  */
 final class DataOwnership {
     private final SocketOwners owners;
-    private final boolean socksPasswords;
 
-    /**
-     * @param socksPasswords true with SOCKS AUTH(USERPASS): a data connection must then log in through
-     *                       SOCKS as the session's user, so one made straight to the port is refused
-     */
-    DataOwnership(SocketOwners owners, boolean socksPasswords) {
+    DataOwnership(SocketOwners owners) {
         this.owners = owners;
-        this.socksPasswords = socksPasswords;
     }
 
     /**
@@ -38,7 +32,8 @@ final class DataOwnership {
         if (viaSocks && !claimant.client().socksUser().equals(control.client().socksUser())) {
             return Optional.of("SOCKS user " + quoted(claimant.client().socksUser()) + " is not the session's " + quoted(control.client().socksUser()));
         }
-        if (!viaSocks && socksPasswords) {
+        // With SOCKS AUTH(USERPASS) a data connection must log in through SOCKS as the session's user.
+        if (!viaSocks && control.generation().passwordRequired()) {
             return Optional.of("a connection made straight to the port, not through SOCKS, has no SOCKS user to check");
         }
         if (!owners.available()) {

@@ -264,8 +264,10 @@ final class FtpSession {
     private void apply(List<Effect> effects) {
         for (Effect effect : effects) {
             if (effect instanceof Effect.ToClient c) {
+                server.trace().ftp(control, "to client", c.bytes());
                 toClient.send(c.bytes());
             } else if (effect instanceof Effect.ToServer s) {
+                server.trace().ftp(control, "to server", s.bytes());
                 leg.send(s.bytes());
             } else if (effect instanceof Effect.OpenServer o) {
                 login(o.user(), o.password());

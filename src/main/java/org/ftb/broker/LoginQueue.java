@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 
 /**
  * The connections that have not logged in yet (their SOCKS request, and for an FTP session its FTP
@@ -28,13 +29,14 @@ final class LoginQueue {
      */
     static final Duration GRACE = Duration.ofMillis(1500);
 
-    private final int limit;
+    /** MAXPRELOGIN as the configuration now in force says; RELOAD may change it. */
+    private final IntSupplier limit;
     /** Waiting on their own client, oldest first (ids grow with time). */
     private final TreeMap<Long, Connection> waiting = new TreeMap<>();
     /** Logins under way, with the time each began. */
     private final Map<Connection, Long> underway = new HashMap<>();
 
-    LoginQueue(int limit) {
+    LoginQueue(IntSupplier limit) {
         this.limit = limit;
     }
 
@@ -44,7 +46,7 @@ final class LoginQueue {
      */
     synchronized Admission admit(Connection c, long now) {
         Connection displaced = null;
-        if (size() >= limit) {
+        if (size() >= limit.getAsInt()) {
             Map.Entry<Long, Connection> oldest = waiting.pollFirstEntry();
             displaced = oldest != null ? oldest.getValue() : longestUnderway(now);
             if (displaced == null) {

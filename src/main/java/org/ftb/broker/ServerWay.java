@@ -83,6 +83,7 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
                                  CompletableFuture<ServerWay> way) {
         String where = target.host() + ":" + target.port();
         server.messages().log(Msg.FTB0237W, tag, cause.getMessage(), where);
+        server.counters().fallbacks.incrementAndGet();
         IntFunction<CompletableFuture<Endpoint>> plain = port -> plainConnect(server, target, reactor, port);
         plain.apply(target.port()).whenComplete((socket, error) -> {
             if (error == null) {

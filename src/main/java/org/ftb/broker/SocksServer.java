@@ -2,12 +2,8 @@ package org.ftb.broker;
 
 import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
-import org.ftb.auth.UserDirectory;
 import org.ftb.config.BrokerSettings;
 import org.ftb.config.DataSettings;
-import org.ftb.config.SocksAuth;
-import org.ftb.config.SocksSettings;
-import org.ftb.config.SshHostSettings;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
@@ -15,7 +11,6 @@ import org.ftb.net.Reactor;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocketEndpoint;
 import org.ftb.platform.SocketOwners;
-import org.ftb.rules.RuleSet;
 import org.ftb.status.SessionView;
 import org.ftb.status.Totals;
 
@@ -30,7 +25,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,9 +59,6 @@ public final class SocksServer {
                            ExecutorService workers, Resolver resolver, SshTunnels tunnels, SocketOwners socketOwners) {
     }
 
-    private final BrokerSettings broker;
-    private final SocksSettings settings;
-    private final RuleSet rules;
     private final Services services;
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
@@ -69,31 +66,37 @@ public final class SocksServer {
     private final DataListeners dataListeners;
     private final DataOwnership dataOwnership;
     private final HeldUploads heldUploads;
-    private final Map<String, SshHostSettings> sshHosts = new java.util.HashMap<>();
     private final Map<Long, Connection> sessions = new ConcurrentHashMap<>();
+    /** Matches by rule name since the start, across RELOADs; "(none)" counts the connections no rule matched. */
+    private final Map<String, LongAdder> ruleHits = new ConcurrentHashMap<>();
+    /** How connections ended since the start, by result, for DISPLAY. */
+    private final Map<String, LongAdder> endings = new ConcurrentHashMap<>();
+    private volatile Generation generation;
+    private volatile boolean draining;
+    private final Trace trace;
     private final LoginQueue loginQueue;
     /** Connections refused by {@link #loginsFullRefused} since it last logged, and when that was. */
     private int refusedSinceReport;
     private long lastRefusalReport;
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
-    private final List<ServerSocketChannel> listeners = new ArrayList<>();
-    private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
-    private final List<Acceptor> acceptors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The bound listeners by the LISTEN address that asked for them; replaced whole, under {@code this}. */
+    private volatile Map<HostPort, Acceptor> listeners = Map.of();
     private volatile boolean accepting;
     private ScheduledFuture<?> sweeper;
 
-    public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
-                       DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
-        this.broker = broker;
-        this.loginQueue = new LoginQueue(broker.maxPreLogin());
+    /**
+     * @param data DATA, which RELOAD does not change: its ports are bound while sessions use them. So is
+     *             the number of held uploads, bounded by the MAXSESSIONS of the start.
+     */
+    public SocksServer(Generation generation, DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
+        this.generation = generation;
+        this.loginQueue = new LoginQueue(() -> this.generation.broker().maxPreLogin());
         this.dataListeners = new DataListeners(data, this, services.timer(), messages);
-        this.dataOwnership = new DataOwnership(services.socketOwners(), settings.auth() == SocksAuth.USERPASS);
-        this.heldUploads = new HeldUploads(services.timer(), data.holdTimeout(), broker.maxSessions(), messages);
-        sshHosts.forEach(h -> this.sshHosts.put(h.name(), h));
-        this.settings = settings;
-        this.rules = rules;
+        this.dataOwnership = new DataOwnership(services.socketOwners());
+        this.heldUploads = new HeldUploads(services.timer(), data.holdTimeout(), generation.broker().maxSessions(), messages);
         this.services = services;
+        this.trace = new Trace(messages);
         this.messages = messages;
         this.audit = audit;
     }
@@ -103,24 +106,17 @@ public final class SocksServer {
         for (int i = 0; i < services.reactorCount(); i++) {
             reactors.add(new Reactor(services.reactorThreads(), messages));
         }
-        for (HostPort address : settings.listen()) {
-            try {
-                ServerSocketChannel listener = ServerSocketChannel.open();
-                listeners.add(listener);
-                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                listener.bind(new InetSocketAddress(InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow()),
-                        address.port()), 1024);
-                boundAddresses.add((InetSocketAddress) listener.getLocalAddress());
-            } catch (IOException e) {
-                stopAccepting();
-                reactors.forEach(Reactor::shutdown);
-                throw new ListenException(address, e);
-            }
+        Map<HostPort, Acceptor> bound;
+        try {
+            bound = bind(generation.socks().listen());
+        } catch (ListenException e) {
+            reactors.forEach(Reactor::shutdown);
+            throw e;
         }
-        accepting = true;
-        Reactor acceptor = reactors.get(0);
-        for (ServerSocketChannel listener : listeners) {
-            acceptor.execute(() -> registerListener(acceptor, listener));
+        synchronized (this) {
+            listeners = bound;
+            accepting = true;
+            bound.values().forEach(this::registerListener);
         }
         sweeper = services.timer().scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -146,19 +142,88 @@ public final class SocksServer {
         return IpAddress.hostForPort(IpAddress.format(address.getAddress().getAddress())) + ":" + address.getPort();
     }
 
-    /** The addresses actually bound (with the real port when a test asked for port 0). */
-    public List<InetSocketAddress> listenAddresses() {
-        return List.copyOf(boundAddresses);
+    /**
+     * Binds each address; when one cannot be bound, closes those this call bound and throws naming it.
+     *
+     * @return the new listeners, in the order given, not yet accepting
+     */
+    private Map<HostPort, Acceptor> bind(List<HostPort> addresses) throws ListenException {
+        Map<HostPort, Acceptor> bound = new LinkedHashMap<>();
+        for (HostPort address : addresses) {
+            ServerSocketChannel listener = null;
+            try {
+                listener = ServerSocketChannel.open();
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                listener.bind(new InetSocketAddress(InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow()),
+                        address.port()), 1024);
+                bound.put(address, new Acceptor(reactors.get(0), listener, (InetSocketAddress) listener.getLocalAddress()));
+            } catch (IOException e) {
+                if (listener != null) {
+                    closeQuietly(listener);
+                }
+                bound.values().forEach(a -> closeQuietly(a.listener));
+                throw new ListenException(address, e);
+            }
+        }
+        return bound;
     }
 
-    private void registerListener(Reactor acceptor, ServerSocketChannel listener) {
-        try {
-            Acceptor handler = new Acceptor(acceptor, listener, text((InetSocketAddress) listener.getLocalAddress()));
-            acceptors.add(handler);
-            handler.key = acceptor.register(listener, SelectionKey.OP_ACCEPT, handler);
-        } catch (IOException e) {
-            messages.log(Msg.FTB0010E, "listen on " + listenAddresses(), String.valueOf(e));
+    /** The addresses actually bound (with the real port when a test asked for port 0). */
+    public List<InetSocketAddress> listenAddresses() {
+        return listeners.values().stream().map(a -> a.bound).toList();
+    }
+
+    private void registerListener(Acceptor handler) {
+        handler.reactor.execute(() -> {
+            try {
+                handler.key = handler.reactor.register(handler.listener, SelectionKey.OP_ACCEPT, handler);
+            } catch (IOException e) {
+                messages.log(Msg.FTB0010E, "listen on " + handler.address, String.valueOf(e));
+            }
+        });
+    }
+
+    /**
+     * Puts a reloaded configuration in place: new listeners are bound first, so that a LISTEN address
+     * that cannot be bound leaves everything as it was; then connections accepted from now on live by
+     * {@code next}, and listeners no longer named are closed. Connections already accepted keep theirs.
+     *
+     * @return what changed in the listeners, for the operator
+     * @throws ListenException naming the address that could not be bound; nothing changed
+     */
+    public synchronized ListenerChanges reconfigure(Generation next) throws ListenException {
+        Map<HostPort, Acceptor> current = listeners;
+        List<HostPort> added = next.socks().listen().stream().filter(a -> !current.containsKey(a)).toList();
+        Map<HostPort, Acceptor> fresh = bind(added);
+        Map<HostPort, Acceptor> kept = new LinkedHashMap<>();
+        for (HostPort address : next.socks().listen()) {
+            kept.put(address, current.containsKey(address) ? current.get(address) : fresh.get(address));
         }
+        List<Acceptor> removed = current.entrySet().stream().filter(e -> !kept.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
+        generation = next;
+        listeners = Collections.unmodifiableMap(kept);
+        if (accepting) {
+            fresh.values().forEach(this::registerListener);
+        }
+        removed.forEach(this::close);
+        return new ListenerChanges(fresh.values().stream().map(a -> a.address).toList(), removed.stream().map(a -> a.address).toList());
+    }
+
+    /** Listeners a RELOAD opened and closed, as {@link #text} shows them. */
+    public record ListenerChanges(List<String> opened, List<String> closed) {
+    }
+
+    private void close(Acceptor acceptor) {
+        if (acceptor.lost) {
+            // A lost listener's action message would otherwise stay on the console for a listener that is gone.
+            messages.log(Msg.FTB0021I, acceptor.address);
+        }
+        acceptor.reactor.closeNow(acceptor.listener);
+    }
+
+    /** The configuration connections accepted now live by. */
+    public Generation generation() {
+        return generation;
     }
 
     /**
@@ -170,14 +235,16 @@ public final class SocksServer {
         private static final long RETRY_MILLIS = 1000;
         private final Reactor reactor;
         private final ServerSocketChannel listener;
+        private final InetSocketAddress bound;
         private final String address;
         private SelectionKey key;
         private volatile boolean lost;
 
-        Acceptor(Reactor reactor, ServerSocketChannel listener, String address) {
+        Acceptor(Reactor reactor, ServerSocketChannel listener, InetSocketAddress bound) {
             this.reactor = reactor;
             this.listener = listener;
-            this.address = address;
+            this.bound = bound;
+            this.address = text(bound);
         }
 
         @Override
@@ -195,7 +262,7 @@ public final class SocksServer {
 
         @Override
         public void failed(Exception cause) {
-            if (!accepting || !key.isValid()) {
+            if (!accepting || key == null || !key.isValid()) {
                 return;
             }
             if (!lost) {
@@ -231,15 +298,17 @@ public final class SocksServer {
         }
         int active = sessions.size();
         long id = nextId.incrementAndGet();
-        if (active >= broker.maxSessions() + BUSY_ALLOWANCE) {
+        Generation now = generation;
+        int maxSessions = now.broker().maxSessions();
+        if (active >= maxSessions + BUSY_ALLOWANCE) {
             counters.busy.incrementAndGet();
-            messages.log(Msg.FTB0201W, "C" + id + " " + clientText, broker.maxSessions());
+            messages.log(Msg.FTB0201W, "C" + id + " " + clientText, maxSessions);
             SocketEndpoint.closeNow(channel, false);
             return;
         }
         Reactor reactor = reactors.get((int) (id % reactors.size()));
-        boolean overLimit = active >= broker.maxSessions();
-        Connection session = new Connection(this, reactor, id, channel, clientText, overLimit);
+        boolean overLimit = active >= maxSessions;
+        Connection session = new Connection(this, now, reactor, id, channel, clientText, overLimit);
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
         if (!overLimit) {
@@ -247,7 +316,7 @@ public final class SocksServer {
             Connection displaced = admission.displaced();
             if (displaced != null) {
                 messages.log(Msg.FTB0212W, displaced.tag(), Duration.ofNanos(System.nanoTime() - displaced.startNanos()).toSeconds(),
-                        broker.maxPreLogin());
+                        now.broker().maxPreLogin());
                 counters.busy.incrementAndGet();
                 // A reset, not a 421 and a wait for the client to close: the place must be free at once.
                 displaced.abort("PRELOGIN_LIMIT");
@@ -268,7 +337,7 @@ public final class SocksServer {
         refusedSinceReport++;
         long now = System.nanoTime();
         if (lastRefusalReport == 0 || now - lastRefusalReport >= REFUSAL_REPORT.toNanos()) {
-            messages.log(Msg.FTB0213W, session.tag(), broker.maxPreLogin(), refusedSinceReport);
+            messages.log(Msg.FTB0213W, session.tag(), generation.broker().maxPreLogin(), refusedSinceReport);
             refusedSinceReport = 0;
             lastRefusalReport = now;
         }
@@ -291,21 +360,23 @@ public final class SocksServer {
 
     private void sweep() {
         long now = System.nanoTime();
+        BrokerSettings broker = generation.broker();
         long loginLimit = broker.loginTimeout().toNanos();
         // Measured from the accept: a client that trickles bytes to keep its idle clock young still runs out of time.
         for (Connection session : loginQueue.expired(now, loginLimit)) {
             messages.log(Msg.FTB0211W, session.tag(), broker.loginTimeout().toSeconds());
             session.loginFailed("LOGIN_TIMEOUT", "Login not complete within " + broker.loginTimeout().toSeconds() + " s");
         }
-        long handshakeLimit = broker.handshakeTimeout().toNanos();
-        long idleLimit = broker.idleTimeout().toNanos();
         for (Connection session : sessions.values()) {
+            // Each by the limits of the configuration it was accepted under.
+            BrokerSettings own = session.generation().broker();
             Connection.Phase phase = session.phase();
-            if (phase == Connection.Phase.HANDSHAKE && now - session.startNanos() > handshakeLimit) {
-                messages.log(Msg.FTB0202W, "C" + session.id(), broker.handshakeTimeout().toSeconds());
+            if (phase == Connection.Phase.HANDSHAKE && now - session.startNanos() > own.handshakeTimeout().toNanos()) {
+                messages.log(Msg.FTB0202W, "C" + session.id(), own.handshakeTimeout().toSeconds());
                 session.abort("HANDSHAKE_TIMEOUT");
-            } else if (phase == Connection.Phase.RELAY && idleLimit > 0 && now - session.lastActivityNanos() > idleLimit) {
-                messages.log(Msg.FTB0207I, "C" + session.id(), broker.idleTimeout().toSeconds());
+            } else if (phase == Connection.Phase.RELAY && !own.idleTimeout().isZero()
+                    && now - session.lastActivityNanos() > own.idleTimeout().toNanos()) {
+                messages.log(Msg.FTB0207I, "C" + session.id(), own.idleTimeout().toSeconds());
                 session.abort("IDLE");
             }
         }
@@ -313,23 +384,84 @@ public final class SocksServer {
 
     void ended(Connection session) {
         loggedIn(session);
+        trace.ended(session.id());
         if (sessions.remove(session.id()) != null) {
-            audit.accept(session.view());
+            SessionView view = session.view();
+            endings.computeIfAbsent(view.result(), r -> new LongAdder()).increment();
+            audit.accept(view);
         }
     }
 
     /** Closes the listeners; connections already accepted carry on. */
-    public void stopAccepting() {
+    public synchronized void stopAccepting() {
         accepting = false;
-        // A lost listener's action message would otherwise stay on the console for a listener that is gone.
-        acceptors.stream().filter(a -> a.lost).forEach(a -> messages.log(Msg.FTB0021I, a.address));
-        for (ServerSocketChannel listener : listeners) {
-            if (reactors.isEmpty()) {
-                closeQuietly(listener);
-            } else {
-                reactors.get(0).closeNow(listener);
-            }
+        listeners.values().forEach(this::close);
+    }
+
+    /**
+     * DRAIN (true) or RESUME (false): while draining, the listeners stay open but every new connection
+     * is refused after its SOCKS request; data connections of the sessions under way still open.
+     *
+     * @return false when the broker was already in that state
+     */
+    public boolean drain(boolean on) {
+        boolean was = draining;
+        draining = on;
+        return was != on;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Ends one connection with a reset, recording {@code outcome} as its result; false when there is none by that number. */
+    public boolean abort(long sessionId, String outcome) {
+        Connection session = sessions.get(sessionId);
+        if (session == null) {
+            return false;
         }
+        session.abort(outcome);
+        return true;
+    }
+
+    /**
+     * TRACE ON or OFF, for every connection or for one.
+     *
+     * @return false when {@code sessionId} names no connection
+     */
+    public boolean trace(boolean on, OptionalLong sessionId) {
+        if (sessionId.isEmpty()) {
+            trace.all(on);
+            return true;
+        }
+        if (on && !sessions.containsKey(sessionId.getAsLong())) {
+            return false;
+        }
+        trace.session(sessionId.getAsLong(), on);
+        return true;
+    }
+
+    Trace trace() {
+        return trace;
+    }
+
+    /** A rule (or "(none)") decided a connection. */
+    void hit(String ruleName) {
+        ruleHits.computeIfAbsent(ruleName, r -> new LongAdder()).increment();
+    }
+
+    /** Connections each rule decided since the start, by rule name; "(none)" for those no rule matched. */
+    public Map<String, Long> ruleHits() {
+        Map<String, Long> hits = new TreeMap<>();
+        ruleHits.forEach((name, count) -> hits.put(name, count.sum()));
+        return hits;
+    }
+
+    /** How connections ended since the start, by result (OK, DENIED, CANCELLED...). */
+    public Map<String, Long> endings() {
+        Map<String, Long> counts = new TreeMap<>();
+        endings.forEach((result, count) -> counts.put(result, count.sum()));
+        return counts;
     }
 
     /** Ends every connection at once, with a reset; returns how many there were. */
@@ -364,26 +496,10 @@ public final class SocksServer {
         return counters.snapshot();
     }
 
-    public SocksSettings settings() {
-        return settings;
-    }
-
     // ---- for sessions ----
 
-    boolean passwordRequired() {
-        return settings.auth() == SocksAuth.USERPASS;
-    }
-
-    UserDirectory users() {
-        return settings.users().orElseThrow(() -> new IllegalStateException("AUTH(USERPASS) without a loaded USERS file"));
-    }
-
-    int maxSessions() {
-        return broker.maxSessions();
-    }
-
     Duration connectTimeout() {
-        return broker.connectTimeout();
+        return generation.broker().connectTimeout();
     }
 
     HeldUploads heldUploads() {
@@ -400,10 +516,6 @@ public final class SocksServer {
         heldUploads.releaseAll("by the stop");
     }
 
-    RuleSet rules() {
-        return rules;
-    }
-
     DataListeners dataListeners() {
         return dataListeners;
     }
@@ -418,7 +530,7 @@ public final class SocksServer {
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         long id = nextId.incrementAndGet();
         counters.accepted.incrementAndGet();
-        Connection session = new Connection(this, reactor, id, channel,
+        Connection session = new Connection(this, generation, reactor, id, channel,
                 IpAddress.hostForPort(IpAddress.format(remote.getAddress().getAddress())) + ":" + remote.getPort(), false);
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
@@ -427,16 +539,6 @@ public final class SocksServer {
 
     SshTunnels tunnels() {
         return services.tunnels();
-    }
-
-    /** True when the SSH host is the destination itself (HOST(*) or the same host), so no leg runs in clear text. */
-    boolean sshHostIsDestination(String sshHost, String destination) {
-        return sshHosts.get(sshHost).host().map(h -> h.equals(destination)).orElse(true);
-    }
-
-    /** The SSH user of an SSH host's AUTH(KEY) tunnels; the configuration guarantees one. */
-    String sshUser(String sshHost) {
-        return sshHosts.get(sshHost).user().orElseThrow();
     }
 
     /**

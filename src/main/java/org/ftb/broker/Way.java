@@ -78,7 +78,7 @@ final class Way {
         String sshHost = rule.via().orElseThrow();
         InetSocketAddress origin = connection.client().address();
         CompletableFuture<TunnelStream> opening = server.onWorker(() -> server.tunnels().open(sshHost,
-                new Credentials.HostKey(server.sshUser(sshHost)), request.host(), request.port(), origin.getHostString(), origin.getPort()));
+                new Credentials.HostKey(connection.generation().sshUser(sshHost)), request.host(), request.port(), origin.getHostString(), origin.getPort()));
         whenOpen(opening, tunnel -> {
             server.messages().log(Msg.FTB0210I, connection.tag(), Connection.destinationText(request), tunnel.describe());
             server.counters().relayed.incrementAndGet();
@@ -102,7 +102,7 @@ final class Way {
         String host = HostPort.canonicalHost(request.host());
         FtpSession.Target target = new FtpSession.Target(host, request.port(), via, rule.name(), connection.client().ip(),
                 connection.client().address().getPort(), rule.fallback().orElseThrow() == Fallback.PLAIN,
-                server.sshHostIsDestination(via, host), rule.auth().orElseThrow() == TunnelAuth.KEY ? server.sshUser(via) : null);
+                connection.generation().sshHostIsDestination(via, host), rule.auth().orElseThrow() == TunnelAuth.KEY ? connection.generation().sshUser(via) : null);
         replyThen(ReplyCode.SUCCEEDED.encode(request.version()), () -> {
             connection.relaying(false);
             opened = null;
@@ -146,6 +146,7 @@ final class Way {
 
     /** Sends the success reply, then runs {@code next} once it is out, so no relayed byte overtakes it. */
     private void replyThen(byte[] reply, Runnable next) {
+        server.trace().event(connection, "reply: request granted");
         try {
             socket.replyThen(reply, next);
         } catch (IOException e) {

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ftb broker}: runs the broker in the foreground until STOP, SIGTERM, SIGHUP or Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run the broker in the foreground. Operator commands (DISPLAY, STOP, HELP) are read from standard input.")
+        description = "Run the broker in the foreground. Operator commands (HELP lists them) are read from standard input.")
 final class BrokerCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOptions options;
@@ -28,10 +28,11 @@ final class BrokerCommand implements Callable<Integer> {
         return ServiceRun.run(options, spec.commandLine(), BrokerCommand::run);
     }
 
-    private static int run(Platform platform, MessageLog messages, BrokerConfig config) throws InterruptedException {
+    private static int run(Platform platform, MessageLog messages, BrokerConfig config, Broker.ConfigReader reader)
+            throws InterruptedException {
         Broker broker;
         try {
-            broker = Broker.start(config, Resolver.system(), Main.version());
+            broker = Broker.start(config, reader, Resolver.system(), Main.version());
         } catch (SocksServer.ListenException | IOException e) {
             return Diagnostics.RC_SEVERE;
         }

@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a started service in the foreground: operator commands from standard input and from the system
- * console (on z/OS, MODIFY and STOP), SIGTERM, SIGHUP and SIGINT (Ctrl-C) as STOP, and a return only
- * when the stop has completed.
+ * console (on z/OS, MODIFY and STOP), SIGTERM and SIGINT (Ctrl-C) as STOP, SIGHUP as RELOAD, and a
+ * return only when the stop has completed.
  */
 final class Foreground {
     /** Signals that mean STOP; a second one, like a second STOP, ends every session at once. */
-    private static final List<String> STOP_SIGNALS = List.of("TERM", "HUP", "INT");
+    private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
+    /** The signal that means RELOAD, as daemons have it (and systemd's ExecReload sends). */
+    private static final String RELOAD_SIGNAL = "HUP";
 
     private Foreground() {
     }
@@ -51,7 +53,7 @@ final class Foreground {
             LogSetup.shutdown();
         }, Broker.THREAD_PREFIX + "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        List<Runnable> restoreSignals = handleStopSignals(control);
+        List<Runnable> restoreSignals = handleSignals(control);
         CommandDispatcher dispatcher = CommandDispatcher.standard(control, messages);
         // Answers are encoded here, as the log lines are, not by System.out in file.encoding, which may differ (z/OS).
         PrintStream out = new PrintStream(System.out, true, platform.consoleCharset());
@@ -104,17 +106,27 @@ final class Foreground {
      *
      * @return what puts the previous handlers back
      */
-    private static List<Runnable> handleStopSignals(BrokerControl control) {
+    private static List<Runnable> handleSignals(BrokerControl control) {
         List<Runnable> restore = new ArrayList<>();
         for (String name : STOP_SIGNALS) {
-            sun.misc.Signal signal = new sun.misc.Signal(name);
-            try {
-                var previous = sun.misc.Signal.handle(signal, s -> control.stop("SIG" + name));
-                restore.add(() -> sun.misc.Signal.handle(signal, previous));
-            } catch (IllegalArgumentException e) {
-                // This JVM keeps the signal for itself (for example under -Xrs); the shutdown hook stands in.
-            }
+            handle(name, () -> control.stop("SIG" + name), restore);
         }
+        // The reload reads files: never on the JVM's signal thread, which other signals share.
+        handle(RELOAD_SIGNAL, () -> {
+            Thread reload = new Thread(() -> control.reload("SIG" + RELOAD_SIGNAL), Broker.THREAD_PREFIX + "reload");
+            reload.setDaemon(true);
+            reload.start();
+        }, restore);
         return restore;
+    }
+
+    private static void handle(String name, Runnable action, List<Runnable> restore) {
+        sun.misc.Signal signal = new sun.misc.Signal(name);
+        try {
+            var previous = sun.misc.Signal.handle(signal, s -> action.run());
+            restore.add(() -> sun.misc.Signal.handle(signal, previous));
+        } catch (IllegalArgumentException e) {
+            // This JVM keeps the signal for itself (for example under -Xrs); for a stop, the shutdown hook stands in.
+        }
     }
 }

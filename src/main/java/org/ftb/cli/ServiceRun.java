@@ -1,5 +1,6 @@
 package org.ftb.cli;
 
+import org.ftb.app.Broker;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigLoader;
 import org.ftb.config.Diagnostics;
@@ -25,7 +26,8 @@ final class ServiceRun {
 
     /** A service started from a valid configuration; returns its return code. */
     interface Body {
-        int run(Platform platform, MessageLog messages, BrokerConfig config) throws InterruptedException;
+        /** @param reader reads the same configuration source again, for RELOAD */
+        int run(Platform platform, MessageLog messages, BrokerConfig config, Broker.ConfigReader reader) throws InterruptedException;
     }
 
     static int run(ConfigOptions options, CommandLine commandLine, Body body) throws InterruptedException {
@@ -59,7 +61,7 @@ final class ServiceRun {
         platform.warnings().forEach(messages::log);
         ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
         try {
-            return body.run(platform, messages, config);
+            return body.run(platform, messages, config, () -> options.load(commandLine));
         } finally {
             LogSetup.shutdown();
         }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Parses operator command text and runs the command. Every console (a terminal, a pipe, the z/OS
@@ -40,13 +41,42 @@ public final class CommandDispatcher {
         }
     }
 
-    /** The standard command set. */
+    /** The standard command set; the broker's own (DISPLAY RULES, SSH, CONFIG and TRACE) where the service has them. */
     public static CommandDispatcher standard(BrokerControl control, MessageLog log) {
+        BrokerDetails details = control instanceof BrokerDetails d ? d : null;
         List<ConsoleCommand> commands = new ArrayList<>();
-        commands.add(new DisplayCommand(control));
-        commands.add(new StopCommand(control));
+        commands.add(new DisplayCommand(control, details));
+        commands.add(new Command("RELOAD", "RELOAD", "read the configuration again; new sessions use it",
+                Set.of(), Set.of(), (operands, origin) -> control.reload(origin)));
+        commands.add(new Command("DRAIN", "DRAIN", "refuse new sessions; active ones go on",
+                Set.of(), Set.of(), (operands, origin) -> control.drain(true, origin)));
+        commands.add(new Command("RESUME", "RESUME", "take new sessions again after DRAIN",
+                Set.of(), Set.of(), (operands, origin) -> control.drain(false, origin)));
+        commands.add(new Command("CANCEL", "C", "end one session now: CANCEL SESSION=id",
+                Set.of(), Set.of("SESSION"), (operands, origin) -> control.cancel(operands.session("SESSION")
+                        .orElseThrow(() -> new ConsoleCommand.CommandException("CANCEL needs SESSION=id, such as SESSION=C17")), origin)));
+        if (details != null) {
+            commands.add(new Command("TRACE", "TRACE", "protocol trace: TRACE ON|OFF [SESSION=id]",
+                    Set.of("ON", "OFF"), Set.of("SESSION"), (operands, origin) -> {
+                        if (operands.words().size() != 1) {
+                            throw new ConsoleCommand.CommandException("TRACE needs one of ON or OFF");
+                        }
+                        return details.trace(operands.has("ON"), operands.session("SESSION"), origin);
+                    }));
+        }
+        commands.add(new Command("STOP", "P", "graceful stop; a second STOP or STOP FORCE ends all now",
+                Set.of("FORCE"), Set.of(), (operands, origin) -> stop(control, operands.has("FORCE"), origin)));
         commands.add(new HelpCommand(commands));
         return new CommandDispatcher(commands, log);
+    }
+
+    private static List<String> stop(BrokerControl control, boolean force, String origin) {
+        if (force) {
+            control.stopNow(origin);
+            return List.of(Msg.FTB0303I.format());
+        }
+        // The first STOP is announced by the service itself (FTB0004I), wherever it came from.
+        return control.stop(origin) ? List.of() : List.of(Msg.FTB0303I.format());
     }
 
     public List<ConsoleCommand> commands() {
@@ -84,12 +114,6 @@ public final class CommandDispatcher {
             return command.run(words.subList(1, words.size()), origin).stream().map(Printable::of).toList();
         } catch (ConsoleCommand.CommandException e) {
             return List.of(Msg.FTB0302E.format(e.getMessage()));
-        }
-    }
-
-    static void noOperands(ConsoleCommand command, List<String> operands) throws ConsoleCommand.CommandException {
-        if (!operands.isEmpty()) {
-            throw new ConsoleCommand.CommandException(command.name() + " takes no operands; found " + String.join(" ", operands));
         }
     }
 }

@@ -32,11 +32,14 @@ final class HelpCommand implements ConsoleCommand {
 
     @Override
     public List<String> run(List<String> operands, String origin) throws CommandException {
-        CommandDispatcher.noOperands(this, operands);
+        if (!operands.isEmpty()) {
+            throw new CommandException("HELP takes no operands; found " + String.join(" ", operands));
+        }
         List<String> lines = new ArrayList<>();
         lines.add(Msg.FTB0311I.format(""));
         for (ConsoleCommand command : commands) {
-            lines.add(String.format(Locale.ROOT, " %-8s %-3s %s", command.name(), command.abbreviation(), command.summary()));
+            String abbreviation = command.abbreviation().equals(command.name()) ? "" : command.abbreviation();
+            lines.add(String.format(Locale.ROOT, " %-8s %-3s %s", command.name(), abbreviation, command.summary()));
         }
         return lines;
     }

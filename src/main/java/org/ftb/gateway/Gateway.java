@@ -13,6 +13,11 @@ import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.rules.Destination;
 import org.ftb.status.GatewayStatus;
+import org.ftb.status.SessionView;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.SshConstants;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import java.io.IOException;
 import java.security.KeyPair;
@@ -33,8 +38,17 @@ public final class Gateway implements AutoCloseable {
     /** How long a refused password waits for its answer; fixed, as OpenSSH's PAM delay, so that it tells nothing. */
     public static final Duration FAILURE_DELAY = Duration.ofSeconds(2);
 
+    /** The session number DISPLAY and CANCEL name an SSH connection by (S1, S2...), and its open channels. */
+    private static final AttributeRepository.AttributeKey<Long> SESSION_ID = new AttributeRepository.AttributeKey<>();
+    private static final AttributeRepository.AttributeKey<AtomicInteger> CHANNELS = new AttributeRepository.AttributeKey<>();
+    /** System.nanoTime() when the connection was accepted. */
+    private static final AttributeRepository.AttributeKey<Long> OPENED = new AttributeRepository.AttributeKey<>();
+
     private final SshServer server;
-    private final GatewaySettings settings;
+    /** The start's, then RELOAD's for PERMIT and USERS; LISTEN, HOSTKEY and the rest stay as they started. */
+    private volatile GatewaySettings settings;
+    private final Map<Long, org.apache.sshd.common.session.Session> open = new ConcurrentHashMap<>();
+    private volatile boolean draining;
     private final MessageLog messages;
     private final Logins logins;
     private final KeyPair hostKey;
@@ -78,19 +92,44 @@ public final class Gateway implements AutoCloseable {
         server.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
             @Override
             public void sessionCreated(org.apache.sshd.common.session.Session session) {
-                gateway.sessionsStarted.incrementAndGet();
+                long id = gateway.sessionsStarted.incrementAndGet();
                 gateway.sessionsPeak.accumulateAndGet(gateway.sessionsOpen.incrementAndGet(), Math::max);
+                session.setAttribute(SESSION_ID, id);
+                session.setAttribute(CHANNELS, new AtomicInteger());
+                session.setAttribute(OPENED, System.nanoTime());
+                gateway.open.put(id, session);
+                if (gateway.draining) {
+                    gateway.messages.log(Msg.FTB0516I, Logins.client(session));
+                    gateway.refuse(session);
+                }
             }
 
             @Override
             public void sessionClosed(org.apache.sshd.common.session.Session session) {
                 gateway.sessionsOpen.decrementAndGet();
+                Long id = session.getAttribute(SESSION_ID);
+                if (id != null) {
+                    gateway.open.remove(id);
+                }
             }
         });
         server.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
             @Override
             public void channelOpenSuccess(org.apache.sshd.common.channel.Channel channel) {
                 gateway.tunnelsOpened.incrementAndGet();
+                count(channel, 1);
+            }
+
+            @Override
+            public void channelClosed(org.apache.sshd.common.channel.Channel channel, Throwable reason) {
+                count(channel, -1);
+            }
+
+            private void count(org.apache.sshd.common.channel.Channel channel, int delta) {
+                AtomicInteger channels = channel.getSession().getAttribute(CHANNELS);
+                if (channels != null) {
+                    channels.addAndGet(delta);
+                }
             }
         });
         try {
@@ -116,13 +155,86 @@ public final class Gateway implements AutoCloseable {
         return "[" + settings.listen().host() + "]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
     }
 
+    /** SSH_MSG_DISCONNECT with the reason, so that the client's log says why (RFC 4253 section 11.1), then the close. */
+    private void refuse(org.apache.sshd.common.session.Session session) {
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_SERVICE_NOT_AVAILABLE, "the gateway is draining and takes no new connections");
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+        }
+    }
+
+    /**
+     * DRAIN (true) or RESUME (false): while draining, new SSH connections are refused; those open go on
+     * opening tunnels, since an FTP session's data connections follow its control connection.
+     *
+     * @return false when the gateway was in that state already
+     */
+    public boolean drain(boolean on) {
+        boolean was = draining;
+        draining = on;
+        return was != on;
+    }
+
+    /** Closes one SSH connection at once; false when there is none by that number. */
+    public boolean cancel(long sessionId) {
+        org.apache.sshd.common.session.Session session = open.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.close(true);
+        return true;
+    }
+
+    /**
+     * Puts RELOAD's PERMIT list and USERS file in place for the tunnels and logins from now on.
+     *
+     * @return the operands that changed but take effect only at a restart
+     */
+    public List<String> reload(GatewaySettings next) {
+        GatewaySettings old = settings;
+        List<String> atRestart = new java.util.ArrayList<>();
+        if (!next.listen().equals(old.listen())) {
+            atRestart.add("GATEWAY LISTEN");
+        }
+        if (!next.hostKey().equals(old.hostKey())) {
+            atRestart.add("GATEWAY HOSTKEY");
+        }
+        if (!next.authorizedKeys().equals(old.authorizedKeys())) {
+            atRestart.add("GATEWAY AUTHORIZEDKEYS");
+        }
+        if (next.maxAuthTries() != old.maxAuthTries()) {
+            atRestart.add("GATEWAY MAXAUTHTRIES");
+        }
+        if (next.users().isPresent() != old.users().isPresent() || next.users().isPresent() && !logins.replaceUsers(next.users().get())) {
+            atRestart.add("GATEWAY USERS");
+        }
+        settings = next;
+        return atRestart;
+    }
+
     /** What DISPLAY shows; {@code version} heads it. */
     public GatewayStatus status(String version, boolean stopping) {
         String auth = Stream.of(settings.users().map(u -> "PASSWORD"), settings.authorizedKeys().map(k -> "PUBLICKEY"))
                 .flatMap(Optional::stream).collect(Collectors.joining(" "));
         return new GatewayStatus(version, stopping, Duration.ofNanos(System.nanoTime() - startNanos),
                 IpAddress.hostForPort(settings.listen().host()) + ":" + port(), auth, sessionsOpen.get(), sessionsPeak.get(),
-                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), logins.passwordsRefused());
+                sessionsStarted.get(), tunnelsOpened.get(), tunnelsDenied.get(), logins.passwordsRefused(), draining, sessions());
+    }
+
+    private List<SessionView> sessions() {
+        long nanos = System.nanoTime();
+        java.time.Instant now = java.time.Instant.now();
+        return open.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {
+            org.apache.sshd.common.session.Session s = e.getValue();
+            AtomicInteger channels = s.getAttribute(CHANNELS);
+            Long opened = s.getAttribute(OPENED);
+            java.time.Instant lastActive = s.getIdleTimeoutStart();
+            Duration idle = lastActive == null || lastActive.isAfter(now) ? Duration.ZERO : Duration.between(lastActive, now);
+            return new SessionView(e.getKey(), Logins.client(s), "SSH", s.getUsername() == null ? "-" : s.getUsername(), "-", "-", "-",
+                    "GATEWAY", "-", s.isAuthenticated() ? "OPEN" : "LOGIN", "", 0, 0,
+                    Duration.ofNanos(opened == null ? 0 : nanos - opened), idle, "channels=" + (channels == null ? 0 : channels.get()), 0);
+        }).toList();
     }
 
     /** SSH connections accepted since start. */

@@ -57,7 +57,8 @@ final class Logins implements AutoCloseable {
     /** Set while a password of the connection waits for its answer. */
     private static final AttributeRepository.AttributeKey<AtomicBoolean> IN_FLIGHT = new AttributeRepository.AttributeKey<>();
 
-    private final Optional<UserDirectory> users;
+    /** RELOAD may replace the directory; whether passwords are taken at all is fixed at the start. */
+    private volatile Optional<UserDirectory> users;
     private final Optional<PublickeyAuthenticator> keys;
     private final int maxTries;
     private final MessageLog messages;
@@ -78,6 +79,19 @@ final class Logins implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * RELOAD's USERS file, for the logins from now on.
+     *
+     * @return false when the gateway started without USERS, so that it takes no passwords until a restart
+     */
+    boolean replaceUsers(UserDirectory replacement) {
+        if (users.isEmpty()) {
+            return false;
+        }
+        users = Optional.of(replacement);
+        return true;
     }
 
     /** Offers password and public-key logins as configured, nothing else (no keyboard-interactive). */

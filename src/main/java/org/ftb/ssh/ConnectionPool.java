@@ -29,14 +29,22 @@ final class ConnectionPool<K, S> {
     static final class Connection<K, S> {
         final CompletableFuture<S> session = new CompletableFuture<>();
         private final K key;
+        private final long createdNanos;
         private int tunnels = 1;
         private long idleSinceNanos;
         /** One way: set when the connection failed, closed or idled out, and checked before every reuse. */
         private boolean noNewTunnels;
+        /** Set by {@link #retire}: closed as soon as its last tunnel ends, never left idle. */
+        private boolean retiring;
 
-        private Connection(K key) {
+        private Connection(K key, long createdNanos) {
             this.key = key;
+            this.createdNanos = createdNanos;
         }
+    }
+
+    /** One connection as DISPLAY shows it: its key, its tunnels now, when it was made, and its session once logged in. */
+    record View<K, S>(K key, int tunnels, long createdNanos, boolean retiring, S session) {
     }
 
     /** A tunnel's place on a connection; {@code isNew} asks the caller to make the connection. */
@@ -58,12 +66,12 @@ final class ConnectionPool<K, S> {
     synchronized Lease<K, S> acquire(K key, int maxTunnels) {
         List<Connection<K, S>> list = connections.computeIfAbsent(key, k -> new ArrayList<>());
         for (Connection<K, S> c : list) {
-            if (c.tunnels < maxTunnels && usable(c)) {
+            if (c.tunnels < maxTunnels && !c.retiring && usable(c)) {
                 c.tunnels++;
                 return new Lease<>(c, false);
             }
         }
-        Connection<K, S> fresh = new Connection<>(key);
+        Connection<K, S> fresh = new Connection<>(key, System.nanoTime());
         list.add(fresh);
         // A failed login is forgotten at once, so that the next tunnel tries again.
         fresh.session.whenComplete((session, error) -> {
@@ -97,12 +105,56 @@ final class ConnectionPool<K, S> {
      * A tunnel on {@code c} has ended (or never opened). True when {@code c} has just become idle, so
      * that the caller makes sure {@link #closeIdle} runs within {@link #idleCloseNanos}.
      */
-    synchronized boolean release(Connection<K, S> c, long nowNanos) {
-        if (--c.tunnels > 0 || c.noNewTunnels) {
-            return false;
+    boolean release(Connection<K, S> c, long nowNanos) {
+        synchronized (this) {
+            if (--c.tunnels > 0 || c.noNewTunnels) {
+                return false;
+            }
+            if (!c.retiring) {
+                c.idleSinceNanos = nowNanos;
+                return true;
+            }
+            discard(c);
         }
-        c.idleSinceNanos = nowNanos;
-        return true;
+        c.session.thenAccept(close);
+        return false;
+    }
+
+    /**
+     * Takes the connections whose key matches out of use for new tunnels: those without a tunnel close
+     * now, the others when their last tunnel ends. Tunnels alongside their own (an FTP session's data
+     * connections) still open on them meanwhile.
+     */
+    void retire(Predicate<K> which) {
+        List<Connection<K, S>> idle = new ArrayList<>();
+        synchronized (this) {
+            for (List<Connection<K, S>> list : connections.values()) {
+                for (Connection<K, S> c : list) {
+                    if (which.test(c.key)) {
+                        c.retiring = true;
+                        if (c.tunnels == 0 && !c.noNewTunnels) {
+                            idle.add(c);
+                        }
+                    }
+                }
+            }
+            idle.forEach(this::discard);
+        }
+        idle.forEach(c -> c.session.thenAccept(close));
+    }
+
+    /** Connections open or being opened whose key matches. */
+    synchronized int count(Predicate<K> which) {
+        return (int) connections.values().stream().flatMap(List::stream).filter(c -> which.test(c.key)).count();
+    }
+
+    /** Every connection open or being opened, oldest first. */
+    synchronized List<View<K, S>> views() {
+        return connections.values().stream().flatMap(List::stream)
+                .sorted(java.util.Comparator.comparingLong(c -> c.createdNanos))
+                .map(c -> new View<>(c.key, c.tunnels, c.createdNanos, c.retiring,
+                        c.session.isDone() && !c.session.isCompletedExceptionally() ? c.session.join() : null))
+                .toList();
     }
 
     /** Takes {@code c} out of the pool for good: its login failed or its session closed. */

@@ -38,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Dials SSH hosts and logs in, apart from the pool so that what may block stays out of its way:
@@ -47,23 +48,20 @@ import java.util.concurrent.TimeUnit;
  * itself, or a key exchange that never completed (the server was never really reached).
  */
 final class SshLogins implements AutoCloseable {
-    private final List<SshHostSettings> hosts;
-    private final Map<String, ExecutorService> connectors = new HashMap<>();
-    private final Map<String, List<KeyPair>> keys = new ConcurrentHashMap<>();
+    /** Each SSH host as configured, with its client, its connector thread and its key pairs once loaded. */
+    private final Map<SshHostSettings, Host> hosts = new ConcurrentHashMap<>();
     private final Duration connectTimeout;
     private final OpenBound bound;
     private final HostConfigEntryResolver hostConfig;
-    private volatile Map<String, SshClient> clients = Map.of();
+
+    private record Host(SshClient client, ExecutorService connector, AtomicReference<List<KeyPair>> keys) {
+    }
 
     /** @param hostConfig MINA's first step of {@code SshClient.connect}, just before its name lookup */
-    SshLogins(Collection<SshHostSettings> hosts, Duration connectTimeout, OpenBound bound, HostConfigEntryResolver hostConfig) {
-        this.hosts = List.copyOf(hosts);
+    SshLogins(Duration connectTimeout, OpenBound bound, HostConfigEntryResolver hostConfig) {
         this.connectTimeout = connectTimeout;
         this.bound = bound;
         this.hostConfig = hostConfig;
-        for (SshHostSettings host : this.hosts) {
-            connectors.put(host.name(), connector(host.name()));
-        }
     }
 
     /** One thread per SSH host, there only while it connects: its key file and name lookup may be slow. */
@@ -77,33 +75,45 @@ final class SshLogins implements AutoCloseable {
         return executor;
     }
 
-    /** Starts one SSH client per SSH host: each has its own known-hosts check and cipher order. */
-    void start() {
-        Map<String, SshClient> started = new HashMap<>();
-        for (SshHostSettings host : hosts) {
-            SshClient client = SshClient.setUpDefaultClient();
-            client.setServerKeyVerifier(new HostKeyCheck(host.knownHosts(), host.hostKeys(), host.textFiles()));
-            client.setHostConfigEntryResolver(hostConfig);
-            client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-            List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
-            for (String name : host.ciphers()) {
-                ciphers.add(BuiltinCiphers.fromFactoryName(name));
-            }
-            client.setCipherFactories(ciphers);
-            CoreModuleProperties.TCP_NODELAY.set(client, true);
-            CoreModuleProperties.NIO_WORKERS.set(client, 2);
-            CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
-            CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout);
-            // Liveness comes from keepalives, not from traffic: an FTP control connection may idle for long.
-            CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
-            if (!host.keepalive().isZero()) {
-                CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, host.keepalive());
-                CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
-            }
-            client.start();
-            started.put(host.name(), client);
+    /**
+     * Starts an SSH client for an SSH host: each has its own known-hosts check and cipher order. A host
+     * RELOAD changed is another host here; the old one goes on for its connections until {@link #retire}.
+     */
+    void add(SshHostSettings host) {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(new HostKeyCheck(host.knownHosts(), host.hostKeys(), host.textFiles()));
+        client.setHostConfigEntryResolver(hostConfig);
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        List<NamedFactory<Cipher>> ciphers = new ArrayList<>();
+        for (String name : host.ciphers()) {
+            ciphers.add(BuiltinCiphers.fromFactoryName(name));
         }
-        clients = Map.copyOf(started);
+        client.setCipherFactories(ciphers);
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
+        CoreModuleProperties.NIO_WORKERS.set(client, 2);
+        CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout);
+        // Liveness comes from keepalives, not from traffic: an FTP control connection may idle for long.
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+        if (!host.keepalive().isZero()) {
+            CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, host.keepalive());
+            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
+        }
+        client.start();
+        hosts.put(host, new Host(client, connector(host.name()), new AtomicReference<>()));
+    }
+
+    /** Stops an SSH host's client and its connector; call it when no connection of the host is left. */
+    void retire(SshHostSettings host) {
+        Host retired = hosts.remove(host);
+        if (retired != null) {
+            stop(retired);
+        }
+    }
+
+    /** Key files are read again at the next login: a RELOAD may follow a new key put in place of the old. */
+    void forgetKeys() {
+        hosts.values().forEach(h -> h.keys().set(null));
     }
 
     /**
@@ -116,8 +126,13 @@ final class SshLogins implements AutoCloseable {
         String password = credentials instanceof Credentials.Password p ? new String(p.password()) : null;
         bound.within(login, () -> new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE,
                 "SSH host " + where + " did not complete the connection and login within " + bound.seconds() + " s", null));
+        Host known = hosts.get(host);
+        if (known == null) {
+            login.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.OTHER, "SSHHOST " + host.name() + " is no longer configured", null));
+            return;
+        }
         try {
-            connectors.get(host.name()).execute(() -> {
+            known.connector().execute(() -> {
                 if (!login.isDone()) {
                     dial(login, host, address, credentials.user(), password, where);
                 }
@@ -133,8 +148,12 @@ final class SshLogins implements AutoCloseable {
         List<KeyPair> identities;
         ConnectFuture connecting;
         try {
-            identities = password == null ? keys(host) : List.of();
-            connecting = clients.get(host.name()).connect(user, address, host.port());
+            Host known = hosts.get(host);
+            if (known == null) {
+                throw new IOException("SSHHOST " + host.name() + " is no longer configured");
+            }
+            identities = password == null ? keys(host, known.keys()) : List.of();
+            connecting = known.client().connect(user, address, host.port());
         } catch (TunnelFailure e) {
             login.completeExceptionally(e);
             return;
@@ -204,8 +223,8 @@ final class SshLogins implements AutoCloseable {
      * The SSH host's key pairs, loaded once; the passphrase file is read only here and never kept. Runs
      * on the host's own thread only, so one host's key is never loaded twice at a time.
      */
-    private List<KeyPair> keys(SshHostSettings host) throws TunnelFailure {
-        List<KeyPair> loaded = keys.get(host.name());
+    private List<KeyPair> keys(SshHostSettings host, AtomicReference<List<KeyPair>> keys) throws TunnelFailure {
+        List<KeyPair> loaded = keys.get();
         if (loaded != null) {
             return loaded;
         }
@@ -235,7 +254,7 @@ final class SshLogins implements AutoCloseable {
             if (pairs.isEmpty()) {
                 throw new IOException("no key found");
             }
-            keys.put(host.name(), List.copyOf(pairs));
+            keys.set(List.copyOf(pairs));
             return pairs;
         } catch (IOException | RuntimeException e) {
             // The message names the file, never the passphrase.
@@ -260,9 +279,12 @@ final class SshLogins implements AutoCloseable {
     /** Stops the connector threads and the SSH clients, and every connection with them. */
     @Override
     public void close() {
-        connectors.values().forEach(ExecutorService::shutdownNow);
-        for (SshClient client : clients.values()) {
-            client.stop();
-        }
+        hosts.values().forEach(SshLogins::stop);
+        hosts.clear();
+    }
+
+    private static void stop(Host host) {
+        host.connector().shutdownNow();
+        host.client().stop();
     }
 }

@@ -8,8 +8,10 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.StreamingChannel;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.ftb.config.SshHostSettings;
+import org.ftb.status.SshConnectionView;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +49,10 @@ public final class SshTunnels implements AutoCloseable {
     /** How long an SSH connection with no tunnel stays open for the next one. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
 
-    private final Map<String, SshHostSettings> hosts = new LinkedHashMap<>();
+    /** The SSH hosts new tunnels go through, by name; RELOAD replaces the map. */
+    private volatile Map<String, SshHostSettings> hosts;
+    /** SSH hosts a RELOAD changed or removed, whose client stops when their last connection has closed. */
+    private final Set<SshHostSettings> retired = ConcurrentHashMap.newKeySet();
     private final ConnectionPool<PoolKey, ClientSession> pool =
             new ConnectionPool<>(IDLE_CLOSE, ClientSession::isOpen, session -> session.close(false));
     private final ScheduledExecutorService timer;
@@ -54,8 +62,10 @@ public final class SshTunnels implements AutoCloseable {
     private final Object idleCheckLock = new Object();
     private ScheduledFuture<?> idleCheck;
 
-    private record PoolKey(String sshHost, String address, String user, String credentialDigest) {
+    /** The SSH host as configured, not only its name: a RELOAD that changes it never reuses a connection made by the old one. */
+    private record PoolKey(SshHostSettings sshHost, String address, String user, String credentialDigest) {
     }
+
 
     private record Target(String host, int port, String originHost, int originPort) {
         @Override
@@ -77,15 +87,48 @@ public final class SshTunnels implements AutoCloseable {
         this.timer = timer;
         this.bound = new OpenBound(timer, connectTimeout);
         new SecureRandom().nextBytes(poolSecret);
-        for (SshHostSettings host : settings) {
-            hosts.put(host.name(), host);
-        }
-        this.logins = new SshLogins(hosts.values(), connectTimeout, bound, hostConfig);
+        this.hosts = byName(settings);
+        this.logins = new SshLogins(connectTimeout, bound, hostConfig);
+    }
+
+    private static Map<String, SshHostSettings> byName(List<SshHostSettings> settings) {
+        Map<String, SshHostSettings> map = new LinkedHashMap<>();
+        settings.forEach(h -> map.put(h.name(), h));
+        return Collections.unmodifiableMap(map);
     }
 
     /** Starts one SSH client per SSH host: each has its own known-hosts check and cipher order. */
     public void start() {
-        logins.start();
+        hosts.values().forEach(logins::add);
+    }
+
+    /**
+     * Puts RELOAD's SSH hosts in place. New tunnels go by them from now on. An SSH host whose statement
+     * is unchanged keeps its connections (its key file is read again at the next login); one changed or
+     * removed takes no new tunnel on its connections, which close as their last tunnel ends.
+     *
+     * @return the names of the SSH hosts whose connections now drain
+     */
+    public synchronized List<String> update(List<SshHostSettings> next) {
+        Map<String, SshHostSettings> old = hosts;
+        Set<SshHostSettings> kept = Set.copyOf(next);
+        next.stream().filter(h -> !old.containsValue(h)).forEach(logins::add);
+        List<SshHostSettings> gone = old.values().stream().filter(h -> !kept.contains(h)).toList();
+        hosts = byName(next);
+        logins.forgetKeys();
+        retired.addAll(gone);
+        pool.retire(key -> gone.contains(key.sshHost()));
+        stopRetired();
+        return gone.stream().map(SshHostSettings::name).toList();
+    }
+
+    /** Stops the clients of retired SSH hosts that have no connection left. */
+    private void stopRetired() {
+        for (SshHostSettings host : retired) {
+            if (pool.count(key -> key.sshHost().equals(host)) == 0 && retired.remove(host)) {
+                logins.retire(host);
+            }
+        }
     }
 
     /**
@@ -106,12 +149,15 @@ public final class SshTunnels implements AutoCloseable {
         }
         String address = host.hostFor(destination);
         ConnectionPool.Lease<PoolKey, ClientSession> lease =
-                pool.acquire(new PoolKey(host.name(), address, credentials.user(), digest(credentials)), host.maxChannels());
+                pool.acquire(new PoolKey(host, address, credentials.user(), digest(credentials)), host.maxChannels());
         if (lease.isNew()) {
             ConnectionPool.Connection<PoolKey, ClientSession> fresh = lease.connection();
             logins.login(fresh.session, host, address, credentials);
             // A session that closes later (the server gone, keepalives unanswered) must not be handed out again.
-            fresh.session.thenAccept(session -> session.addCloseFutureListener(f -> pool.discard(fresh)));
+            fresh.session.thenAccept(session -> session.addCloseFutureListener(f -> {
+                pool.discard(fresh);
+                stopRetired();
+            }));
         }
         return tunnel(host, lease.connection(), new Target(destination, port, originHost, originPort));
     }
@@ -220,6 +266,20 @@ public final class SshTunnels implements AutoCloseable {
     /** Number of open SSH connections, for DISPLAY and tests. */
     public int connections() {
         return pool.size();
+    }
+
+    /** Every SSH connection open or being opened, oldest first. */
+    public List<SshConnectionView> pooled() {
+        long now = System.nanoTime();
+        return pool.views().stream().map(v -> {
+            ClientSession session = v.session();
+            PoolKey key = v.key();
+            return new SshConnectionView(key.sshHost().name(), key.user() + "@" + key.address() + ":" + key.sshHost().port(),
+                    v.tunnels(), Duration.ofNanos(now - v.createdNanos()), v.retiring(),
+                    session == null ? "-" : String.valueOf(session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS)),
+                    session == null ? "-" : String.valueOf(session.getNegotiatedKexParameter(KexProposalOption.C2SENC)),
+                    session == null || session.getServerKey() == null ? "-" : KeyUtils.getKeyType(session.getServerKey()));
+        }).toList();
     }
 
     private String digest(Credentials credentials) {

@@ -10,8 +10,13 @@ import java.time.Duration;
  * @param tunnels         tunnels (direct-tcpip channels) opened since start
  * @param denied          tunnels refused because PERMIT does not name their destination
  * @param passwordRefused password logins refused
+ * @param draining        true after DRAIN, until RESUME: new SSH connections are refused
+ * @param sessions        the SSH connections now, one entry each
  */
 public record GatewayStatus(String version, boolean stopping, Duration uptime, String listener, String auth,
                             int activeSessions, int peakSessions, long accepted, long tunnels, long denied,
-                            long passwordRefused) implements ServiceStatus {
+                            long passwordRefused, boolean draining, java.util.List<SessionView> sessions) implements ServiceStatus {
+    public GatewayStatus {
+        sessions = java.util.List.copyOf(sessions);
+    }
 }

@@ -60,7 +60,7 @@ class Fault39DisplayWrapsFtpSessionRowsIntoFalseRowsTest {
         String reply = control.line();
 
         List<String> display = CommandDispatcher.standard(rig.running(), new MessageLog(LoggerFactory.getLogger("ftb")))
-                .dispatch("D", "MODIFY");
+                .dispatch("D SESSIONS", "MODIFY");
         String all = String.join("\n", display);
         assertThat(display).as("the login reply was %s; DISPLAY:%n%s", reply, all)
                 .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));

@@ -64,7 +64,7 @@ class Issue07ControlCharactersTest {
                 c.send("PASS wrong");
                 assertThat(c.line()).as("the SSH host knows no such user").startsWith("530 ").endsWith(" refused user " + SHOWN);
                 List<String> display = CommandDispatcher.standard(rig.running(), new MessageLog(LoggerFactory.getLogger("ftb")))
-                        .dispatch("DISPLAY", "test");
+                        .dispatch("DISPLAY SESSIONS", "test");
                 assertOneLineEach(display);
                 assertThat(String.join(" ", display).replaceAll(" +", " ")).contains("ftpuser=" + SHOWN + " sshuser=" + SHOWN + " ");
                 c.send("QUIT");

@@ -1,0 +1,48 @@
+package org.ftb.broker;
+
+import org.ftb.auth.UserDirectory;
+import org.ftb.config.BrokerSettings;
+import org.ftb.config.SocksAuth;
+import org.ftb.config.SocksSettings;
+import org.ftb.config.SshHostSettings;
+import org.ftb.rules.RuleSet;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The configuration a connection lives by from its accept to its end. RELOAD puts a new generation in
+ * place for the connections accepted after it; those accepted before finish under their own.
+ *
+ * @param number 1 for the configuration the broker started with, one more for each RELOAD
+ */
+public record Generation(int number, BrokerSettings broker, SocksSettings socks, RuleSet rules, Map<String, SshHostSettings> sshHosts) {
+    public Generation {
+        sshHosts = Map.copyOf(sshHosts);
+    }
+
+    public static Generation of(int number, BrokerSettings broker, SocksSettings socks, RuleSet rules, List<SshHostSettings> sshHosts) {
+        return new Generation(number, broker, socks, rules,
+                sshHosts.stream().collect(Collectors.toMap(SshHostSettings::name, Function.identity())));
+    }
+
+    boolean passwordRequired() {
+        return socks.auth() == SocksAuth.USERPASS;
+    }
+
+    UserDirectory users() {
+        return socks.users().orElseThrow(() -> new IllegalStateException("AUTH(USERPASS) without a loaded USERS file"));
+    }
+
+    /** True when the SSH host is the destination itself (HOST(*) or the same host), so no leg runs in clear text. */
+    boolean sshHostIsDestination(String sshHost, String destination) {
+        return sshHosts.get(sshHost).host().map(h -> h.equals(destination)).orElse(true);
+    }
+
+    /** The SSH user of an SSH host's AUTH(KEY) tunnels; the configuration guarantees one. */
+    String sshUser(String sshHost) {
+        return sshHosts.get(sshHost).user().orElseThrow();
+    }
+}
