@@ -11,6 +11,7 @@ import org.ftb.broker.SocksServer;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
+import org.ftb.status.TransferView;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class Broker implements BrokerControl {
         this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
         this.socks = new SocksServer(config.broker(), config.socks(), config.ruleSet(), config.sshHosts(), config.data(),
                 new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels,
-                        SocketOwners.forThisSystem()), messages, this::audit);
+                        SocketOwners.forThisSystem()), messages, this::audit, this::auditTransfer);
     }
 
     /**
@@ -112,6 +113,10 @@ public final class Broker implements BrokerControl {
         auditWriter.execute(() -> audit.info(Msg.FTB0200I.format(AuditRecord.format(view))));
     }
 
+    private void auditTransfer(TransferView view) {
+        auditWriter.execute(() -> audit.info(Msg.FTB0251I.format(AuditRecord.format(view))));
+    }
+
     public List<InetSocketAddress> listenAddresses() {
         return socks.listenAddresses();
     }
@@ -128,6 +133,16 @@ public final class Broker implements BrokerControl {
                 config.socks().auth().name(), socks.activeSessions(), config.broker().maxSessions(), socks.preLoginSessions(),
                 socks.heldUploadCount(), socks.totals(),
                 socks.sessions());
+    }
+
+    /**
+     * Ends one session at once with a reset (operator CANCEL): its client sees a failure, never a clean
+     * end, and its audit records say {@code outcome}. See {@link SocksServer#abort}.
+     *
+     * @return false when no session has that id
+     */
+    public boolean abort(long sessionId, String outcome) {
+        return socks.abort(sessionId, outcome);
     }
 
     @Override

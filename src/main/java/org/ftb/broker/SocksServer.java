@@ -18,6 +18,7 @@ import org.ftb.platform.SocketOwners;
 import org.ftb.rules.RuleSet;
 import org.ftb.status.SessionView;
 import org.ftb.status.Totals;
+import org.ftb.status.TransferView;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -65,6 +66,7 @@ public final class SocksServer {
     private final Services services;
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
+    private final Consumer<TransferView> transferAudit;
     private final Counters counters = new Counters();
     private final DataListeners dataListeners;
     private final DataOwnership dataOwnership;
@@ -84,7 +86,8 @@ public final class SocksServer {
     private ScheduledFuture<?> sweeper;
 
     public SocksServer(BrokerSettings broker, SocksSettings settings, RuleSet rules, List<SshHostSettings> sshHosts,
-                       DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
+                       DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit,
+                       Consumer<TransferView> transferAudit) {
         this.broker = broker;
         this.loginQueue = new LoginQueue(broker.maxPreLogin());
         this.dataListeners = new DataListeners(data, this, services.timer(), messages);
@@ -96,6 +99,7 @@ public final class SocksServer {
         this.services = services;
         this.messages = messages;
         this.audit = audit;
+        this.transferAudit = transferAudit;
     }
 
     /** Binds every LISTEN address; on failure, releases everything and throws naming the address. */
@@ -318,6 +322,12 @@ public final class SocksServer {
         }
     }
 
+    /** An FTP transfer has ended: it is counted and audited. */
+    void transferEnded(TransferView transfer) {
+        counters.transfers.incrementAndGet();
+        transferAudit.accept(transfer);
+    }
+
     /** Closes the listeners; connections already accepted carry on. */
     public void stopAccepting() {
         accepting = false;
@@ -330,6 +340,23 @@ public final class SocksServer {
                 reactors.get(0).closeNow(listener);
             }
         }
+    }
+
+    /**
+     * Ends one connection at once, with a reset, as {@link #abortAll} does: its client sees a failure,
+     * never a clean end, and its audit records (the session's and those of transfers under way) say
+     * {@code outcome}. An FTP session's data connections are reset with it.
+     *
+     * @param sessionId the connection's id, as in {@code C17}
+     * @return false when no connection has that id (it never existed, or it has ended)
+     */
+    public boolean abort(long sessionId, String outcome) {
+        Connection session = sessions.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.abort(outcome);
+        return true;
     }
 
     /** Ends every connection at once, with a reset; returns how many there were. */

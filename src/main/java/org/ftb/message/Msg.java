@@ -111,6 +111,7 @@ public enum Msg {
     FTB0243W("%s the broken upload's data connection to the FTP server is closed %s; the server may take the partial file for complete"),
     FTB0244I("%s the FTP server ended the broken upload (%s); its data connection is closed"),
     FTB0250W("%s client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"),
+    FTB0251I("%s"),
 
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; HELP lists the commands"),

@@ -21,7 +21,7 @@ class CommandDispatcherTest {
         @Override
         public BrokerStatus status() {
             return new BrokerStatus("1.0", !stops.isEmpty(), Duration.ofSeconds(3723), List.of("127.0.0.1:1080"), "4 5", "NONE",
-                    sessions.size(), 2000, 1, 0, new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7), sessions);
+                    sessions.size(), 2000, 1, 0, new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7, 3), sessions);
         }
 
         @Override
