@@ -21,6 +21,7 @@ import org.ftb.broker.SocksServer;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.status.BrokerStatus;
 import org.ftb.status.SessionView;
+import org.ftb.status.TransferView;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class Broker implements BrokerControl, BrokerDetails {
         this.tunnels = new SshTunnels(config.sshHosts(), config.broker().connectTimeout(), timer);
         this.socks = new SocksServer(Generation.of(1, config.broker(), config.socks(), config.ruleSet(), config.sshHosts()), config.data(),
                 new SocksServer.Services(threads("io"), reactors, timer, workers, resolver, tunnels,
-                        SocketOwners.forThisSystem()), messages, this::audit);
+                        SocketOwners.forThisSystem()), messages, this::audit, this::auditTransfer);
     }
 
     /**
@@ -141,6 +142,10 @@ public final class Broker implements BrokerControl, BrokerDetails {
 
     private void audit(SessionView view) {
         auditWriter.execute(() -> audit.info(Msg.FTB0200I.format(AuditRecord.format(view))));
+    }
+
+    private void auditTransfer(TransferView view) {
+        auditWriter.execute(() -> audit.info(Msg.FTB0251I.format(AuditRecord.format(view))));
     }
 
     public List<InetSocketAddress> listenAddresses() {

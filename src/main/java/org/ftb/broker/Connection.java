@@ -444,6 +444,11 @@ final class Connection implements SocksSocket.Owner {
         });
     }
 
+    /** How the connection ended, for its audit record; empty while it lasts. */
+    String result() {
+        return result;
+    }
+
     /** Who is at the client's end: address, SOCKS user, local user. */
     ClientEnd client() {
         return clientEnd;

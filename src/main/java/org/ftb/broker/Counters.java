@@ -16,9 +16,11 @@ final class Counters {
     final AtomicLong bytesDown = new AtomicLong();
     final AtomicLong peak = new AtomicLong();
     final AtomicLong fallbacks = new AtomicLong();
+    /** FTP transfers ended, one an audit record (FTB0251I). */
+    final AtomicLong transfers = new AtomicLong();
 
     public Totals snapshot() {
         return new Totals(accepted.get(), relayed.get(), denied.get(), refused.get(), failed.get(), busy.get(),
-                bytesUp.get(), bytesDown.get(), peak.get(), fallbacks.get());
+                bytesUp.get(), bytesDown.get(), peak.get(), fallbacks.get(), transfers.get());
     }
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One FTP session of an FTPTUNNEL rule: its control connection (client socket, {@link ServerLeg} to
  * the server, the {@link ControlSession} that reads every line), its data connections (with
- * {@link HeldUploads} for their channels), its idle clock and the details of its one audit record. The session is idle only when all of its connections are. When
+ * {@link HeldUploads} for their channels), its idle clock, the details of its audit record and its
+ * {@link Transfers}, each with a record of its own. The session is idle only when all of its connections are. When
  * the way to the server breaks, the client gets a 421 and every data connection is reset; when the
  * session ends, its ways to the server are closed at once, so the FTP server does not keep them.
  * State belongs to the control connection's reactor thread; the counters are read from others.
@@ -45,6 +46,7 @@ final class FtpSession {
     private final DataConnections data = new DataConnections();
     private final SessionStore store;
     private final ServerLeg leg;
+    private final Transfers transfers;
     private ControlSession machine;
     private volatile Pump fromClient;
     /** A client chunk not yet acknowledged, because commands wait for the way to the server. */
@@ -65,6 +67,7 @@ final class FtpSession {
         this.toClient = new Outbox(client, reactor, server.counters().bytesDown, System::nanoTime,
                 cause -> broke(Relay.Side.CLIENT, cause));
         this.leg = new ServerLeg(reactor, server.counters().bytesUp);
+        this.transfers = new Transfers(control.id(), server::transferEnded);
         this.store = new SessionStore(() -> "SSH_LOST".equals(failure), () -> !closing, () -> machine, port -> {
             apply(machine.storeBroken(port));
             return true;
@@ -136,12 +139,17 @@ final class FtpSession {
         return connectionOutcome.equals("OK") ? machine.result() : connectionOutcome;
     }
 
+    /** The FTP user as the audit records show it: printable, at most 64 characters, {@code -} for none. */
+    private String ftpUserField() {
+        return ftpUser().isEmpty() ? "-" : Printable.of(ftpUser(), 64);
+    }
+
     /**
      * The FTP fields of the audit record and DISPLAY: users, transfers, data bytes, and how the last
      * leg to the FTP server travels (over SSH, in clear text from the SSH host, or all in plaintext).
      */
     String details() {
-        String user = ftpUser().isEmpty() ? "-" : Printable.of(ftpUser(), 64);
+        String user = ftpUserField();
         boolean plaintext = leg.wasPlaintext();
         String lastLeg = plaintext ? "PLAINTEXT" : target.sshHostIsFtpHost() ? "ssh" : "CLEAR-from-" + target.sshHost();
         String sshUser = plaintext ? "-" : target.keyUser() != null ? target.keyUser() : user;
@@ -160,17 +168,23 @@ final class FtpSession {
         return leg.plaintextNow() ? opening : opening.thenApply(channel -> server.heldUploads().guard(channel, reactor, control.tag(), store));
     }
 
+    /** From the data connection's thread: it claimed the session's latest data port. */
     void dataStarted(Connection connection) {
         data.started(connection);
+        int port = store.announcement();
         reactor.execute(() -> {
             if (closed) {
                 connection.abort("SESSION_ENDED");
+            } else {
+                transfers.dataStarted(port, connection);
             }
         });
     }
 
+    /** From the data connection's thread. */
     void dataEnded(Connection connection) {
         data.ended(connection);
+        reactor.execute(() -> transfers.dataEnded(connection));
     }
 
     /** A data connection lost its SSH connection (FTB0238E says why): the control connection's is gone too. */
@@ -282,6 +296,10 @@ final class FtpSession {
             } else if (effect instanceof Effect.LoggedIn l) {
                 control.loggedIn();
                 server.messages().log(Msg.FTB0230I, control.tag(), l.user(), target.host() + ":" + target.port(), leg.description());
+            } else if (effect instanceof Effect.TransferStarted t) {
+                transfers.started(t, ftpUserField());
+            } else if (effect instanceof Effect.TransferEnded t) {
+                transfers.replied(t);
             } else if (effect instanceof Effect.Log l) {
                 List<Object> args = new ArrayList<>(l.args());
                 args.add(0, control.tag());
@@ -387,6 +405,7 @@ final class FtpSession {
     /** The control connection ended: close the way to the server at once and reset the data connections if aborted. */
     void close(boolean abort) {
         closed = true;
+        transfers.sessionEnded(result(control.result()));
         store.ended();
         server.heldUploads().update(store);
         closing = true;

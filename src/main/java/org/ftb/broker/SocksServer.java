@@ -13,6 +13,7 @@ import org.ftb.net.SocketEndpoint;
 import org.ftb.platform.SocketOwners;
 import org.ftb.status.SessionView;
 import org.ftb.status.Totals;
+import org.ftb.status.TransferView;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,6 +63,7 @@ public final class SocksServer {
     private final Services services;
     private final MessageLog messages;
     private final Consumer<SessionView> audit;
+    private final Consumer<TransferView> transferAudit;
     private final Counters counters = new Counters();
     private final DataListeners dataListeners;
     private final DataOwnership dataOwnership;
@@ -89,7 +91,8 @@ public final class SocksServer {
      * @param data DATA, which RELOAD does not change: its ports are bound while sessions use them. So is
      *             the number of held uploads, bounded by the MAXSESSIONS of the start.
      */
-    public SocksServer(Generation generation, DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit) {
+    public SocksServer(Generation generation, DataSettings data, Services services, MessageLog messages, Consumer<SessionView> audit,
+                       Consumer<TransferView> transferAudit) {
         this.generation = generation;
         this.loginQueue = new LoginQueue(() -> this.generation.broker().maxPreLogin());
         this.dataListeners = new DataListeners(data, this, services.timer(), messages);
@@ -99,6 +102,7 @@ public final class SocksServer {
         this.trace = new Trace(messages);
         this.messages = messages;
         this.audit = audit;
+        this.transferAudit = transferAudit;
     }
 
     /** Binds every LISTEN address; on failure, releases everything and throws naming the address. */
@@ -392,6 +396,12 @@ public final class SocksServer {
         }
     }
 
+    /** An FTP transfer has ended: it is counted and audited. */
+    void transferEnded(TransferView transfer) {
+        counters.transfers.incrementAndGet();
+        transferAudit.accept(transfer);
+    }
+
     /** Closes the listeners; connections already accepted carry on. */
     public synchronized void stopAccepting() {
         accepting = false;
@@ -412,16 +422,6 @@ public final class SocksServer {
 
     public boolean draining() {
         return draining;
-    }
-
-    /** Ends one connection with a reset, recording {@code outcome} as its result; false when there is none by that number. */
-    public boolean abort(long sessionId, String outcome) {
-        Connection session = sessions.get(sessionId);
-        if (session == null) {
-            return false;
-        }
-        session.abort(outcome);
-        return true;
     }
 
     /**
@@ -462,6 +462,23 @@ public final class SocksServer {
         Map<String, Long> counts = new TreeMap<>();
         endings.forEach((result, count) -> counts.put(result, count.sum()));
         return counts;
+    }
+
+    /**
+     * Ends one connection at once, with a reset, as {@link #abortAll} does: its client sees a failure,
+     * never a clean end, and its audit records (the session's and those of transfers under way) say
+     * {@code outcome}. An FTP session's data connections are reset with it.
+     *
+     * @param sessionId the connection's id, as in {@code C17}
+     * @return false when no connection has that id (it never existed, or it has ended)
+     */
+    public boolean abort(long sessionId, String outcome) {
+        Connection session = sessions.get(sessionId);
+        if (session == null) {
+            return false;
+        }
+        session.abort(outcome);
+        return true;
     }
 
     /** Ends every connection at once, with a reset; returns how many there were. */

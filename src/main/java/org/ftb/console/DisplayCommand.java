@@ -97,7 +97,7 @@ final class DisplayCommand implements ConsoleCommand {
         lines.add(" TOTALS   ACCEPTED " + t.accepted() + " RELAYED " + t.relayed() + " DENIED " + t.denied()
                 + " REFUSED " + t.refused());
         lines.add(NEXT_LINE + "FAILED " + t.failed() + " BUSY " + t.busy() + " FALLBACKS " + t.fallbacks());
-        lines.add(" BYTES    UP " + t.bytesUp() + " DOWN " + t.bytesDown());
+        lines.add(" BYTES    UP " + t.bytesUp() + " DOWN " + t.bytesDown() + "  TRANSFERS " + t.transfers());
         Map<String, Long> failures = s.endings().entrySet().stream().filter(e -> !e.getKey().equals("OK"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Long::sum, java.util.TreeMap::new));
         lines.add(" ENDED    OK " + s.endings().getOrDefault("OK", 0L) + failures.entrySet().stream()

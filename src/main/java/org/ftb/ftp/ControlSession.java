@@ -27,7 +27,7 @@ import java.util.Set;
 public final class ControlSession {
     private enum Stage { USER, PASS, LOGIN, RELAY, CLOSED }
 
-    /** The commands that use a data connection (RFC 959 4.1.3, RFC 3659 MLSD). */
+    /** What the broker sends to fail a store whose client broke off (RFC 959 4.1.3). */
     private static final byte[] ABOR = "ABOR\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final DataPorts ports;
@@ -283,6 +283,11 @@ public final class ControlSession {
                     loginAttempt();
                 }
                 due.sent(c.verb());
+                if (DataTransfer.isTransfer(c.verb())) {
+                    out.add(new Effect.TransferStarted(c.verb(), c.argument(), DataTransfer.isStore(c.verb()), data.announcements()));
+                } else if (c.verb().equals("ABOR")) {
+                    due.clientAborted();
+                }
                 data.sent(c.verb());
                 if (c.verb().equals("PASV") || c.verb().equals("EPSV")) {
                     passiveAsked++;
@@ -348,7 +353,10 @@ public final class ControlSession {
                 out.add(new Effect.LoginAttempt(false));
             }
             if (code >= 200 && (disposition != Disposition.DISCARD || answeringAbor)) {
-                due.answered(code, answeringAbor);
+                RepliesDue.Due answered = due.answered(code, answeringAbor);
+                if (answered != null && answered.isTransfer()) {
+                    out.add(new Effect.TransferEnded(code, answered == RepliesDue.Due.ABORTED_TRANSFER));
+                }
                 data.replied(code);
             }
             answeringAbor = false;

@@ -22,6 +22,16 @@ public final class DataTransfer {
     /** A PASV or EPSV went after the store and no reply has come since: the client may be moving on. */
     private boolean passiveAfter;
 
+    /** True for a command that moves data over a data connection. */
+    static boolean isTransfer(String verb) {
+        return TRANSFERS.contains(verb);
+    }
+
+    /** True for a transfer whose data goes to the server. */
+    static boolean isStore(String verb) {
+        return STORES.contains(verb);
+    }
+
     /** A command went to the server. */
     void sent(String verb) {
         if (TRANSFERS.contains(verb)) {

@@ -38,6 +38,24 @@ public sealed interface Effect {
     record LoginAttempt(boolean underway) implements Effect {
     }
 
+    /**
+     * A transfer command (RETR, STOR, STOU, APPE, LIST, NLST, MLSD) went to the server.
+     *
+     * @param argument the command's argument exactly as the client sent it, one character a byte
+     *                 (ISO-8859-1), empty for none
+     * @param upload   true when the data goes to the server (STOR, STOU, APPE)
+     * @param port     the data port it uses, counted by its announcement (see {@link DataTransfer#announcements})
+     */
+    record TransferStarted(String verb, String argument, boolean upload, int port) implements Effect {
+    }
+
+    /**
+     * The server's final reply to the oldest transfer not yet answered; {@code aborted} when the client
+     * sent ABOR while the reply was due.
+     */
+    record TransferEnded(int code, boolean aborted) implements Effect {
+    }
+
     /** A message for the operator log; the driver puts the session's tag in front of {@code args}. */
     record Log(Msg msg, List<Object> args) implements Effect {
     }

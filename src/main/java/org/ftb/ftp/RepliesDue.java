@@ -7,17 +7,23 @@ import java.util.Set;
 
 /**
  * The commands sent to the server whose final reply (2xx to 5xx) has not come yet, in the order they
- * were sent, so that the broker knows which reply answers the store in progress and which one answers
- * its own ABOR, whose answer the client never asked for. A server answers in command order (RFC 959
- * 4.2), except that one that reads commands during a transfer answers those (NOOP, STAT, PASV...)
- * before the store's own final reply: a reply a store cannot have (a 2xx other than 226 and 250, or a
- * 3xx) that arrives while the store is first in line answers the first command after it. Preliminary
- * (1xx) replies answer nothing. Not thread-safe.
+ * were sent, so that the broker knows which reply answers a transfer (for its audit record) and which
+ * one answers its own ABOR, whose answer the client never asked for. A server answers in command order
+ * (RFC 959 4.2), except that one that reads commands during a transfer answers those (NOOP, STAT,
+ * PASV...) before the transfer's own final reply: a reply a transfer cannot have (a 2xx other than 226
+ * and 250, or a 3xx) that arrives while the transfer is first in line answers the first command after
+ * it. Preliminary (1xx) replies answer nothing. Not thread-safe.
  */
 final class RepliesDue {
-    private enum Due { STORE, BROKER_ABOR, OTHER }
+    /** What a final reply may answer; a transfer the client sent ABOR for while it was due is ABORTED_TRANSFER. */
+    enum Due {
+        TRANSFER, ABORTED_TRANSFER, BROKER_ABOR, OTHER;
 
-    private static final Set<String> STORES = Set.of("STOR", "STOU", "APPE");
+        boolean isTransfer() {
+            return this == TRANSFER || this == ABORTED_TRANSFER;
+        }
+    }
+
     /** What ABOR may be answered with (RFC 959 5.4): 225 and 226, or a refusal. */
     private static final Set<Integer> ABOR_REPLIES = Set.of(225, 226, 500, 501, 502);
 
@@ -25,7 +31,15 @@ final class RepliesDue {
 
     /** A command went to the server (or, for {@code null}, a reply is due without one: the greeting). */
     void sent(String verb) {
-        due.add(verb != null && STORES.contains(verb) ? Due.STORE : Due.OTHER);
+        due.add(verb != null && DataTransfer.isTransfer(verb) ? Due.TRANSFER : Due.OTHER);
+    }
+
+    /** The client sent ABOR: every transfer due now is one it aborted. */
+    void clientAborted() {
+        for (int i = due.size(); i > 0; i--) {
+            Due d = due.pollFirst();
+            due.addLast(d == Due.TRANSFER ? Due.ABORTED_TRANSFER : d);
+        }
     }
 
     boolean any() {
@@ -34,11 +48,7 @@ final class RepliesDue {
 
     /** True when a reply the client asked for is due: the broker's own ABOR does not count. */
     boolean anyForClient() {
-        return due.contains(Due.STORE) || due.contains(Due.OTHER);
-    }
-
-    boolean storeDue() {
-        return due.contains(Due.STORE);
+        return due.stream().anyMatch(d -> d != Due.BROKER_ABOR);
     }
 
     /** True while the broker's ABOR has not been answered. */
@@ -57,25 +67,29 @@ final class RepliesDue {
     }
 
     /**
-     * A final reply came; {@code forAbor} when {@link #answersAbor} said so. A server that did not answer
-     * the broker's ABOR on its own (it answered the store and the ABOR at once) answers with this reply
-     * what came after the ABOR, so the ABOR counts as answered too.
+     * A final reply came; {@code forAbor} when {@link #answersAbor} said so. Returns what it answered,
+     * or null for nothing due. A server that did not answer the broker's ABOR on its own (it answered
+     * the store and the ABOR at once) answers with this reply what came after the ABOR, so the ABOR
+     * counts as answered too.
      */
-    void answered(int code, boolean forAbor) {
+    Due answered(int code, boolean forAbor) {
         if (code == 221) {
             due.clear(); // the server is closing the control connection (RFC 959 5.4, QUIT): nothing more is due
-            return;
+            return Due.OTHER;
         }
         Due first = due.pollFirst();
-        if (first == Due.STORE && !storeCanAnswer(code) && answerLaterCommand()) {
-            due.addFirst(Due.STORE);
-        } else if (first == Due.BROKER_ABOR && !forAbor) {
-            due.pollFirst();
+        if (first != null && first.isTransfer() && !transferCanAnswer(code) && answerLaterCommand()) {
+            due.addFirst(first);
+            return Due.OTHER;
         }
+        if (first == Due.BROKER_ABOR && !forAbor) {
+            return due.pollFirst();
+        }
+        return first;
     }
 
-    /** RFC 959 5.4: a store's final reply is 226 or 250, or a failure (4xx, 5xx). */
-    private static boolean storeCanAnswer(int code) {
+    /** RFC 959 5.4: a transfer's final reply is 226 or 250, or a failure (4xx, 5xx). */
+    private static boolean transferCanAnswer(int code) {
         return code == 226 || code == 250 || code >= 400;
     }
 

@@ -114,6 +114,7 @@ public enum Msg {
     FTB0245I("%s to %s refused: the broker is draining (DRAIN); RESUME takes new sessions again"),
     FTB0246I("%s trace %s"),
     FTB0250W("%s client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"),
+    FTB0251I("%s"),
 
     FTB0300I("Command from %s: %s"),
     FTB0301E("Unknown command %s; HELP lists the commands"),

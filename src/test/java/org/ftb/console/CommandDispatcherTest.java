@@ -30,7 +30,7 @@ class CommandDispatcherTest {
         public BrokerStatus status() {
             return new BrokerStatus("1.0", calls.contains("stop console"), Duration.ofSeconds(3723), "/etc/ftb.conf", 2, false,
                     List.of("127.0.0.1:1080"), "4 5", "NONE", sessions.size(), 2000, 1, 0, 3,
-                    new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7, 1), Map.of("OK", 5L, "DENIED", 2L, "CANCELLED", 1L), sessions);
+                    new Totals(10, 6, 2, 1, 1, 0, 1234, 5678, 7, 1, 4), Map.of("OK", 5L, "DENIED", 2L, "CANCELLED", 1L), sessions);
         }
 
         @Override
@@ -118,7 +118,7 @@ class CommandDispatcherTest {
                 " SSH      3 CONNECTION(S)",
                 " TOTALS   ACCEPTED 10 RELAYED 6 DENIED 2 REFUSED 1",
                 "          FAILED 1 BUSY 0 FALLBACKS 1",
-                " BYTES    UP 1234 DOWN 5678",
+                " BYTES    UP 1234 DOWN 5678  TRANSFERS 4",
                 " ENDED    OK 5 CANCELLED 1 DENIED 2");
     }
 

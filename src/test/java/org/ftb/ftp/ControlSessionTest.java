@@ -385,4 +385,73 @@ class ControlSessionTest {
         assertThat(toServer(after)).isEqualTo("QUIT\r\n");
         assertThat(after.get(after.size() - 1)).isInstanceOf(Effect.EndServerOutput.class);
     }
+
+    // ---- transfers, for their audit records ----
+
+    private static List<Effect> transfers(List<Effect> effects) {
+        return effects.stream().filter(e -> e instanceof Effect.TransferStarted || e instanceof Effect.TransferEnded).toList();
+    }
+
+    @Test
+    void aTransferStartsWithItsCommandOnTheLatestDataPortAndEndsWithItsFinalReply() {
+        ControlSession s = loggedIn();
+        assertThat(transfers(s.fromClient(ascii("RETR  a b\u00e9\r\n"))))
+                .as("the argument as sent, both blanks and the byte E9 kept; no port announced yet")
+                .containsExactly(new Effect.TransferStarted("RETR", " a b\u00e9", false, 0));
+        assertThat(transfers(s.fromServer(ascii("150 here\r\n")))).as("a preliminary reply ends nothing").isEmpty();
+        assertThat(transfers(s.fromServer(ascii("226 done\r\n")))).containsExactly(new Effect.TransferEnded(226, false));
+        s.fromClient(ascii("PASV\r\n"));
+        s.fromServer(ascii("227 Entering Passive Mode (127,0,0,1,4,1)\r\n"));
+        assertThat(transfers(s.fromClient(ascii("STOR up\r\n")))).containsExactly(new Effect.TransferStarted("STOR", "up", true, 1));
+        assertThat(transfers(s.fromServer(ascii("553 no\r\n")))).containsExactly(new Effect.TransferEnded(553, false));
+        assertThat(transfers(s.fromClient(ascii("NOOP\r\nCWD x\r\nSIZE y\r\n")))).as("not transfers").isEmpty();
+    }
+
+    @Test
+    void everyDataCommandIsATransfer() {
+        ControlSession s = loggedIn();
+        assertThat(transfers(s.fromClient(ascii("LIST\r\nNLST -a\r\nMLSD\r\nSTOU\r\nAPPE f\r\nretr g\r\n"))))
+                .containsExactly(new Effect.TransferStarted("LIST", "", false, 0), new Effect.TransferStarted("NLST", "-a", false, 0),
+                        new Effect.TransferStarted("MLSD", "", false, 0), new Effect.TransferStarted("STOU", "", true, 0),
+                        new Effect.TransferStarted("APPE", "f", true, 0), new Effect.TransferStarted("RETR", "g", false, 0));
+    }
+
+    @Test
+    void aReplyATransferCannotHaveAnswersTheCommandSentDuringIt() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("RETR big\r\n"));
+        s.fromServer(ascii("150 here\r\n"));
+        s.fromClient(ascii("NOOP\r\n"));
+        assertThat(transfers(s.fromServer(ascii("200 noop during the transfer\r\n")))).isEmpty();
+        assertThat(transfers(s.fromServer(ascii("226 done\r\n")))).containsExactly(new Effect.TransferEnded(226, false));
+    }
+
+    @Test
+    void aTransferTheClientSentAborForEndsAborted() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("RETR big\r\n"));
+        s.fromServer(ascii("150 here\r\n"));
+        s.fromClient(ascii("\u00ff\u00f4\u00ff\u00f2ABOR\r\n"));
+        assertThat(transfers(s.fromServer(ascii("426 aborted\r\n")))).containsExactly(new Effect.TransferEnded(426, true));
+        assertThat(transfers(s.fromServer(ascii("226 ABOR done\r\n")))).as("the ABOR's own reply").isEmpty();
+        s.fromClient(ascii("RETR next\r\n"));
+        assertThat(transfers(s.fromServer(ascii("226 done\r\n")))).as("a transfer after the ABOR is not aborted")
+                .containsExactly(new Effect.TransferEnded(226, false));
+    }
+
+    @Test
+    void aStoreTheBrokerAbortsEndsWithTheServersFailureAndNotAborted() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("STOR f\r\n"));
+        s.fromServer(ascii("150 go\r\n"));
+        s.storeBroken(0);
+        assertThat(transfers(s.fromServer(ascii("426 aborted\r\n226 ABOR done\r\n")))).containsExactly(new Effect.TransferEnded(426, false));
+    }
+
+    @Test
+    void transfersStillDueWhenTheServerSays221AreNeverAnswered() {
+        ControlSession s = loggedIn();
+        s.fromClient(ascii("RETR f\r\nQUIT\r\n"));
+        assertThat(transfers(s.fromServer(ascii("150 here\r\n221 bye\r\n")))).isEmpty();
+    }
 }

@@ -1,0 +1,138 @@
+package org.ftb.broker;
+
+import org.ftb.ftp.Effect;
+import org.ftb.status.SessionView;
+import org.ftb.status.TransferView;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The transfers of one FTP session, each ended with one audit record. A transfer starts when its
+ * command goes to the server and ends with the server's final reply to it; its bytes are those of the
+ * data connection that came to the data port it used (each announced port takes one connection). As
+ * the server may reply before the broker has passed on the last of the data (RETR: the server closes,
+ * then sends 226, while the broker still writes to a slow client), a record waits for its data
+ * connection to end as well. A session that ends first ends every transfer it still has, with its
+ * own outcome. All on the session's reactor thread.
+ */
+final class Transfers {
+    /** One transfer from its command on. */
+    private static final class Transfer {
+        final int number;
+        final String user;
+        final Effect.TransferStarted command;
+        final long startNanos;
+        Connection data;
+        long endNanos;
+        int code;
+        String result;
+
+        Transfer(int number, String user, Effect.TransferStarted command, long startNanos) {
+            this.number = number;
+            this.user = user;
+            this.command = command;
+            this.startNanos = startNanos;
+        }
+    }
+
+    private final long sessionId;
+    private final Consumer<TransferView> ended;
+    /** Sent and not answered, in command order: the server answers them in that order (RFC 959 4.2). */
+    private final Deque<Transfer> unanswered = new ArrayDeque<>();
+    /** Answered, waiting for their data connection to end. */
+    private final List<Transfer> finishing = new ArrayList<>();
+    /** Data connections that came before their transfer's command, by data port; removed as they end. */
+    private final Map<Integer, Connection> waitingData = new HashMap<>();
+    private int started;
+
+    /**
+     * @param sessionId the control connection's id
+     * @param ended     takes each ended transfer's record
+     */
+    Transfers(long sessionId, Consumer<TransferView> ended) {
+        this.sessionId = sessionId;
+        this.ended = ended;
+    }
+
+    /** A transfer command went to the server for user {@code user} (as the session record shows it). */
+    void started(Effect.TransferStarted command, String user) {
+        Transfer t = new Transfer(++started, user, command, System.nanoTime());
+        t.data = waitingData.remove(command.port());
+        unanswered.add(t);
+    }
+
+    /** The server's final reply to the oldest transfer not yet answered. */
+    void replied(Effect.TransferEnded reply) {
+        Transfer t = unanswered.poll();
+        if (t == null) {
+            return;
+        }
+        t.endNanos = System.nanoTime();
+        t.code = reply.code();
+        t.result = reply.code() / 100 == 2 ? "OK" : reply.aborted() ? "ABORTED" : "FAILED";
+        if (t.data == null || t.data.phase() == Connection.Phase.ENDED) {
+            record(t);
+        } else {
+            finishing.add(t);
+        }
+    }
+
+    /** A data connection claimed data port {@code port}: it belongs to the first transfer of that port still without one. */
+    void dataStarted(int port, Connection data) {
+        for (Transfer t : unanswered) {
+            if (t.command.port() == port && t.data == null) {
+                t.data = data;
+                return;
+            }
+        }
+        waitingData.put(port, data);
+    }
+
+    /** A data connection ended: the record of an answered transfer that waited for it is written. */
+    void dataEnded(Connection data) {
+        waitingData.values().remove(data);
+        for (Iterator<Transfer> it = finishing.iterator(); it.hasNext(); ) {
+            Transfer t = it.next();
+            if (t.data == data) {
+                it.remove();
+                record(t);
+            }
+        }
+    }
+
+    /**
+     * The session ended with {@code outcome} (its record's result): every transfer not yet recorded
+     * is, an answered one with its reply, an unanswered one with the session's outcome ({@code NO_REPLY}
+     * when the session itself ended cleanly).
+     */
+    void sessionEnded(String outcome) {
+        finishing.forEach(this::record);
+        finishing.clear();
+        long now = System.nanoTime();
+        for (Transfer t : unanswered) {
+            t.endNanos = now;
+            t.result = outcome.equals("OK") ? "NO_REPLY" : outcome;
+            record(t);
+        }
+        unanswered.clear();
+        waitingData.clear();
+    }
+
+    private void record(Transfer t) {
+        long bytes = 0;
+        if (t.data != null) {
+            SessionView data = t.data.view();
+            bytes = t.command.upload() ? data.bytesUp() : data.bytesDown();
+        }
+        ended.accept(new TransferView(sessionId, t.number, t.user, t.command.verb(), t.command.argument(), t.command.upload(), bytes,
+                Duration.ofNanos(t.endNanos - t.startNanos), t.code, t.result));
+    }
+}
