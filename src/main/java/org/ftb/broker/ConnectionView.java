@@ -82,9 +82,11 @@ final class ConnectionView {
                 data != null ? data.destination() : request == null ? "-" : Connection.destinationText(request),
                 address == null ? "-" : IpAddress.format(address),
                 data != null ? data.session().target().rule() : m == null ? "-" : m.ruleName(),
-                data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), sshHost, phase.name(),
+                data != null ? "FTPDATA(" + data.session().controlTag() + ")" : m == null ? "-" : m.action().name(), sshHost,
+                // An FTP session's own state says more than RELAY: still logging in, idle, or moving a file.
+                session != null && phase == Connection.Phase.RELAY ? session.state() : phase.name(),
                 session != null && phase == Connection.Phase.ENDED ? session.result(result) : result,
                 up, down, Duration.ofNanos(now - connection.startNanos()), Duration.ofNanos(Math.max(0, now - connection.lastActivityNanos())),
-                details, data != null ? data.session().control().id() : 0);
+                details, data != null ? data.session().control().id() : 0, session != null ? session.activity() : "");
     }
 }

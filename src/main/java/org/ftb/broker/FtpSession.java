@@ -108,6 +108,17 @@ final class FtpSession {
         return "C" + control.id();
     }
 
+    /** What the session does now, for DISPLAY: LOGIN until the FTP login succeeded, then TRANSFER or IDLE. */
+    String state() {
+        ControlSession m = machine;
+        return m == null || !m.loggedIn() ? "LOGIN" : transfers.activity().isEmpty() ? "IDLE" : "TRANSFER";
+    }
+
+    /** The transfer under way ("RETR PAY.JAN"), or empty. */
+    String activity() {
+        return transfers.activity();
+    }
+
     String ftpUser() {
         ControlSession m = machine;
         return m == null ? "" : m.user();

@@ -57,6 +57,9 @@ final class Transfers {
      * @param sessionId the control connection's id
      * @param ended     takes each ended transfer's record
      */
+    /** The oldest transfer not yet answered, as DISPLAY shows it ("RETR PAY.JAN"), or empty; read from any thread. */
+    private volatile String activity = "";
+
     Transfers(long sessionId, Consumer<TransferView> ended) {
         this.sessionId = sessionId;
         this.ended = ended;
@@ -67,11 +70,22 @@ final class Transfers {
         Transfer t = new Transfer(++started, user, command, System.nanoTime());
         t.data = waitingData.remove(command.port());
         unanswered.add(t);
+        activity = describe(unanswered.peek());
+    }
+
+    private static String describe(Transfer t) {
+        return t == null ? "" : t.command.verb() + (t.command.argument().isEmpty() ? "" : " " + t.command.argument());
+    }
+
+    /** The transfer under way, as DISPLAY shows it, or empty; from any thread. */
+    String activity() {
+        return activity;
     }
 
     /** The server's final reply to the oldest transfer not yet answered. */
     void replied(Effect.TransferEnded reply) {
         Transfer t = unanswered.poll();
+        activity = describe(unanswered.peek());
         if (t == null) {
             return;
         }

@@ -89,6 +89,9 @@ final class SessionsDisplay {
             if (!v.details().isEmpty()) {
                 lines.add(DisplayCommand.NEXT_LINE + v.details());
             }
+            if (!v.activity().isEmpty()) {
+                lines.add(DisplayCommand.NEXT_LINE + "NOW " + v.activity());
+            }
             for (SessionView d : data.getOrDefault(v.id(), List.of())) {
                 lines.add(String.format(Locale.ROOT, "%sDATA %-8s %-10s UP %s DOWN %s", DisplayCommand.NEXT_LINE, d.tag(), d.phase(),
                         DisplayCommand.amount(d.bytesUp()), DisplayCommand.amount(d.bytesDown())));

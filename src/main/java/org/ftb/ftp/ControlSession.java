@@ -43,7 +43,8 @@ public final class ControlSession {
     private char[] password;
     private volatile int transfers;
     private boolean loginRefused;
-    private boolean loggedIn;
+    /** Volatile: DISPLAY reads it from its own thread. */
+    private volatile boolean loggedIn;
     /** AUTH(KEY): the client's PASS went to the server, which has not answered it with 230 or a refusal yet. */
     private boolean loginUnderway;
     /** The server closed the control connection while the client still had a reply due. */
@@ -145,6 +146,11 @@ public final class ControlSession {
         replay = new LoginReplay(user, password);
         password = null; // the replay owns it now
         return out.take();
+    }
+
+    /** True once the FTP login succeeded end to end; from any thread. */
+    public boolean loggedIn() {
+        return loggedIn;
     }
 
     /**

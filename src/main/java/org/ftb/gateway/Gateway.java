@@ -233,7 +233,7 @@ public final class Gateway implements AutoCloseable {
             Duration idle = lastActive == null || lastActive.isAfter(now) ? Duration.ZERO : Duration.between(lastActive, now);
             return new SessionView(e.getKey(), Logins.client(s), "SSH", s.getUsername() == null ? "-" : s.getUsername(), "-", "-", "-",
                     "GATEWAY", "-", s.isAuthenticated() ? "OPEN" : "LOGIN", "", 0, 0,
-                    Duration.ofNanos(opened == null ? 0 : nanos - opened), idle, "channels=" + (channels == null ? 0 : channels.get()), 0);
+                    Duration.ofNanos(opened == null ? 0 : nanos - opened), idle, "channels=" + (channels == null ? 0 : channels.get()), 0, "");
         }).toList();
     }
 

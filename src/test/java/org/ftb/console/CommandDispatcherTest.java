@@ -103,7 +103,7 @@ class CommandDispatcherTest {
 
     private static SessionView session(long id) {
         return new SessionView(id, "127.0.0.1:40122", "SOCKS5", "JOB1", "ftp.example.com:21", "10.1.1.5", "FTP", "DIRECT", "-",
-                "RELAY", "", 100, 2000, Duration.ofSeconds(65), Duration.ofSeconds(2), "", 0);
+                "RELAY", "", 100, 2000, Duration.ofSeconds(65), Duration.ofSeconds(2), "", 0, "");
     }
 
     @Test
@@ -126,7 +126,7 @@ class CommandDispatcherTest {
     void displaySessionsShowsEachSessionWithItsDataConnectionsUnderIt() {
         sessions.add(session(17));
         sessions.add(new SessionView(18, "127.0.0.1:40123", "SOCKS5", "JOB1", "ftp.example.com:30000", "-", "FTP", "FTPDATA(C17)", "GW",
-                "RELAY", "", 0, 1_000_000, Duration.ofSeconds(1), Duration.ZERO, "", 17));
+                "RELAY", "", 0, 1_000_000, Duration.ofSeconds(1), Duration.ZERO, "", 17, ""));
         assertThat(dispatcher.dispatch("D SESSIONS", "console")).containsExactly(
                 "FTB0340I FTB SESSIONS 1 SHOWN OF 2",
                 " ID       ACTION    PHASE      RULE",
@@ -142,7 +142,7 @@ class CommandDispatcherTest {
     void displaySessionsSelectsByRuleUserAndClientWithoutRegardToCase() {
         sessions.add(session(1));
         sessions.add(new SessionView(2, "[::1]:4000", "SOCKS5", "-/ftp:bob", "ftp.example.com:21", "-", "MVS", "FTPTUNNEL", "GW",
-                "RELAY", "", 0, 0, Duration.ZERO, Duration.ZERO, "", 0));
+                "RELAY", "", 0, 0, Duration.ZERO, Duration.ZERO, "", 0, ""));
         assertThat(dispatcher.dispatch("D SESSIONS RULE=mvs", "MODIFY")).anyMatch(l -> l.startsWith(" C2 ")).noneMatch(l -> l.startsWith(" C1 "));
         assertThat(dispatcher.dispatch("D SESSIONS USER=BOB", "MODIFY").get(0)).isEqualTo("FTB0340I FTB SESSIONS 1 SHOWN OF 2 WHERE USER=BOB");
         assertThat(dispatcher.dispatch("D SESSIONS CLIENT=::1", "MODIFY")).anyMatch(l -> l.startsWith(" C2 "));
@@ -157,7 +157,7 @@ class CommandDispatcherTest {
         sessions.add(new SessionView(123456, "[2001:db8:1234:5678:9abc:def0:1234:5678]:65535", "SOCKS5", "AVERYLONGSOCKSUSERNAME",
                 "a-very-long-host-name.department.example.com:65535", "-", "RULENAME", "FTPTUNNEL", "GW", "CONNECTING", "",
                 123_456_789_012L, 99_999_999L, Duration.ofDays(3), Duration.ofSeconds(100_000),
-                "ftpuser=someone sshuser=someone transfers=12 databytes=123456789012 lastleg=CLEAR-from-gateway.example.com", 0));
+                "ftpuser=someone sshuser=someone transfers=12 databytes=123456789012 lastleg=CLEAR-from-gateway.example.com", 0, ""));
         List<String> lines = dispatcher.dispatch("D SESSIONS", "MODIFY");
         assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
         String all = String.join(" ", lines).replaceAll(" +", " ");
@@ -172,11 +172,12 @@ class CommandDispatcherTest {
     @Test
     void issue7DisplayShowsWhatClientsChoseOnlyAsPrintableText() {
         sessions.add(new SessionView(5, "127.0.0.1:40122", "SOCKS5", "u\u001b]0;owned\u0007", "ftp.example.com:21", "-", "FTP",
-                "FTPTUNNEL", "GW", "RELAY", "", 0, 0, Duration.ZERO, Duration.ZERO, "ftpuser=a sshuser=job\r\n\u0085\u009b31m", 0));
+                "FTPTUNNEL", "GW", "RELAY", "", 0, 0, Duration.ZERO, Duration.ZERO, "ftpuser=a sshuser=job\r\n\u0085\u009b31m", 0,
+                "RETR a\u001bb"));
         List<String> lines = dispatcher.dispatch("D SESSIONS", "console");
         assertThat(lines).allSatisfy(l -> assertThat(l.chars()).allMatch(c -> c >= 0x20 && c != 0x7F && (c < 0x80 || c > 0x9F)));
         assertThat(lines).anyMatch(l -> l.endsWith(" uX'1B']0;ownedX'07'"))
-                .contains("          ftpuser=a sshuser=jobX'0D'X'0A'X'85'X'9B'31m");
+                .contains("          ftpuser=a sshuser=jobX'0D'X'0A'X'85'X'9B'31m", "          NOW RETR aX'1B'b");
     }
 
     @Test

@@ -264,7 +264,8 @@ class OperatorCommandsTest {
             SessionView session = ftpSession();
             List<String> sessions = console.dispatch("D SESSIONS USER=" + USER.toUpperCase(), "MODIFY");
             assertThat(sessions.get(0)).isEqualTo("FTB0340I FTB SESSIONS 1 SHOWN OF 2 WHERE USER=JOB1");
-            assertThat(sessions).anyMatch(l -> l.startsWith(" C" + session.id() + " ") && l.contains("FTPTUNNEL") && l.contains("FTP"))
+            assertThat(sessions).anyMatch(l -> l.startsWith(" C" + session.id() + " ") && l.contains("FTPTUNNEL TRANSFER"))
+                    .contains("          NOW RETR big.bin")
                     .anyMatch(l -> l.contains("127.0.0.1:" + ftp.port() + " VIA GW"))
                     .anyMatch(l -> l.startsWith("          DATA C"));
             assertThat(console.dispatch("D SESSIONS RULE=REST", "MODIFY")).containsExactly("FTB0340I FTB SESSIONS 0 SHOWN OF 2 WHERE RULE=REST");
