@@ -3,6 +3,7 @@ package org.ftb.app;
 import org.ftb.broker.Generation;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigLoader;
+import org.ftb.config.ConfigReader;
 import org.ftb.config.ConfigPrinter;
 import org.ftb.config.Diagnostic;
 import org.ftb.console.BrokerDetails;
@@ -73,12 +74,6 @@ public final class Broker implements BrokerControl, BrokerDetails {
     private final AtomicInteger endedByStop = new AtomicInteger();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
-
-    /** Reads the configuration source again, for RELOAD: the same file or data set, symbols and record format. */
-    @FunctionalInterface
-    public interface ConfigReader {
-        ConfigLoader.Result read();
-    }
 
     private Broker(BrokerConfig config, ConfigReader reader, Resolver resolver, String version) throws IOException {
         this.config = config;
@@ -209,7 +204,7 @@ public final class Broker implements BrokerControl, BrokerDetails {
         if (!socks.drain(on)) {
             return List.of(Msg.FTB0315I.format(on ? "the broker is draining already" : "the broker is not draining"));
         }
-        return logged(on ? Msg.FTB0313I : Msg.FTB0314I, origin, socks.activeSessions());
+        return List.of(messages.answer(on ? Msg.FTB0313I : Msg.FTB0314I, origin, socks.activeSessions()));
     }
 
     @Override
@@ -217,14 +212,9 @@ public final class Broker implements BrokerControl, BrokerDetails {
         if (!socks.abort(sessionId, "CANCELLED")) {
             return List.of(Msg.FTB0317E.format("C" + sessionId));
         }
-        return logged(Msg.FTB0316I, origin, "C" + sessionId);
+        return List.of(messages.answer(Msg.FTB0316I, origin, "C" + sessionId));
     }
 
-    /** Logs the message and returns it as the response to the console that asked. */
-    private List<String> logged(Msg msg, Object... args) {
-        messages.log(msg, args);
-        return List.of(msg.format(args));
-    }
 
     @Override
     public synchronized List<String> reload(String origin) {
@@ -238,7 +228,7 @@ public final class Broker implements BrokerControl, BrokerDetails {
         List<String> lines = new ArrayList<>();
         List<Diagnostic> findings = result.diagnostics().all();
         if (result.config().isEmpty()) {
-            lines.addAll(logged(Msg.FTB0305E, origin, result.source(), result.returnCode()));
+            lines.add(messages.answer(Msg.FTB0305E, origin, result.source(), result.returnCode()));
             findings.forEach(d -> report(d, lines));
             return lines;
         }
@@ -249,18 +239,18 @@ public final class Broker implements BrokerControl, BrokerDetails {
         try {
             changes = socks.reconfigure(generation);
         } catch (SocksServer.ListenException e) {
-            return logged(Msg.FTB0312E, origin, e.address(), e.getMessage());
+            return List.of(messages.answer(Msg.FTB0312E, origin, e.address(), e.getMessage()));
         }
         List<String> drained = tunnels.update(next.sshHosts());
         List<String> atRestart = restartOnly(config, next);
         config = next;
-        lines.addAll(logged(Msg.FTB0304I, origin, next.source(), generation.number(), next.rules().size(), next.sshHosts().size(),
+        lines.add(messages.answer(Msg.FTB0304I, origin, next.source(), generation.number(), next.rules().size(), next.sshHosts().size(),
                 socks.listenAddresses().size()));
         findings.forEach(d -> report(d, lines));
-        changes.opened().forEach(a -> lines.addAll(logged(Msg.FTB0306I, a)));
-        changes.closed().forEach(a -> lines.addAll(logged(Msg.FTB0307I, a)));
-        drained.forEach(h -> lines.addAll(logged(Msg.FTB0308I, h)));
-        atRestart.forEach(s -> lines.addAll(logged(Msg.FTB0309W, s)));
+        changes.opened().forEach(a -> lines.add(messages.answer(Msg.FTB0306I, a)));
+        changes.closed().forEach(a -> lines.add(messages.answer(Msg.FTB0307I, a)));
+        drained.forEach(h -> lines.add(messages.answer(Msg.FTB0308I, h)));
+        atRestart.forEach(s -> lines.add(messages.answer(Msg.FTB0309W, s)));
         return lines;
     }
 
@@ -311,7 +301,7 @@ public final class Broker implements BrokerControl, BrokerDetails {
         if (!socks.trace(on, sessionId)) {
             return List.of(Msg.FTB0317E.format(scope));
         }
-        return logged(Msg.FTB0318I, on ? "ON" : "OFF", origin, scope);
+        return List.of(messages.answer(Msg.FTB0318I, on ? "ON" : "OFF", origin, scope));
     }
 
     /** Waits for the active sessions, and for held broken uploads to be ended by their servers, until the deadline. */

@@ -1,5 +1,6 @@
 package org.ftb.cli;
 
+import org.ftb.config.ConfigReader;
 import org.ftb.app.Broker;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.Diagnostics;
@@ -28,7 +29,7 @@ final class BrokerCommand implements Callable<Integer> {
         return ServiceRun.run(options, spec.commandLine(), BrokerCommand::run);
     }
 
-    private static int run(Platform platform, MessageLog messages, BrokerConfig config, Broker.ConfigReader reader)
+    private static int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader)
             throws InterruptedException {
         Broker broker;
         try {

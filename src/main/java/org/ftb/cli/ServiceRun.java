@@ -1,5 +1,6 @@
 package org.ftb.cli;
 
+import org.ftb.config.ConfigReader;
 import org.ftb.app.Broker;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.ConfigLoader;
@@ -27,7 +28,7 @@ final class ServiceRun {
     /** A service started from a valid configuration; returns its return code. */
     interface Body {
         /** @param reader reads the same configuration source again, for RELOAD */
-        int run(Platform platform, MessageLog messages, BrokerConfig config, Broker.ConfigReader reader) throws InterruptedException;
+        int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader) throws InterruptedException;
     }
 
     static int run(ConfigOptions options, CommandLine commandLine, Body body) throws InterruptedException {

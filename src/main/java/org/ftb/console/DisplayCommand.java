@@ -109,7 +109,7 @@ final class DisplayCommand implements ConsoleCommand {
         if (status.stopping()) {
             return "STOPPING";
         }
-        return status instanceof BrokerStatus b && b.draining() ? "DRAINING" : "ACTIVE";
+        return status.draining() ? "DRAINING" : "ACTIVE";
     }
 
     private List<String> rules() {

@@ -73,13 +73,13 @@ final class Operands {
         return Optional.ofNullable(keywords.get(keyword));
     }
 
-    /** A session number, as DISPLAY shows it (C17) or bare (17). */
+    /** A session number, as DISPLAY shows it (C17, or S3 for the gateway) or bare (17). */
     OptionalLong session(String keyword) throws ConsoleCommand.CommandException {
         Optional<String> value = value(keyword);
         if (value.isEmpty()) {
             return OptionalLong.empty();
         }
-        String digits = value.get().startsWith("C") ? value.get().substring(1) : value.get();
+        String digits = value.get().startsWith("C") || value.get().startsWith("S") ? value.get().substring(1) : value.get();
         if (!digits.matches("[0-9]{1,18}")) {
             throw new ConsoleCommand.CommandException(keyword + "=" + value.get() + " is not a session number such as C17");
         }

@@ -1,8 +1,6 @@
 package org.ftb.console;
 
 import org.ftb.message.Msg;
-import org.ftb.status.BrokerStatus;
-import org.ftb.status.GatewayStatus;
 import org.ftb.status.ServiceStatus;
 import org.ftb.status.SessionView;
 
@@ -57,11 +55,7 @@ final class SessionsDisplay {
     }
 
     static List<String> lines(ServiceStatus status, Filter filter) {
-        if (status instanceof GatewayStatus g) {
-            return List.of(Msg.FTB0340I.format(g.activeSessions(), g.activeSessions(), ""),
-                    " SSH CONNECTIONS ARE LISTED BY DISPLAY ONLY AS A COUNT");
-        }
-        List<SessionView> all = ((BrokerStatus) status).sessions();
+        List<SessionView> all = status.sessions();
         Map<Long, List<SessionView>> data = new LinkedHashMap<>();
         Map<Long, SessionView> byId = new LinkedHashMap<>();
         all.forEach(v -> byId.put(v.id(), v));

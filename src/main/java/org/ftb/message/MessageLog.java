@@ -29,6 +29,12 @@ public final class MessageLog {
         event.log(msg.format(args));
     }
 
+    /** Logs the message and returns its text: the answer to the console whose command did what it reports. */
+    public String answer(Msg msg, Object... args) {
+        log(msg, args);
+        return msg.format(args);
+    }
+
     public void log(Notice notice) {
         logFormatted(notice.msg(), notice.text());
     }

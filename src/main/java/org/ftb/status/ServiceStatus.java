@@ -9,4 +9,10 @@ public sealed interface ServiceStatus permits BrokerStatus, GatewayStatus {
     boolean stopping();
 
     Duration uptime();
+
+    /** True after DRAIN, until RESUME: new sessions are refused. */
+    boolean draining();
+
+    /** The connections now: the broker's SOCKS connections, or the gateway's SSH connections. */
+    java.util.List<SessionView> sessions();
 }

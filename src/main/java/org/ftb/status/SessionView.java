@@ -18,8 +18,8 @@ public record SessionView(long id, String client, String protocol, String user, 
                           Duration age, Duration idle, String details, long controlId,
                           String activity) {
 
-    /** The connection's log identity, such as {@code C17}. */
+    /** The connection's log identity: {@code C17} for the broker's, {@code S3} for the gateway's SSH connections. */
     public String tag() {
-        return "C" + id;
+        return ("SSH".equals(protocol) ? "S" : "C") + id;
     }
 }

@@ -1,5 +1,6 @@
 package org.ftb.net;
 
+import org.ftb.config.ConfigReader;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.ftb.address.HostPort;
@@ -87,7 +88,7 @@ class OperatorCommandsTest {
         config = dir.resolve("ftbprm.txt");
         writeConfig("ACTION(FTPTUNNEL) VIA(GW)", "");
         ConfigLoader loader = new ConfigLoader(new Symbols(Map.of(), name -> Optional.empty()), StandardCharsets.UTF_8);
-        Broker.ConfigReader reader = () -> loader.load(config, null);
+        ConfigReader reader = () -> loader.load(config, null);
         ConfigLoader.Result start = reader.read();
         broker = Broker.start(start.config().orElseThrow(() -> new AssertionError(start.diagnostics().all())), reader, Resolver.system(), "test");
         console = CommandDispatcher.standard(broker, broker.messages());
