@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -118,6 +119,42 @@ class StartedTaskTest {
 
         JzosSimulation.modify("D");
         assertThat(withId("FTB0310I")).as("a stopped broker answers no more commands").hasSize(1);
+    }
+
+    @Test
+    void issue9EveryCommandThroughModifyIsAnsweredByOneWtoThatFitsTheConsole() throws Exception {
+        int port = freePort();
+        ZosConfigurationTest.parmlib(dir, ZosConfigurationTest.member(port));
+        CompletableFuture<Integer> broker = start("broker", "--config", "//DD:FTBPRM");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !withId("FTB0003I").isEmpty() && JzosSimulation.callbackRegistered());
+        Map<String, String> answers = new java.util.LinkedHashMap<>();
+        answers.put("D", "FTB0310I");
+        answers.put("D SESSIONS", "FTB0340I");
+        answers.put("D RULES", "FTB0341I");
+        answers.put("D SSH", "FTB0342I");
+        answers.put("D CONFIG", "FTB0343I");
+        answers.put("TRACE ON", "FTB0318I");
+        answers.put("TRACE OFF", "FTB0318I");
+        answers.put("DRAIN", "FTB0313I");
+        answers.put("RESUME", "FTB0314I");
+        answers.put("CANCEL SESSION=C999", "FTB0317E");
+        answers.put("RELOAD", "FTB0304I");
+        answers.put("HELP", "FTB0311I");
+        answers.put("P FORCE", "FTB0303I");
+        for (Map.Entry<String, String> command : answers.entrySet()) {
+            int before = JzosSimulation.wtos().size();
+            JzosSimulation.modify(command.getKey());
+            List<Wto> responses = JzosSimulation.wtos().subList(before, JzosSimulation.wtos().size()).stream()
+                    .filter(w -> w.descriptor() == 0x0800).toList();
+            assertThat(responses).as(command.getKey()).singleElement().satisfies(w -> {
+                assertThat(w.lines().get(0)).startsWith(command.getValue());
+                assertThat(w.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
+            });
+        }
+        assertThat(broker.get(20, TimeUnit.SECONDS)).isZero();
+        assertThat(withId("FTB0017W")).as("STOP FORCE is a life-cycle message").singleElement().extracting(Wto::text).asString()
+                .startsWith("FTB0017W STOP FORCE from MODIFY");
+        assertThat(withId("FTB0304I")).as("a RELOAD is told on the console, whoever gave it").hasSize(2);
     }
 
     @Test
