@@ -4,6 +4,7 @@ import org.apache.ftpserver.FtpServer;
 import org.ftb.app.Broker;
 import org.ftb.auth.UserDirectory;
 import org.ftb.config.ConfigLoader;
+import org.ftb.config.ConfigReader;
 import org.ftb.config.ConfigSource;
 import org.ftb.config.Diagnostics;
 import org.ftb.config.GatewaySettings;
@@ -94,16 +95,19 @@ final class DemoCommand implements Callable<Integer> {
                     "SSHHOST NAME(DEMOGW) HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "')",
                     "RULE    NAME(DEMOFTP) DEST(127.0.0.1 localhost) PORTS(" + ftpPort + ") ACTION(FTPTUNNEL) VIA(DEMOGW)",
                     "RULE    NAME(OTHERS) DEST(*) ACTION(DENY)", "");
-            Files.writeString(dir.resolve("ftbprm-demo.txt"), member);
-            ConfigLoader.Result result = new ConfigLoader(Symbols.none(), platform.nativeCharset())
-                    .load(ConfigSource.ofText("demo", member, ConfigSource.RecordFormat.STREAM), dir);
+            Path memberFile = dir.resolve("ftbprm-demo.txt");
+            Files.writeString(memberFile, member);
+            ConfigLoader loader = new ConfigLoader(Symbols.none(), platform.nativeCharset());
+            // Read from the file it prints, so that an edit of it and RELOAD show a live change.
+            ConfigReader reader = () -> loader.load(memberFile, ConfigSource.RecordFormat.STREAM);
+            ConfigLoader.Result result = reader.read();
             ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
             if (result.config().isEmpty()) {
                 return result.returnCode();
             }
             Broker broker;
             try {
-                broker = Broker.start(result.config().get(), Resolver.system(), Main.version());
+                broker = Broker.start(result.config().get(), reader, Resolver.system(), Main.version());
             } catch (org.ftb.broker.SocksServer.ListenException e) {
                 spec.commandLine().getErr().println("Port " + socksPort + " is in use: try ftb demo --socks-port 11080");
                 return Diagnostics.RC_SEVERE;
@@ -113,13 +117,14 @@ final class DemoCommand implements Callable<Integer> {
             out.println("FTP Tunnel Broker demo is running, all on loopback:");
             out.println("  FTP server   127.0.0.1:" + ftpPort + "  user " + Demo.USER + ", files in " + home);
             out.println("  SSH gateway  127.0.0.1:" + gateway.port() + "  (ftb gateway; only tunnels to 127.0.0.1)");
-            out.println("  Broker       SOCKS 127.0.0.1:" + socksPort + "  rule DEMOFTP: FTPTUNNEL via DEMOGW  (" + dir.resolve("ftbprm-demo.txt") + ")");
+            out.println("  Broker       SOCKS 127.0.0.1:" + socksPort + "  rule DEMOFTP: FTPTUNNEL via DEMOGW  (" + memberFile + ")");
             out.println();
             out.println("Download the demo file through the SSH tunnel:");
             out.println("  curl --socks5-hostname 127.0.0.1:" + socksPort + " ftp://" + Demo.USER + ":" + Demo.PASSWORD + "@127.0.0.1:"
                     + ftpPort + "/" + Demo.FILE);
             out.println();
-            out.println("Type DISPLAY to see the sessions, STOP (or Ctrl-C) to end.");
+            out.println("Type D SESSIONS to see the sessions, HELP for the commands, STOP (or Ctrl-C) to end;");
+            out.println("edit " + memberFile.getFileName() + " and type RELOAD to put a change in place.");
             out.flush();
             Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
                     platform);
