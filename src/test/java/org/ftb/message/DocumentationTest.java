@@ -94,7 +94,7 @@ class DocumentationTest {
         for (ConsoleCommand command : commands) {
             assertThat(operations).contains("| `" + command.name() + "` | `" + command.abbreviation() + "` |");
         }
-        for (String cli : List.of("ftb broker", "ftb check", "ftb match", "ftb passwd")) {
+        for (String cli : List.of("ftb broker", "ftb check", "ftb match", "ftb passwd", "ftb trust")) {
             assertThat(operations).contains(cli);
         }
     }
