@@ -47,6 +47,15 @@ public record HostPort(String host, int port) {
         return Optional.of(new HostPort(canonicalHost(host), number));
     }
 
+    /**
+     * Whether {@code text} can name a host: 1 to 255 ASCII letters, digits, '-', '.' and '_' (the
+     * underscore, which DNS names of hosts should not hold, is in use all the same).
+     */
+    public static boolean isHostName(String text) {
+        return !text.isEmpty() && text.length() <= 255
+                && text.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '-' || c == '.' || c == '_');
+    }
+
     /** IP literals in canonical form, names in lower case. */
     public static String canonicalHost(String host) {
         return IpAddress.parse(host).map(IpAddress::format).orElse(host.toLowerCase(Locale.ROOT));

@@ -4,6 +4,7 @@ import org.ftb.auth.UserDirectory;
 import org.ftb.config.Diagnostics;
 import org.ftb.message.Msg;
 import org.ftb.platform.Platform;
+import org.ftb.platform.PrivateFiles;
 import org.ftb.platform.TextFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,13 +14,9 @@ import picocli.CommandLine.Parameters;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,7 +81,7 @@ final class PasswdCommand implements Callable<Integer> {
             }
         }
         lines.add(entry);
-        write(lines, existing.charset());
+        PrivateFiles.replace(file, (String.join("\n", lines) + "\n").getBytes(existing.charset()));
         out.println(Msg.FTB0410I.format(user, file));
         out.flush();
         return Diagnostics.RC_OK;
@@ -111,24 +108,5 @@ final class PasswdCommand implements Callable<Integer> {
         }
         List<String> lines = textFiles.decode(System.in.readNBytes(MAX_INPUT)).lines();
         return lines.isEmpty() ? new char[0] : lines.get(0).toCharArray();
-    }
-
-    /** Writes beside the file, owner-only, then moves into place, so a crash never leaves half a file. */
-    private void write(List<String> lines, Charset charset) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path temp = Files.createTempFile(absolute.getParent(), ".ftb-users", ".tmp");
-        try {
-            if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            }
-            Files.write(temp, lines, charset);
-            try {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 }

@@ -556,9 +556,7 @@ public final class ConfigBinder {
             return Optional.empty();
         }
         String text = value.text();
-        boolean name = !text.isEmpty() && text.length() <= 255 && text.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128
-                || c == '-' || c == '.' || c == '_');
-        if (IpAddress.isLiteral(text) || name) {
+        if (IpAddress.isLiteral(text) || HostPort.isHostName(text)) {
             return Optional.of(HostPort.canonicalHost(text));
         }
         diagnostics.at(Msg.FTB0136E, value.line(), value.column(), text);

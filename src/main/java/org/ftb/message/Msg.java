@@ -164,7 +164,29 @@ public enum Msg {
     FTB0402E("%s is not HOST:PORT (examples: ftp.example.com:21, 10.1.1.5:21, [2001:db8::1]:21)"),
     FTB0403E("--symbol %s must be NAME=VALUE with NAME 1 to 8 letters, digits, @, # or $"),
     FTB0410I("Password for user %s written to %s"),
-    FTB0411E("%s");
+    FTB0411E("%s"),
+
+    FTB0600I("SSH server %s at %s has %d host key(s) of the types the broker accepts; in %s:"),
+    FTB0601I("%-19s %s %s"),
+    FTB0602I("%d key(s) for %s written to %s%s"),
+    FTB0603I("%s holds every key of %s: nothing to write"),
+    FTB0604E("The %s key of %s CHANGED: %s holds %s, the server offers %s; nothing was written. Confirm the new fingerprint with the server's administrator; if it is right, run again with --replace"),
+    FTB0605E("The %s key %s of %s is marked @revoked in %s; nothing was written"),
+    FTB0606E("No terminal to confirm writing %d key(s) to %s: nothing was written; check the fingerprints, then run again with --yes"),
+    FTB0607W("Not confirmed: nothing was written to %s"),
+    FTB0608E("Cannot fetch the host keys of %s: %s"),
+    FTB0609E("%s is not HOST or HOST:PORT (examples: sftp.example.com, sftp.example.com:2222, 192.0.2.10, [2001:db8::1]:2222)"),
+    FTB0610E("%s has no SSHHOST %s; its SSHHOST statements: %s"),
+    FTB0611E("SSHHOST %s has HOST(*): its SSH server is the destination; name the one to trust after the SSHHOST name"),
+    FTB0612E("SSHHOST %s has HOST(%s): give no HOST after the SSHHOST name"),
+    FTB0613E("SSHHOST %s has PORT(%d): give %s without a port"),
+    FTB0614E("Cannot read known_hosts file %s: %s; nothing was written"),
+    FTB0615E("Cannot write known_hosts file %s: %s"),
+    FTB0616E("Cannot replace the old key in %s: %s; nothing was written: edit that line by hand"),
+    FTB0617W("%s line %d is not a known_hosts entry the broker can use, and is ignored: %s"),
+    FTB0618W("%s is not tagged as %s text: %s; tag it with chtag -tc, or programs that honour file tags may misread it"),
+    FTB0619E("Give --known-hosts FILE with HOST[:PORT], or --config SOURCE with an SSHHOST name"),
+    FTB0620E("--timeout %d must be a whole number of seconds from 1 to 3600");
 
     private final String template;
 

@@ -3,11 +3,14 @@ package org.ftb.platform;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -107,6 +110,58 @@ public final class PrivateFiles {
         } catch (FileAlreadyExistsException e) {
             // An existing file is the operator's: its permissions are theirs to choose.
             return false;
+        }
+    }
+
+    /**
+     * Replaces {@code file} (or makes it) with {@code content}, owner-only. The content goes to a
+     * temporary file beside it, owner-only from its creation, which is then moved over it (atomically
+     * where the file system can): a reader sees the old file or the new one, and a crash leaves no
+     * half-written file.
+     */
+    public static void replace(Path file, byte[] content) throws IOException {
+        replace(file, content, false);
+    }
+
+    /**
+     * As {@link #replace(Path, byte[])}, but a file that exists keeps its owner, group and
+     * permissions: a file that others read (a known_hosts file that the broker's user reads) stays
+     * readable to them. A new file is owner-only.
+     *
+     * @throws IOException also when the owner cannot be kept (only a superuser may give a file away);
+     *                     the file is then unchanged
+     */
+    public static void replaceKeepingAccess(Path file, byte[] content) throws IOException {
+        replace(file, content, true);
+    }
+
+    private static void replace(Path file, byte[] content, boolean keepAccess) throws IOException {
+        // The file a symbolic link names is replaced, not the link.
+        Path target = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath();
+        boolean posix = isPosix(target);
+        PosixFileAttributes old = keepAccess && posix && Files.exists(target) ? Files.readAttributes(target, PosixFileAttributes.class) : null;
+        Path temp = posix ? Files.createTempFile(target.getParent(), ".ftb-", ".tmp", OWNER_ONLY)
+                : Files.createTempFile(target.getParent(), ".ftb-", ".tmp");
+        try {
+            Files.write(temp, content);
+            if (old != null) {
+                PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+                PosixFileAttributes made = view.readAttributes();
+                if (!made.owner().equals(old.owner())) {
+                    view.setOwner(old.owner());
+                }
+                if (!made.group().equals(old.group())) {
+                    view.setGroup(old.group());
+                }
+                view.setPermissions(old.permissions());
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 

@@ -7,20 +7,14 @@ import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.ftb.config.SshHostSettings;
 import org.ftb.platform.TextFiles;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,6 +35,8 @@ import java.util.Optional;
 final class HostKeyCheck extends KnownHostsServerKeyVerifier {
     /** Why the host key was refused, for the message. */
     static final AttributeRepository.AttributeKey<String> REFUSAL = new AttributeRepository.AttributeKey<>();
+    /** The fingerprints of the host's keys in the file of the type the server offered. */
+    private static final AttributeRepository.AttributeKey<List<String>> SAME_TYPE = new AttributeRepository.AttributeKey<>();
 
     private final TextFiles textFiles;
 
@@ -50,26 +46,24 @@ final class HostKeyCheck extends KnownHostsServerKeyVerifier {
         this.textFiles = textFiles;
     }
 
-    /** As MINA's own, which skips an entry whose key it cannot read, but with the file's text decoded by the rule. */
+    /**
+     * As MINA's own, which skips a line it cannot use, but read by {@link KnownHosts}: the text decoded
+     * by the rule, and each skipped line said with its number.
+     */
     @Override
-    protected List<HostEntryPair> reloadKnownHosts(ClientSession session, Path file) throws IOException, GeneralSecurityException {
-        List<KnownHostEntry> entries = KnownHostEntry.readKnownHostEntries(new BufferedReader(new StringReader(textFiles.read(file).text())));
+    protected List<HostEntryPair> reloadKnownHosts(ClientSession session, Path file) throws IOException {
+        KnownHosts knownHosts = KnownHosts.read(file, textFiles);
+        for (KnownHosts.Skipped skipped : knownHosts.skipped()) {
+            log.warn("known_hosts {} line {} is skipped: {}", file, skipped.line(), skipped.reason());
+        }
         List<HostEntryPair> keys = new ArrayList<>();
-        PublicKeyEntryResolver resolver = getFallbackPublicKeyEntryResolver();
-        for (KnownHostEntry entry : entries) {
-            try {
-                PublicKey key = resolveHostKey(session, entry, resolver);
-                if (key != null) {
-                    keys.add(new HostEntryPair(entry, key));
-                }
-            } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                log.warn("known_hosts {} entry {} is skipped: {}", file, entry, e.getMessage());
-            }
+        for (KnownHosts.Entry entry : knownHosts.entries()) {
+            keys.add(new HostEntryPair(entry.hostEntry(), entry.key()));
         }
         return keys;
     }
 
-    /** ACCEPTNEW's new entry, appended in the code page the file is in (UTF-8 for a new or empty file, as MINA writes it). */
+    /** ACCEPTNEW's new entry, appended by {@link KnownHosts} (in the code page the file is in, a new file owner-only). */
     @Override
     protected KnownHostEntry updateKnownHostsFile(ClientSession session, SocketAddress remote, PublicKey key, Path file,
                                                   Collection<HostEntryPair> knownHosts) throws Exception {
@@ -78,12 +72,7 @@ final class HostKeyCheck extends KnownHostsServerKeyVerifier {
             return null;
         }
         synchronized (updateLock) {
-            boolean existing = Files.exists(file) && Files.size(file) > 0;
-            TextFiles.Text text = existing ? textFiles.read(file) : new TextFiles.Text("", StandardCharsets.UTF_8);
-            // Only a last line without its line end gets one first; MINA writes one whatever the file ends with.
-            String lineEnd = !existing || text.text().endsWith("\n") || text.text().endsWith("\r") ? "" : "\n";
-            Files.write(file, (lineEnd + entry.getConfigLine() + "\n").getBytes(text.charset()), StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            KnownHosts.read(file, textFiles).append(List.of(entry.getConfigLine()));
         }
         resetReloadAttributes();
         return entry;
@@ -122,11 +111,32 @@ final class HostKeyCheck extends KnownHostsServerKeyVerifier {
         }
     }
 
+    /**
+     * Notes, for the refusal of a modified key, the host's keys of the offered type in the file: MINA
+     * calls a key modified when the file lists the host with any other key, of another type too, and
+     * names one of them, whatever its type. Its client asks for ECDSA before Ed25519 and RSA, so a
+     * server that has an ECDSA key besides the Ed25519 key the file lists is refused that way.
+     */
+    @Override
+    protected boolean acceptKnownHostEntries(ClientSession session, SocketAddress remote, PublicKey serverKey,
+                                             Collection<HostEntryPair> knownHosts) {
+        String type = KeyUtils.getKeyType(serverKey);
+        session.setAttribute(SAME_TYPE, findKnownHostEntries(session, remote, knownHosts).stream()
+                .filter(pair -> pair.getHostEntry().getMarker() == null && type.equals(KeyUtils.getKeyType(pair.getServerKey())))
+                .map(pair -> new HostKey(pair.getServerKey()).fingerprint()).toList());
+        return super.acceptKnownHostEntries(session, remote, serverKey, knownHosts);
+    }
+
     @Override
     public boolean acceptModifiedServerKey(ClientSession session, SocketAddress remote, KnownHostEntry entry,
                                            PublicKey expected, PublicKey actual) {
-        session.setAttribute(REFUSAL, "its host key CHANGED: " + getPath() + " has " + KeyUtils.getFingerPrint(expected)
-                + ", the server offers " + KeyUtils.getFingerPrint(actual));
+        HostKey offered = new HostKey(actual);
+        List<String> sameType = session.getAttribute(SAME_TYPE);
+        session.setAttribute(REFUSAL, sameType == null || sameType.isEmpty()
+                ? "its " + offered.type() + " host key " + offered.fingerprint() + " is not in " + getPath()
+                        + ", which lists the host with keys of other types only; add every key the server has (ftb trust)"
+                : "its host key CHANGED: " + getPath() + " has " + String.join(", ", sameType) + ", the server offers "
+                        + offered.type() + " " + offered.fingerprint());
         return false;
     }
 

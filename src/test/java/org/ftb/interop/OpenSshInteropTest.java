@@ -2,15 +2,14 @@ package org.ftb.interop;
 
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.ftb.testing.Bytes;
 import org.ftb.testing.EchoServer;
+import org.ftb.testing.OpenSshd;
 import org.ftb.testing.SocksClient;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestFtpServer;
 import org.ftb.testing.TestSshServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,13 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -32,92 +27,40 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The broker against a real OpenSSH sshd: FTPTUNNEL with the FTP login (downloads must end exactly
  * when the server's data ends: the end-of-file stall MINA-only tests cannot show) and TUNNEL with a
- * key. Needs /usr/sbin/sshd and a local user {@value #USER} with password {@value #PASSWORD}, which
- * .ci/run sets up; CI requires this test, elsewhere it is skipped without them.
+ * key. Needs /usr/sbin/sshd and a local user {@value OpenSshd#USER} (see {@link OpenSshd}).
  */
 @Timeout(120)
 class OpenSshInteropTest {
-    static final String USER = "ftbtest";
-    static final String PASSWORD = "ftb-Interop-1";
+    static final String USER = OpenSshd.USER;
+    static final String PASSWORD = OpenSshd.PASSWORD;
 
     @TempDir
     Path dir;
-    private Process sshd;
+    private OpenSshd sshd;
     private int sshPort;
     private Path knownHosts;
-    private KeyPair clientKey;
     private Path keyFile;
-    private Path publicDir;
 
     @BeforeEach
     void startSshd() throws Exception {
-        boolean ready = Files.isExecutable(Path.of("/usr/sbin/sshd")) && userExists();
-        if (!"true".equals(System.getenv("CI"))) {
-            Assumptions.assumeTrue(ready, "OpenSSH sshd and user " + USER + " are set up by .ci/run");
-        }
-        assertThat(ready).as("CI must provide /usr/sbin/sshd and user " + USER).isTrue();
-        Files.createDirectories(Path.of("/run/sshd"));
-        Path hostKey = dir.resolve("ssh_host_ed25519_key");
-        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
+        OpenSshd.assumeAvailable();
         keyFile = dir.resolve("id_rsa");
-        clientKey = TestSshServer.writeRsaKey(keyFile);
-        // sshd reads authorized_keys as the user, who cannot enter JUnit's owner-only temporary folder.
-        publicDir = Files.createTempDirectory("ftb-sshd-", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-        Path authorized = publicDir.resolve("authorized_keys");
-        Files.writeString(authorized, PublicKeyEntry.toString(clientKey.getPublic()) + "\n");
-        Files.setPosixFilePermissions(authorized, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            sshPort = probe.getLocalPort();
-        }
-        Path config = dir.resolve("sshd_config");
-        Files.writeString(config, String.join("\n",
-                "Port " + sshPort, "ListenAddress 127.0.0.1", "HostKey " + hostKey, "PidFile " + dir.resolve("sshd.pid"),
-                "UsePAM no", "PasswordAuthentication yes", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
-                "AuthorizedKeysFile " + authorized, "StrictModes no", "AllowTcpForwarding yes", "PermitTTY no",
-                "X11Forwarding no", "PermitRootLogin no", "LogLevel VERBOSE", ""));
-        sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> {
-            try (Socket s = new Socket("127.0.0.1", sshPort)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        KeyPair clientKey = TestSshServer.writeRsaKey(keyFile);
+        sshd = OpenSshd.start(dir, clientKey.getPublic(), "ed25519");
+        sshPort = sshd.port();
         knownHosts = dir.resolve("known_hosts");
-        String pub = Files.readString(Path.of(hostKey + ".pub")).trim();
-        Files.writeString(knownHosts, "[127.0.0.1]:" + sshPort + " " + pub.substring(0, pub.lastIndexOf(' ')) + "\n");
+        Files.writeString(knownHosts, "[127.0.0.1]:" + sshPort + " " + sshd.publicKey("ed25519") + "\n");
     }
 
     @AfterEach
-    void stopSshd() throws IOException {
+    void stopSshd() throws Exception {
         if (sshd != null) {
-            sshd.destroy();
+            sshd.close();
         }
-        if (publicDir != null) {
-            Files.deleteIfExists(publicDir.resolve("authorized_keys"));
-            Files.deleteIfExists(publicDir);
-        }
-    }
-
-    private static boolean userExists() {
-        try {
-            return Files.readAllLines(Path.of("/etc/passwd")).stream().anyMatch(l -> l.startsWith(USER + ":"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
     }
 
     private String sshHost() {

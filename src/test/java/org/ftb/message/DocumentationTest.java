@@ -95,7 +95,7 @@ class DocumentationTest {
             String shortForm = command.abbreviation().equals(command.name()) ? " " : " `" + command.abbreviation() + "` ";
             assertThat(operations).contains("| `" + command.name() + "` |" + shortForm + "|");
         }
-        for (String cli : List.of("ftb broker", "ftb check", "ftb match", "ftb passwd")) {
+        for (String cli : List.of("ftb broker", "ftb check", "ftb match", "ftb passwd", "ftb trust")) {
             assertThat(operations).contains(cli);
         }
     }

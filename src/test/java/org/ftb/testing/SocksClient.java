@@ -84,6 +84,23 @@ public final class SocksClient {
         return in.readAllBytes();
     }
 
+    /**
+     * A SOCKS 5 CONNECT through the proxy to an echo server on loopback, then {@code length} random
+     * bytes and end of file: true when the proxy grants the connection and the bytes come back whole.
+     */
+    public static boolean echoes(int proxyPort, int echoPort, int length) throws IOException {
+        try (Socket socket = open(proxyPort)) {
+            if (v5(socket, Bytes.v5Ipv4(1, loopback(), echoPort))[1] != 0) {
+                return false;
+            }
+            byte[] data = new byte[length];
+            new java.util.Random(length).nextBytes(data);
+            send(socket, data);
+            socket.shutdownOutput();
+            return java.util.Arrays.equals(readAll(socket), data);
+        }
+    }
+
     public static int[] loopback() {
         return new int[]{127, 0, 0, 1};
     }

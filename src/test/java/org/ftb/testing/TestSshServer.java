@@ -50,17 +50,27 @@ public final class TestSshServer implements AutoCloseable {
      */
     public static TestSshServer start(Path dir, Map<String, String> passwords, PublicKey clientKey, boolean allowTunnels)
             throws IOException {
+        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(dir.resolve("hostkey-" + System.nanoTime()));
+        return start(List.of(hostKeys.loadKeys(null).iterator().next()), passwords, clientKey, allowTunnels);
+    }
+
+    /** As {@link #start(Path, Map, PublicKey, boolean)}, with these host keys (one of each type) instead of one generated. */
+    public static TestSshServer start(List<KeyPair> hostKeys, Map<String, String> passwords, PublicKey clientKey, boolean allowTunnels)
+            throws IOException {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
-        SimpleGeneratorHostKeyProvider hostKeys = new SimpleGeneratorHostKeyProvider(dir.resolve("hostkey-" + System.nanoTime()));
-        KeyPair hostKey = hostKeys.loadKeys(null).iterator().next();
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKeys));
+        // DSA as well, which MINA no longer offers by default: a DSA host key stands for a key type the broker does not accept.
+        List<org.apache.sshd.common.NamedFactory<org.apache.sshd.common.signature.Signature>> signatures =
+                new java.util.ArrayList<>(server.getSignatureFactories());
+        signatures.add(org.apache.sshd.common.signature.BuiltinSignatures.dsa);
+        server.setSignatureFactories(signatures);
         server.setPasswordAuthenticator((user, password, session) -> password.equals(passwords.get(user)));
         server.setPublickeyAuthenticator(clientKey == null ? null : (user, key, session) -> key.equals(clientKey));
         server.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         server.setForwardingFilter(allowTunnels ? AcceptAllForwardingFilter.INSTANCE : RejectAllForwardingFilter.INSTANCE);
-        TestSshServer test = new TestSshServer(server, hostKey);
+        TestSshServer test = new TestSshServer(server, hostKeys.get(0));
         server.addSessionListener(new org.apache.sshd.common.session.SessionListener() {
             @Override
             public void sessionCreated(org.apache.sshd.common.session.Session session) {
@@ -81,6 +91,19 @@ public final class TestSshServer implements AutoCloseable {
         });
         server.start();
         return test;
+    }
+
+    /** A new host key of an OpenSSH type: ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (2048 bits: quick to make). */
+    public static KeyPair newHostKey(String type) throws java.security.GeneralSecurityException {
+        int bits = switch (type) {
+            case "ssh-ed25519" -> 256;
+            case "ecdsa-sha2-nistp256" -> 256;
+            case "ecdsa-sha2-nistp384" -> 384;
+            case "ecdsa-sha2-nistp521" -> 521;
+            case "ssh-rsa" -> 2048;
+            default -> throw new IllegalArgumentException(type);
+        };
+        return org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair(type, bits);
     }
 
     public int port() {
