@@ -52,12 +52,7 @@ class FtpTunnelTest {
         log = new LogCapture();
         Path home = Files.createDirectories(dir.resolve("home"));
         ftp = TestFtpServer.start(home, USER, PASSWORD);
-        Path users = dir.resolve("gateway-users");
-        Files.write(users, java.util.List.of(org.ftb.auth.UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
-        ssh = Gateway.start(new GatewaySettings(new org.ftb.address.HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"),
-                java.util.Optional.of(users), java.util.Optional.of(org.ftb.auth.UserDirectory.read(users, org.ftb.testing.TestTextFiles.UTF8)), java.util.Optional.empty(),
-                GatewaySettings.DEFAULT_MAX_AUTH_TRIES, java.util.List.of(new GatewaySettings.Permit(org.ftb.rules.DestinationPattern.parse("127.0.0.1").orElseThrow(),
-                        org.ftb.rules.PortRange.ALL)), org.ftb.testing.TestTextFiles.UTF8), new org.ftb.message.MessageLog(org.slf4j.LoggerFactory.getLogger("ftb")));
+        ssh = org.ftb.testing.TestGateway.start(dir, USER, PASSWORD);
         Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
         broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts + "')\n"

@@ -3,27 +3,20 @@ package org.ftb.net;
 import org.ftb.config.ConfigReader;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
-import org.ftb.address.HostPort;
 import org.ftb.app.Broker;
-import org.ftb.auth.UserDirectory;
 import org.ftb.config.ConfigLoader;
-import org.ftb.config.GatewaySettings;
 import org.ftb.config.Symbols;
 import org.ftb.console.CommandDispatcher;
 import org.ftb.gateway.Gateway;
-import org.ftb.message.MessageLog;
-import org.ftb.rules.DestinationPattern;
-import org.ftb.rules.PortRange;
 import org.ftb.status.SessionView;
 import org.ftb.testing.LogCapture;
 import org.ftb.testing.TestFtpServer;
-import org.ftb.testing.TestTextFiles;
+import org.ftb.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,12 +67,7 @@ class OperatorCommandsTest {
         new Random(9).nextBytes(big);
         Files.write(home.resolve("big.bin"), big);
         ftp = TestFtpServer.start(home, USER, PASSWORD);
-        Path users = dir.resolve("gateway-users");
-        Files.write(users, List.of(UserDirectory.entry(USER, PASSWORD.toCharArray(), 10_000)));
-        gateway = Gateway.start(new GatewaySettings(new HostPort("127.0.0.1", 0), dir.resolve("gateway-hostkey"), Optional.of(users),
-                Optional.of(UserDirectory.read(users, TestTextFiles.UTF8)), Optional.empty(), GatewaySettings.DEFAULT_MAX_AUTH_TRIES,
-                List.of(new GatewaySettings.Permit(DestinationPattern.parse("127.0.0.1").orElseThrow(), PortRange.ALL)), TestTextFiles.UTF8),
-                new MessageLog(LoggerFactory.getLogger("ftb")));
+        gateway = TestGateway.start(dir, USER, PASSWORD);
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
