@@ -4,6 +4,7 @@ import org.ftb.config.BrokerConfig;
 import org.ftb.config.Diagnostics;
 import org.ftb.config.GatewaySettings;
 import org.ftb.console.BrokerControl;
+import org.ftb.control.ControlPath;
 import org.ftb.gateway.Gateway;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
@@ -57,8 +58,8 @@ final class GatewayCommand implements Callable<Integer> {
             return Diagnostics.RC_SEVERE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Foreground.run(new Control(gateway, stopped, messages), stopped, Duration.ofSeconds(10), messages, platform);
-        return Diagnostics.RC_OK;
+        return Foreground.run(new Control(gateway, stopped, messages), stopped, Duration.ofSeconds(10), messages, platform,
+                ControlPath.gateway(config.control()));
     }
 
     /** DISPLAY and STOP for the gateway. */

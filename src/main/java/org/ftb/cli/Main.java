@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ftb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "FTP Tunnel Broker: carries unmodified FTP jobs through SSH via a local SOCKS broker.",
         subcommands = {BrokerCommand.class, CheckCommand.class, MatchCommand.class, PasswdCommand.class, GatewayCommand.class,
-                DemoCommand.class,
+                DemoCommand.class, CtlCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = 12, exitCodeOnExecutionException = 12)
 public final class Main implements Runnable {
@@ -30,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: broker, check, match, passwd, gateway, demo or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: broker, check, match, passwd, gateway, demo, ctl or help");
     }
 
     /** The version from the jar manifest, or "development" when run from classes. */
