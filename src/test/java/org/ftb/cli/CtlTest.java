@@ -98,10 +98,16 @@ class CtlTest {
         private final CompletableFuture<Run> run;
 
         /** Starts the service and waits until its endpoint is open (FTB0320I), or was not (FTB0322E). */
-        Service(Path log, String... args) throws IOException {
+        Service(Path log, String... args) throws Exception {
             System.setIn(new PipedInputStream(stdin));
             run = CompletableFuture.supplyAsync(() -> ftb(args));
-            await().atMost(30, TimeUnit.SECONDS).until(() -> run.isDone() || logged(log, "FTB032[02][IE]"));
+            try {
+                await().atMost(30, TimeUnit.SECONDS).until(() -> run.isDone() || logged(log, "FTB032[02][IE]"));
+            } catch (RuntimeException e) {
+                // A service left running would hold its endpoint and port for the tests after this one.
+                close();
+                throw e;
+            }
         }
 
         /** Sends STOP on standard input, unless it has ended, and returns its outcome. */
