@@ -4,6 +4,7 @@ import org.ftb.config.ConfigReader;
 import org.ftb.app.Broker;
 import org.ftb.config.BrokerConfig;
 import org.ftb.config.Diagnostics;
+import org.ftb.control.ControlPath;
 import org.ftb.message.MessageLog;
 import org.ftb.net.Resolver;
 import org.ftb.broker.SocksServer;
@@ -16,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code ftb broker}: runs the broker in the foreground until STOP, SIGTERM, SIGHUP or Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = "Run the broker in the foreground. Operator commands (HELP lists them) are read from standard input.")
+        description = "Run the broker in the foreground. Operator commands (HELP lists them) are read from standard input "
+                + "and taken from 'ftb ctl'.")
 final class BrokerCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOptions options;
@@ -37,7 +39,7 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (SocksServer.ListenException | IOException e) {
             return Diagnostics.RC_SEVERE;
         }
-        Foreground.run(broker, broker.stoppedLatch(), config.broker().stopTimeout().plusSeconds(5), messages, platform);
-        return Diagnostics.RC_OK;
+        return Foreground.run(broker, broker.stoppedLatch(), config.broker().stopTimeout().plusSeconds(5), messages, platform,
+                ControlPath.broker(config.control()));
     }
 }

@@ -88,9 +88,12 @@ final class DemoCommand implements Callable<Integer> {
                 textFiles);
         try (Gateway gateway = Gateway.start(gatewaySettings, messages)) {
             Path knownHosts = dir.resolve("known_hosts");
+            // In the demo's own folder, which is private: a second demo has one of its own.
+            Path control = dir.resolve("ctl");
             Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
             String member = String.join("\n",
                     "/* ftb demo: everything on loopback */",
+                    "BROKER  CONTROL('" + control + "')",
                     "SOCKS   LISTEN(127.0.0.1:" + socksPort + ")",
                     "SSHHOST NAME(DEMOGW) HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "')",
                     "RULE    NAME(DEMOFTP) DEST(127.0.0.1 localhost) PORTS(" + ftpPort + ") ACTION(FTPTUNNEL) VIA(DEMOGW)",
@@ -124,11 +127,11 @@ final class DemoCommand implements Callable<Integer> {
                     + ftpPort + "/" + Demo.FILE);
             out.println();
             out.println("Type D SESSIONS to see the sessions, HELP for the commands, STOP (or Ctrl-C) to end;");
-            out.println("edit " + memberFile.getFileName() + " and type RELOAD to put a change in place.");
+            out.println("edit " + memberFile.getFileName() + " and type RELOAD to put a change in place; or from another terminal:");
+            out.println("  ftb ctl --endpoint " + control + " DISPLAY");
             out.flush();
-            Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
-                    platform);
-            return Diagnostics.RC_OK;
+            return Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
+                    platform, control);
         }
     }
 }

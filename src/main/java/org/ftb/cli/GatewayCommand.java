@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.ftb.config.Diagnostics;
 import org.ftb.config.GatewaySettings;
 import org.ftb.console.BrokerControl;
+import org.ftb.control.ControlPath;
 import org.ftb.gateway.Gateway;
 import org.ftb.gateway.GatewayControl;
 import org.ftb.message.MessageLog;
@@ -65,7 +66,7 @@ final class GatewayCommand implements Callable<Integer> {
             return Diagnostics.RC_SEVERE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Foreground.run(new GatewayControl(gateway, "gateway " + Main.version(), stopped, messages, reader), stopped, Duration.ofSeconds(10), messages, platform);
-        return Diagnostics.RC_OK;
+        return Foreground.run(new GatewayControl(gateway, "gateway " + Main.version(), stopped, messages, reader), stopped,
+                Duration.ofSeconds(10), messages, platform, ControlPath.gateway(config.control()));
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "FTP Tunnel Broker: carries unmodified FTP jobs through SSH via a local SOCKS broker.",
         subcommands = {BrokerCommand.class, CheckCommand.class, MatchCommand.class, PasswdCommand.class, GatewayCommand.class,
                 TrustCommand.class,
-                DemoCommand.class,
+                DemoCommand.class, CtlCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeOnInvalidInput = 12, exitCodeOnExecutionException = 12)
 public final class Main implements Runnable {
@@ -31,7 +31,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: broker, check, match, passwd, gateway, trust, demo or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command: broker, check, match, passwd, gateway, trust, demo, ctl or help");
     }
 
     /** The version from the jar manifest, or "development" when run from classes. */

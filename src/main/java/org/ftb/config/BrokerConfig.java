@@ -8,7 +8,7 @@ import java.util.List;
 /** A whole, validated configuration. */
 public record BrokerConfig(String source, BrokerSettings broker, SocksSettings socks, List<Rule> rules,
                            List<SshHostSettings> sshHosts, DataSettings data, java.util.Optional<GatewaySettings> gateway,
-                           LogSettings log) {
+                           LogSettings log, ControlSettings control) {
     public BrokerConfig {
         rules = List.copyOf(rules);
         sshHosts = List.copyOf(sshHosts);

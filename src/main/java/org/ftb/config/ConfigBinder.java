@@ -37,13 +37,13 @@ public final class ConfigBinder {
     static {
         Map<String, List<String>> schema = new LinkedHashMap<>();
         schema.put("BROKER", List.of("MAXSESSIONS", "IDLETIMEOUT", "HANDSHAKETIMEOUT", "CONNECTTIMEOUT", "STOPTIMEOUT", "MAXPRELOGIN",
-                "LOGINTIMEOUT"));
+                "LOGINTIMEOUT", "CONTROL"));
         schema.put("SOCKS", List.of("LISTEN", "VERSIONS", "AUTH", "USERS"));
         schema.put("RULE", List.of("NAME", "DEST", "PORTS", "ACTION", "VIA", "AUTH", "FALLBACK"));
         schema.put("SSHHOST", List.of("NAME", "HOST", "PORT", "KNOWNHOSTS", "HOSTKEYS", "CIPHERS", "KEEPALIVE", "USER", "KEY",
                 "PASSPHRASE", "MAXCHANNELS"));
         schema.put("DATA", List.of("LISTEN", "PORTS", "HOLDTIMEOUT"));
-        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "MAXAUTHTRIES", "PERMIT"));
+        schema.put("GATEWAY", List.of("LISTEN", "HOSTKEY", "USERS", "AUTHORIZEDKEYS", "MAXAUTHTRIES", "PERMIT", "CONTROL"));
         schema.put("LOG", List.of("LEVEL", "FILE", "CHARSET", "AUDIT", "MAXSIZE", "KEEP", "TOTALSIZE"));
         SCHEMA = java.util.Collections.unmodifiableMap(schema);
     }
@@ -71,20 +71,23 @@ public final class ConfigBinder {
     }
 
     /**
+     * @param location      where the configuration was read from (see {@link ControlSettings#location})
      * @param baseDirectory where relative file names in the configuration are resolved
      * @return the configuration; it is only meaningful when {@code diagnostics} has no errors
      */
-    public static BrokerConfig bind(String sourceName, List<Statement> statements, Diagnostics diagnostics,
+    public static BrokerConfig bind(String sourceName, String location, List<Statement> statements, Diagnostics diagnostics,
                                     Charset platformCharset, Path baseDirectory) {
-        return new ConfigBinder(diagnostics, platformCharset, baseDirectory).bind(sourceName, statements);
+        return new ConfigBinder(diagnostics, platformCharset, baseDirectory).bind(sourceName, location, statements);
     }
 
-    private BrokerConfig bind(String sourceName, List<Statement> statements) {
+    private BrokerConfig bind(String sourceName, String location, List<Statement> statements) {
         BrokerSettings broker = BrokerSettings.DEFAULTS;
         SocksSettings socks = SocksSettings.DEFAULTS;
         LogSettings log = LogSettings.defaults(platformCharset);
         DataSettings data = DataSettings.DEFAULTS;
         Optional<GatewaySettings> gateway = Optional.empty();
+        Optional<Path> brokerControl = Optional.empty();
+        Optional<Path> gatewayControl = Optional.empty();
         List<Rule> rules = new ArrayList<>();
         Map<String, Statement> ruleStatements = new HashMap<>();
         Map<String, SshHostSettings> sshHosts = new LinkedHashMap<>();
@@ -101,6 +104,7 @@ public final class ConfigBinder {
                 case "BROKER" -> {
                     if (firstOfItsKind(statement)) {
                         broker = broker(operands);
+                        brokerControl = control(operands);
                     }
                 }
                 case "SOCKS" -> {
@@ -116,6 +120,7 @@ public final class ConfigBinder {
                 case "GATEWAY" -> {
                     if (firstOfItsKind(statement)) {
                         gateway = Optional.of(gateway(operands));
+                        gatewayControl = control(operands);
                     }
                 }
                 case "LOG" -> {
@@ -134,7 +139,30 @@ public final class ConfigBinder {
         if (!gatewayOnly && statements.stream().noneMatch(s -> s.keyword().equals("RULE"))) {
             diagnostics.general(Msg.FTB0132W);
         }
-        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), data, gateway, log);
+        return new BrokerConfig(sourceName, broker, socks, rules, List.copyOf(sshHosts.values()), data, gateway, log,
+                new ControlSettings(location, brokerControl, gatewayControl));
+    }
+
+    /**
+     * CONTROL('path'): where {@code ftb ctl} reaches this service. It must be absolute once resolved,
+     * since {@code ftb ctl} may run in another directory, and a member of a data set has none.
+     */
+    private Optional<Path> control(Operands op) {
+        return op.single("CONTROL").flatMap(v -> {
+            Path path = resolve(v.text());
+            if (!path.isAbsolute()) {
+                diagnostics.at(Msg.FTB0123E, v.line(), v.column(), "CONTROL(" + v.text() + ") must be an absolute path: a configuration"
+                        + " in a data set has no directory to resolve it against, and ftb ctl runs in a directory of its own");
+                return Optional.empty();
+            }
+            if (Files.isDirectory(path)) {
+                diagnostics.at(Msg.FTB0123E, v.line(), v.column(), "CONTROL(" + path + ") is a directory; name the endpoint's file"
+                        + " in a directory only this service's user may use, such as "
+                        + path.resolve(op.statement().keyword().toLowerCase(Locale.ROOT)));
+                return Optional.empty();
+            }
+            return Optional.of(path);
+        });
     }
 
     private boolean firstOfItsKind(Statement statement) {

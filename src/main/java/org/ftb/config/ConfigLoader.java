@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Reads, parses and binds a configuration in one step. */
@@ -77,7 +78,9 @@ public final class ConfigLoader {
             }
         }
         // Relative file names in a member are taken from the working directory: a data set has no directory.
-        return load(ConfigSource.ofRecords(name, dataSet.records(), layout), Path.of(""), diagnostics);
+        // Data set names are upper case, however they were typed: the endpoint's name must not depend on it.
+        return load(ConfigSource.ofRecords(name, dataSet.records(), layout), dataSet.name().toUpperCase(Locale.ROOT), Path.of(""),
+                diagnostics);
     }
 
     /**
@@ -104,17 +107,19 @@ public final class ConfigLoader {
             diagnostics.general(Msg.FTB0128E, file, ConfigBinder.describe(e));
             return new Result(file.toString(), Optional.empty(), diagnostics);
         }
-        Path parent = file.toAbsolutePath().getParent();
-        return load(source, parent == null ? Path.of("") : parent, diagnostics);
+        Path absolute = file.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        return load(source, absolute.toString(), parent == null ? Path.of("") : parent, diagnostics);
     }
 
+    /** A configuration given as text, such as {@code ftb demo}'s: its name stands for where it was read from. */
     public Result load(ConfigSource source, Path baseDirectory) {
-        return load(source, baseDirectory, new Diagnostics());
+        return load(source, source.name(), baseDirectory, new Diagnostics());
     }
 
-    private Result load(ConfigSource source, Path baseDirectory, Diagnostics diagnostics) {
+    private Result load(ConfigSource source, String location, Path baseDirectory, Diagnostics diagnostics) {
         List<Statement> statements = StatementParser.parse(source, symbols, diagnostics);
-        BrokerConfig config = ConfigBinder.bind(source.name(), statements, diagnostics, platformCharset, baseDirectory);
+        BrokerConfig config = ConfigBinder.bind(source.name(), location, statements, diagnostics, platformCharset, baseDirectory);
         return new Result(source.name(), diagnostics.hasErrors() ? Optional.empty() : Optional.of(config), diagnostics);
     }
 }

@@ -28,7 +28,7 @@ public final class ConfigPrinter {
         out.add("BROKER MAXSESSIONS(" + b.maxSessions() + ") IDLETIMEOUT(" + seconds(b.idleTimeout())
                 + ") HANDSHAKETIMEOUT(" + seconds(b.handshakeTimeout()) + ") CONNECTTIMEOUT(" + seconds(b.connectTimeout())
                 + ") STOPTIMEOUT(" + seconds(b.stopTimeout()) + ") MAXPRELOGIN(" + b.maxPreLogin() + ") LOGINTIMEOUT("
-                + seconds(b.loginTimeout()) + ")");
+                + seconds(b.loginTimeout()) + ")" + control(config.control().broker()));
         SocksSettings s = config.socks();
         out.add("SOCKS LISTEN(" + join(s.listen(), HostPort::toString) + ") VERSIONS("
                 + join(s.versions().stream().sorted().toList(), v -> Integer.toString(v.code())) + ") AUTH(" + s.auth() + ")"
@@ -54,12 +54,17 @@ public final class ConfigPrinter {
                 + g.usersFile().map(f -> " USERS(" + quote(f) + ")").orElse("")
                 + g.authorizedKeys().map(f -> " AUTHORIZEDKEYS(" + quote(f) + ")").orElse("")
                 + " MAXAUTHTRIES(" + g.maxAuthTries() + ")"
-                + " PERMIT(" + join(g.permits(), GatewaySettings.Permit::text) + ")"));
+                + " PERMIT(" + join(g.permits(), GatewaySettings.Permit::text) + ")" + control(config.control().gateway())));
         LogSettings l = config.log();
         out.add("LOG LEVEL(" + l.level() + ")" + l.file().map(f -> " FILE(" + quote(f) + ") MAXSIZE(" + ByteSizes.text(l.rolling().maxFileBytes())
                         + ") KEEP(" + l.rolling().keepDays() + ") TOTALSIZE(" + ByteSizes.text(l.rolling().totalBytes()) + ")").orElse("")
                 + " CHARSET(" + l.charset().name() + ") AUDIT(" + (l.audit() ? "YES" : "NO") + ")");
         return out;
+    }
+
+    /** CONTROL when given: its default depends on the user and the system, which a configuration does not say. */
+    private static String control(java.util.Optional<Path> path) {
+        return path.map(p -> " CONTROL(" + quote(p) + ")").orElse("");
     }
 
     private static long seconds(Duration duration) {

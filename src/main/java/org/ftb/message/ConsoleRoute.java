@@ -37,9 +37,9 @@ public enum ConsoleRoute {
         return Optional.ofNullable(switch (msg) {
             case FTB0001I, FTB0002I, FTB0003I, FTB0004I, FTB0005I, FTB0008W, FTB0009W, FTB0014I, FTB0015I, FTB0017W, FTB0021I,
                     FTB0304I, FTB0305E, FTB0313I, FTB0314I, FTB0500I, FTB0505I, FTB0507I, FTB0517I -> LIFECYCLE;
-            case FTB0006E, FTB0007E, FTB0010E, FTB0018W, FTB0019W, FTB0128E, FTB0504E, FTB0506E -> FAILURE;
+            case FTB0006E, FTB0007E, FTB0010E, FTB0018W, FTB0019W, FTB0128E, FTB0504E, FTB0506E, FTB0322E, FTB0323E -> FAILURE;
             case FTB0221E -> TUNNEL;
-            case FTB0222E, FTB0237W -> SECURITY;
+            case FTB0222E, FTB0237W, FTB0324E, FTB0325E -> SECURITY;
             case FTB0013A -> ACTION;
             // A finding that stops the configuration from loading, at start or when it is checked.
             default -> msg.id().startsWith("FTB01") && msg.severity() == Severity.E ? FAILURE : null;

@@ -6,6 +6,7 @@ import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -31,6 +32,8 @@ public final class PrivateFiles {
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private PrivateFiles() {
     }
@@ -162,6 +165,48 @@ public final class PrivateFiles {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Makes {@code directory} owner-only (0700) unless it exists, its missing parents as the umask says.
+     * One that exists must be a directory itself, not a link to one, owned by the user this process
+     * runs as, that its group and others cannot use: in a directory others may write, or one another
+     * user made first (in a shared /tmp, anyone may), a file could be replaced or watched. On a file
+     * system without POSIX permissions it is only made.
+     *
+     * @throws IOException when it cannot be made, or is not private (the message says why and what to do)
+     */
+    public static void privateDirectory(Path directory) throws IOException {
+        if (!isPosix(directory)) {
+            Files.createDirectories(directory);
+            return;
+        }
+        if (Files.notExists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = directory.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createDirectory(directory, OWNER_ONLY_DIRECTORY);
+            } catch (FileAlreadyExistsException e) {
+                // Made meanwhile, by another start or another user: checked below like any that exists.
+            }
+        }
+        PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        String refused = "directory " + directory + " is not private: ";
+        if (!attributes.isDirectory()) {
+            throw new IOException(refused + "it is " + (attributes.isSymbolicLink() ? "a symbolic link" : "not a directory")
+                    + "; remove it, or name another place");
+        }
+        Optional<UserPrincipal> self = processUser(directory);
+        if (self.isPresent() && !self.get().equals(attributes.owner())) {
+            throw new IOException(refused + "it is owned by " + attributes.owner().getName() + ", not by " + self.get().getName()
+                    + ", the user ftb runs as; remove it, or name another place");
+        }
+        if (attributes.permissions().stream().anyMatch(OTHERS::contains)) {
+            throw new IOException(refused + "its permissions " + PosixFilePermissions.toString(attributes.permissions())
+                    + " let others at it; make it owner-only (chmod 700)");
         }
     }
 

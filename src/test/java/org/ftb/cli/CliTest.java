@@ -335,7 +335,7 @@ class CliTest {
         assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain(" OF 0", "BYTES", "gw-pw", "not-it");
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }

@@ -2,17 +2,14 @@ package org.ftb.regression;
 
 import org.ftb.gateway.Gateway;
 import org.ftb.testing.LogCapture;
+import org.ftb.testing.OtherUser;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestFtpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class DataPortRig implements AutoCloseable {
     /** The uid and gid of "nobody" on Debian: another local user than the test's. */
-    static final String OTHER_USER = "65534";
+    static final String OTHER_USER = OtherUser.UID;
 
     final LogCapture log = new LogCapture();
     final byte[] content;
@@ -74,24 +71,12 @@ final class DataPortRig implements AutoCloseable {
 
     /** True when this test may act as {@link #OTHER_USER}: it runs as root and has setpriv. */
     static boolean canActAsOtherUser() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
-                    && Files.isExecutable(Path.of("/usr/bin/setpriv"));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return false;
-        }
+        return OtherUser.available();
     }
 
     /** Runs {@code command} as {@link #OTHER_USER}; returns what it wrote to its standard output. */
     static byte[] asOtherUser(String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of("setpriv", "--reuid=" + OTHER_USER, "--regid=" + OTHER_USER, "--clear-groups"));
-        line.addAll(List.of(command));
-        Process p = new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (InputStream out = p.getInputStream()) {
-            byte[] read = out.readAllBytes();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            return read;
-        }
+        return OtherUser.run(command);
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class TestBroker implements AutoCloseable {
         SocksSettings ephemeral = new SocksSettings(List.of(new HostPort("127.0.0.1", 0)), socks.versions(), socks.auth(),
                 socks.usersFile(), socks.users());
         BrokerConfig testConfig = new BrokerConfig(config.source(), config.broker(), ephemeral, config.rules(), config.sshHosts(),
-                config.data(), config.gateway(), config.log());
+                config.data(), config.gateway(), config.log(), config.control());
         return new TestBroker(Broker.start(testConfig, resolver, "test"));
     }
 
