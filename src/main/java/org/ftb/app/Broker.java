@@ -2,6 +2,7 @@ package org.ftb.app;
 
 import org.ftb.config.BrokerConfig;
 import org.ftb.console.BrokerControl;
+import org.ftb.jmx.Statistics;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
@@ -58,6 +59,8 @@ public final class Broker implements BrokerControl {
     private final AtomicInteger endedByStop = new AtomicInteger();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set once the broker listens, so that its MBean is named by a listener as bound. */
+    private volatile Statistics statistics;
 
     private Broker(BrokerConfig config, Resolver resolver, String version) throws IOException {
         this.config = config;
@@ -92,6 +95,9 @@ public final class Broker implements BrokerControl {
             broker.shutdownPools();
             throw e;
         }
+        // Before the ready messages: the first use of the platform MBean server takes a moment, and what
+        // waits for FTB0003I (the signal handlers of ftb broker come right after it) should not wait on it.
+        broker.statistics = Statistics.publishBroker(broker::status, broker.messages);
         for (InetSocketAddress address : broker.socks.listenAddresses()) {
             broker.messages.log(Msg.FTB0002I, SocksServer.text(address));
         }
@@ -174,6 +180,9 @@ public final class Broker implements BrokerControl {
             auditWriter.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (statistics != null) {
+            statistics.close();
         }
         messages.log(Msg.FTB0005I, endedByStop.get());
         stopped.countDown();
