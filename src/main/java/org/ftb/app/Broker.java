@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.ftb.console.BrokerControl;
+import org.ftb.jmx.Statistics;
 import org.ftb.logging.LogSetup;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
@@ -74,6 +75,8 @@ public final class Broker implements BrokerControl, BrokerDetails {
     private final AtomicInteger endedByStop = new AtomicInteger();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set once the broker listens, so that its MBean is named by a listener as bound. */
+    private volatile Statistics statistics;
 
     private Broker(BrokerConfig config, ConfigReader reader, Resolver resolver, String version) throws IOException {
         this.config = config;
@@ -119,6 +122,9 @@ public final class Broker implements BrokerControl, BrokerDetails {
             broker.shutdownPools();
             throw e;
         }
+        // Before the ready messages: the first use of the platform MBean server takes a moment, and what
+        // waits for FTB0003I (the signal handlers of ftb broker come right after it) should not wait on it.
+        broker.statistics = Statistics.publishBroker(broker::status, broker.messages);
         for (InetSocketAddress address : broker.socks.listenAddresses()) {
             broker.messages.log(Msg.FTB0002I, SocksServer.text(address));
         }
@@ -330,6 +336,9 @@ public final class Broker implements BrokerControl, BrokerDetails {
             auditWriter.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (statistics != null) {
+            statistics.close();
         }
         messages.log(Msg.FTB0005I, endedByStop.get());
         stopped.countDown();

@@ -1,5 +1,6 @@
 package org.ftb.cli;
 
+import org.ftb.jmx.Statistics;
 import org.ftb.platform.Platform;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,8 +37,7 @@ public final class Main implements Runnable {
 
     /** The version from the jar manifest, or "development" when run from classes. */
     public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "development" : v;
+        return Statistics.jarVersion();
     }
 
     /** Makes the commands and options that take a Platform with this one; picocli makes the rest. */

@@ -9,6 +9,7 @@ import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.ftb.address.IpAddress;
 import org.ftb.config.GatewaySettings;
+import org.ftb.jmx.Statistics;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.rules.Destination;
@@ -59,6 +60,8 @@ public final class Gateway implements AutoCloseable {
     private final AtomicLong tunnelsDenied = new AtomicLong();
     private final AtomicInteger sessionsOpen = new AtomicInteger();
     private final AtomicInteger sessionsPeak = new AtomicInteger();
+    /** Set once the gateway listens, so that its MBean is named by its listener as bound. */
+    private volatile Statistics statistics;
 
     private Gateway(SshServer server, GatewaySettings settings, MessageLog messages, Logins logins, KeyPair hostKey) {
         this.server = server;
@@ -139,6 +142,8 @@ public final class Gateway implements AutoCloseable {
             gateway.channels.close();
             throw e;
         }
+        // Before the ready message, as the broker does.
+        gateway.statistics = Statistics.publishGateway(() -> gateway.status(Statistics.jarVersion(), false), messages);
         messages.log(Msg.FTB0500I, settings.listen().host() + ":" + server.getPort(), KeyUtils.getKeyType(hostKey),
                 KeyUtils.getFingerPrint(hostKey.getPublic()));
         messages.log(Msg.FTB0508I, gateway.knownHostsLine());
@@ -293,6 +298,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (statistics != null) {
+            statistics.close();
+        }
         try {
             server.stop(true);
         } finally {

@@ -28,6 +28,11 @@ public enum Msg {
     FTB0018W("%s %s is not a character set this Java knows; %s is used instead"),
     FTB0019W("JZOS output transcoding is on, and file.encoding %s is not the console's code page %s: the launcher would convert the log lines once more and garble them; export JZOS_ENABLE_OUTPUT_TRANSCODING=false in STDENV"),
     FTB0020W("Log file %s is not tagged as %s text: %s; tag it with chtag -tc, or programs that honour file tags may misread it"),
+    FTB0022W("JMX MBean %s is not registered (%s); the service runs on without it"),
+    // Written by the launcher samples/ftb before a JVM runs; catalogued here, so that LauncherIT holds the script to these texts.
+    FTB0023E("No Java to run: %s; ftb needs Java 17 or later: set JAVA_HOME to one, or put its bin on PATH"),
+    FTB0024E("%s is Java %s; ftb needs Java 17 or later: set JAVA_HOME to one, or put its bin on PATH"),
+    FTB0025E("The ftb jar is not at %s; set FTB_HOME to the folder that holds lib/ftb.jar"),
 
     FTB0101E("line %d column %d: comment is not closed; it starts here"),
     FTB0102E("line %d column %d: quoted value is not closed on its line"),

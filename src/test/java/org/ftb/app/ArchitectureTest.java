@@ -79,6 +79,31 @@ class ArchitectureTest {
                 .check(PRODUCT);
     }
 
+    /**
+     * Issue 9: the counters DISPLAY and JMX read are bumped on the data path by every reactor thread; they
+     * stay atomics, so that counting never takes a lock.
+     */
+    @Test
+    void issue9TheBrokersCountersTakeNoLock() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields().that().areDeclaredInClassesThat()
+                .haveFullyQualifiedName("org.ftb.broker.Counters")
+                .should().haveRawType(com.tngtech.archunit.base.DescribedPredicate.describe("an atomic",
+                        (com.tngtech.archunit.core.domain.JavaClass type) -> type.getPackageName().equals("java.util.concurrent.atomic")))
+                .check(PRODUCT);
+        noClasses().that().haveFullyQualifiedName("org.ftb.broker.Counters").should().dependOnClassesThat()
+                .resideInAPackage("java.util.concurrent.locks..").check(PRODUCT);
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areDeclaredInClassesThat()
+                .haveFullyQualifiedName("org.ftb.broker.Counters")
+                .should().notHaveModifier(com.tngtech.archunit.core.domain.JavaModifier.SYNCHRONIZED).check(PRODUCT);
+    }
+
+    /** Issue 9: JMX is reachable from outside the JVM only through the JDK's own jmxremote options, never by ftb. */
+    @Test
+    void issue9NothingOpensARemoteJmxConnector() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("javax.management.remote..", "jdk.internal.agent..",
+                "sun.management..").check(PRODUCT);
+    }
+
     @Test
     void onlyThePlatformAdapterTouchesJzos() {
         noClasses().that().resideOutsideOfPackage("org.ftb.platform.zos..").should().dependOnClassesThat()

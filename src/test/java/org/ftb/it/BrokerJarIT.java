@@ -59,10 +59,10 @@ class BrokerJarIT {
         web.stop(0);
     }
 
-    private record Result(int rc, String out) {
+    record Result(int rc, String out) {
     }
 
-    private static Result run(List<String> command) throws Exception {
+    static Result run(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -71,7 +71,7 @@ class BrokerJarIT {
     }
 
     /** A process whose output lines are collected as they come; closing it kills what is left. */
-    private record Running(Process process, List<String> output, Thread reader) implements AutoCloseable {
+    record Running(Process process, List<String> output, Thread reader) implements AutoCloseable {
         static Running start(List<String> command) throws IOException {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             List<String> output = new CopyOnWriteArrayList<>();
@@ -116,7 +116,7 @@ class BrokerJarIT {
         return command;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }
@@ -127,7 +127,7 @@ class BrokerJarIT {
      * signal ignored; GNU env puts them back to their defaults where it can, so that every signal sent
      * reaches ftb.
      */
-    private static List<String> withDefaultSignals(List<String> command) throws Exception {
+    static List<String> withDefaultSignals(List<String> command) throws Exception {
         List<String> probe = List.of("env", "--default-signal=HUP,INT,TERM", "true");
         if (run(probe).rc() != 0) {
             return command;
@@ -137,12 +137,12 @@ class BrokerJarIT {
         return wrapped;
     }
 
-    private static void kill(String signal, Process process) throws Exception {
+    static void kill(String signal, Process process) throws Exception {
         assertThat(run(List.of("kill", "-" + signal, Long.toString(process.pid()))).rc()).isZero();
     }
 
     /** A stop by signal names the signal, ends with RC 0 and prints no stack trace. */
-    private static void assertQuietStop(Running running, String stopMessage) throws InterruptedException {
+    static void assertQuietStop(Running running, String stopMessage) throws InterruptedException {
         assertThat(running.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(running.process().exitValue()).as(String.join("\n", running.output())).isZero();
         running.reader().join(5000);
