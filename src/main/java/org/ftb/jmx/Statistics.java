@@ -83,6 +83,21 @@ public final class Statistics implements AutoCloseable {
 
         /** Bytes relayed from servers to clients. */
         long getBytesDown();
+
+        /** True after DRAIN, until RESUME: new sessions are refused. */
+        boolean isDraining();
+
+        /** 1 for the configuration of the start, one more for each RELOAD put in place. */
+        int getGeneration();
+
+        /** SSH connections open or being opened. */
+        int getSshConnections();
+
+        /** FTP sessions that went to their server in plaintext under FALLBACK(PLAIN). */
+        long getFallbacks();
+
+        /** FTP transfers ended, one transfer audit record each. */
+        long getTransfers();
     }
 
     /**
@@ -115,6 +130,9 @@ public final class Statistics implements AutoCloseable {
 
         /** Password logins refused. */
         long getPasswordsRefused();
+
+        /** True after DRAIN, until RESUME: new SSH connections are refused. */
+        boolean isDraining();
     }
 
     private final MBeanServer server;
@@ -274,6 +292,31 @@ public final class Statistics implements AutoCloseable {
         public long getBytesDown() {
             return status.get().totals().bytesDown();
         }
+
+        @Override
+        public boolean isDraining() {
+            return status.get().draining();
+        }
+
+        @Override
+        public int getGeneration() {
+            return status.get().generation();
+        }
+
+        @Override
+        public int getSshConnections() {
+            return status.get().sshConnections();
+        }
+
+        @Override
+        public long getFallbacks() {
+            return status.get().totals().fallbacks();
+        }
+
+        @Override
+        public long getTransfers() {
+            return status.get().totals().transfers();
+        }
     }
 
     private record GatewayView(Supplier<GatewayStatus> status) implements GatewayMXBean {
@@ -320,6 +363,11 @@ public final class Statistics implements AutoCloseable {
         @Override
         public long getPasswordsRefused() {
             return status.get().passwordRefused();
+        }
+
+        @Override
+        public boolean isDraining() {
+            return status.get().draining();
         }
     }
 }

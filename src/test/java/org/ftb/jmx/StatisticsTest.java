@@ -56,9 +56,9 @@ class StatisticsTest {
     private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
     private static final List<String> BROKER_ATTRIBUTES = List.of("Version", "Stopping", "UptimeSeconds", "Listeners",
             "ActiveSessions", "MaxSessions", "PeakSessions", "LoggingIn", "HeldUploads", "Accepted", "Relayed", "Denied", "Refused",
-            "Failed", "Busy", "BytesUp", "BytesDown");
+            "Failed", "Busy", "BytesUp", "BytesDown", "Draining", "Generation", "SshConnections", "Fallbacks", "Transfers");
     private static final List<String> GATEWAY_ATTRIBUTES = List.of("Version", "UptimeSeconds", "Listener", "ActiveSessions",
-            "PeakSessions", "Accepted", "Tunnels", "Denied", "PasswordsRefused");
+            "PeakSessions", "Accepted", "Tunnels", "Denied", "PasswordsRefused", "Draining");
 
     @TempDir
     Path dir;
