@@ -31,7 +31,7 @@ final class BrokerCommand implements Callable<Integer> {
         return ServiceRun.run(options, spec.commandLine(), BrokerCommand::run);
     }
 
-    private static int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader)
+    private static int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader, Signals signals)
             throws InterruptedException {
         Broker broker;
         try {
@@ -40,6 +40,6 @@ final class BrokerCommand implements Callable<Integer> {
             return Diagnostics.RC_SEVERE;
         }
         return Foreground.run(broker, broker.stoppedLatch(), config.broker().stopTimeout().plusSeconds(5), messages, platform,
-                ControlPath.broker(config.control()));
+                ControlPath.broker(config.control()), signals);
     }
 }

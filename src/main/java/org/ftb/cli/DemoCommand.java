@@ -56,8 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("ftb-demo-");
-        try {
-            return withFtpServer(dir);
+        try (Signals signals = Signals.install()) {
+            return withFtpServer(dir, signals);
         } finally {
             // The folder holds the gateway's private host key: it goes whether the demo ran or failed to start.
             try (Stream<Path> files = Files.walk(dir)) {
@@ -66,17 +66,17 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int withFtpServer(Path dir) throws Exception {
+    private int withFtpServer(Path dir, Signals signals) throws Exception {
         Path home = Files.createDirectories(dir.resolve("ftp"));
         FtpServer ftp = Demo.startFtpServer(home);
         try {
-            return withGatewayAndBroker(dir, ftp, home);
+            return withGatewayAndBroker(dir, ftp, home, signals);
         } finally {
             ftp.stop();
         }
     }
 
-    private int withGatewayAndBroker(Path dir, FtpServer ftp, Path home) throws Exception {
+    private int withGatewayAndBroker(Path dir, FtpServer ftp, Path home, Signals signals) throws Exception {
         TextFiles textFiles = new TextFiles(platform.nativeCharset());
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
         int ftpPort = Demo.port(ftp);
@@ -131,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  ftb ctl --endpoint " + control + " DISPLAY");
             out.flush();
             return Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
-                    platform, control);
+                    platform, control, signals);
         }
     }
 }

@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +27,6 @@ import java.util.concurrent.TimeUnit;
  * SIGINT (Ctrl-C) as STOP, SIGHUP as RELOAD, and a return only when the stop has completed.
  */
 final class Foreground {
-    /** Signals that mean STOP; a second one, like a second STOP, ends every session at once. */
-    private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
-    /** The signal that means RELOAD, as daemons have it (and systemd's ExecReload sends). */
-    private static final String RELOAD_SIGNAL = "HUP";
 
     private Foreground() {
     }
@@ -42,10 +37,12 @@ final class Foreground {
      * @param platform whose console code page commands on standard input are read and answered in, as the
      *                 log lines are written, and whose system console (z/OS) also takes commands
      * @param endpoint where {@code ftb ctl} reaches the service
+     * @param signals  installed before the service started; from now on they go to it
      * @return RC 0, or 12 when another service answers at {@code endpoint} and this one was stopped
      */
     static int run(BrokerControl control, CountDownLatch stopped, Duration stopLimit, MessageLog messages, Platform platform,
-                   Path endpoint) throws InterruptedException {
+                   Path endpoint, Signals signals) throws InterruptedException {
+        signals.attach(control);
         CommandDispatcher dispatcher = CommandDispatcher.standard(control, messages);
         ControlServer ctl = null;
         try {
@@ -72,7 +69,6 @@ final class Foreground {
             LogSetup.shutdown();
         }, Broker.THREAD_PREFIX + "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        List<Runnable> restoreSignals = handleSignals(control);
         // Answers are encoded here, as the log lines are, not by System.out in file.encoding, which may differ (z/OS).
         PrintStream out = new PrintStream(System.out, true, platform.consoleCharset());
         Thread console = new Thread(new StreamConsole(System.in, platform.consoleCharset(), out, dispatcher, "console"),
@@ -92,8 +88,6 @@ final class Foreground {
             if (ctl != null) {
                 ctl.close();
             }
-            // A JVM that goes on (tests, ftb demo) must not keep sending its signals to a stopped service.
-            restoreSignals.forEach(Runnable::run);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
@@ -118,37 +112,6 @@ final class Foreground {
         @Override
         public void stop() {
             control.stop("the MVS STOP command");
-        }
-    }
-
-    /**
-     * sun.misc.Signal is the only way Java offers to tell the signals apart and to stop without the
-     * JVM's shutdown; javac warns of it, and no option silences that. A signal ignored from the start
-     * (nohup, a background job) stays ignored.
-     *
-     * @return what puts the previous handlers back
-     */
-    private static List<Runnable> handleSignals(BrokerControl control) {
-        List<Runnable> restore = new ArrayList<>();
-        for (String name : STOP_SIGNALS) {
-            handle(name, () -> control.stop("SIG" + name), restore);
-        }
-        // The reload reads files: never on the JVM's signal thread, which other signals share.
-        handle(RELOAD_SIGNAL, () -> {
-            Thread reload = new Thread(() -> control.reload("SIG" + RELOAD_SIGNAL), Broker.THREAD_PREFIX + "reload");
-            reload.setDaemon(true);
-            reload.start();
-        }, restore);
-        return restore;
-    }
-
-    private static void handle(String name, Runnable action, List<Runnable> restore) {
-        sun.misc.Signal signal = new sun.misc.Signal(name);
-        try {
-            var previous = sun.misc.Signal.handle(signal, s -> action.run());
-            restore.add(() -> sun.misc.Signal.handle(signal, previous));
-        } catch (IllegalArgumentException e) {
-            // This JVM keeps the signal for itself (for example under -Xrs); for a stop, the shutdown hook stands in.
         }
     }
 }

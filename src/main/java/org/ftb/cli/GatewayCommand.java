@@ -51,7 +51,7 @@ final class GatewayCommand implements Callable<Integer> {
         return ServiceRun.run(options, spec.commandLine(), GatewayCommand::run);
     }
 
-    private static int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader)
+    private static int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader, Signals signals)
             throws InterruptedException {
         GatewaySettings settings = config.gateway().orElse(null);
         if (settings == null) {
@@ -67,6 +67,6 @@ final class GatewayCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         return Foreground.run(new GatewayControl(gateway, "gateway " + Main.version(), stopped, messages, reader), stopped,
-                Duration.ofSeconds(10), messages, platform, ControlPath.gateway(config.control()));
+                Duration.ofSeconds(10), messages, platform, ControlPath.gateway(config.control()), signals);
     }
 }

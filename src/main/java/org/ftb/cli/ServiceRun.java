@@ -27,11 +27,21 @@ final class ServiceRun {
 
     /** A service started from a valid configuration; returns its return code. */
     interface Body {
-        /** @param reader reads the same configuration source again, for RELOAD */
-        int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader) throws InterruptedException;
+        /**
+         * @param reader  reads the same configuration source again, for RELOAD
+         * @param signals taken since before the start, for {@link Foreground#run} to give to the service
+         */
+        int run(Platform platform, MessageLog messages, BrokerConfig config, ConfigReader reader, Signals signals)
+                throws InterruptedException;
     }
 
     static int run(ConfigOptions options, CommandLine commandLine, Body body) throws InterruptedException {
+        try (Signals signals = Signals.install()) {
+            return run(options, commandLine, body, signals);
+        }
+    }
+
+    private static int run(ConfigOptions options, CommandLine commandLine, Body body, Signals signals) throws InterruptedException {
         Platform platform = options.platform();
         LogSetup.applyConsole(platform);
         MessageLog messages = new MessageLog(LoggerFactory.getLogger(LogSetup.BROKER_LOGGER));
@@ -62,7 +72,7 @@ final class ServiceRun {
         platform.warnings().forEach(messages::log);
         ConfigOptions.report(result, d -> messages.logFormatted(d.msg(), d.text()));
         try {
-            return body.run(platform, messages, config, () -> options.load(commandLine));
+            return body.run(platform, messages, config, () -> options.load(commandLine), signals);
         } finally {
             LogSetup.shutdown();
         }

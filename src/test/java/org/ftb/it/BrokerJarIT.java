@@ -163,6 +163,21 @@ class BrokerJarIT {
         }
     }
 
+    /**
+     * A signal that comes while the service is still starting (FTB0001I is out, FTB0003I not yet) is
+     * a STOP as well: it used to end the JVM with 143, since the handlers were installed after the start.
+     */
+    @Test
+    void issue9ASignalDuringTheStartStopsTheBrokerOnceItIsUpWithRc0(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("ftbprm.txt");
+        Files.writeString(config, "SOCKS LISTEN(127.0.0.1:" + freePort() + ")\nRULE NAME(REST) ACTION(DENY)\n");
+        try (Running broker = Running.start(withDefaultSignals(ftb("broker", "--config", config.toString())))) {
+            broker.awaitLine("FTB0001I");
+            kill("TERM", broker.process());
+            assertQuietStop(broker, "FTB0004I STOP from SIGTERM:");
+        }
+    }
+
     @Test
     void issue9SighupReloadsTheConfigurationAndTheBrokerGoesOn(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("ftbprm.txt");
