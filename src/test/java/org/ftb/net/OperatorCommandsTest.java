@@ -6,7 +6,10 @@ import org.apache.commons.net.ftp.FTPClient;
 import org.ftb.app.Broker;
 import org.ftb.config.ConfigLoader;
 import org.ftb.config.Symbols;
+import org.ftb.cli.Main;
 import org.ftb.console.CommandDispatcher;
+import org.ftb.control.ControlServer;
+import org.ftb.platform.Platform;
 import org.ftb.gateway.Gateway;
 import org.ftb.status.SessionView;
 import org.ftb.testing.LogCapture;
@@ -20,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -37,8 +43,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The operator commands against a real broker with live FTP sessions: Commons Net FTPClient through
- * SOCKS → broker → {@code ftb gateway} (embedded) → Apache FtpServer. The broker reads its configuration
+ * The operator commands against a real broker with live FTP sessions, every one given through
+ * {@code ftb ctl} and its control endpoint: Commons Net FTPClient through SOCKS → broker →
+ * {@code ftb gateway} (embedded) → Apache FtpServer. The broker reads its configuration
  * from a file, as {@code ftb broker --config} does, so that RELOAD reads it again.
  */
 @Timeout(120)
@@ -46,6 +53,8 @@ class OperatorCommandsTest {
     private static final String USER = "job1";
     private static final String PASSWORD = "s3cret-Pa55";
     private static final int BIG = 10 * 1024 * 1024;
+    /** How ftb ctl's commands are logged and answered: by the user who sent them. */
+    private static final String ORIGIN = "ctl user=" + System.getProperty("user.name");
 
     @TempDir
     Path dir;
@@ -55,7 +64,8 @@ class OperatorCommandsTest {
     private Path knownHosts;
     private Path config;
     private Broker broker;
-    private CommandDispatcher console;
+    private Path endpoint;
+    private ControlServer endpointServer;
     private byte[] big;
     private int socksPort;
 
@@ -79,7 +89,9 @@ class OperatorCommandsTest {
         ConfigReader reader = () -> loader.load(config, null);
         ConfigLoader.Result start = reader.read();
         broker = Broker.start(start.config().orElseThrow(() -> new AssertionError(start.diagnostics().all())), reader, Resolver.system(), "test");
-        console = CommandDispatcher.standard(broker, broker.messages());
+        endpoint = dir.resolve("ctl");
+        endpointServer = ControlServer.open(endpoint, ControlServer.Transport.AUTO, CommandDispatcher.standard(broker, broker.messages()),
+                broker.messages());
     }
 
     /** The configuration file: the SSH host (with extra operands) and the FTP server's rule with this action. */
@@ -92,6 +104,7 @@ class OperatorCommandsTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        endpointServer.close();
         broker.close();
         gateway.close();
         ftp.close();
@@ -119,6 +132,20 @@ class OperatorCommandsTest {
         }
     }
 
+    /**
+     * The response to a command given with {@code ftb ctl}, as an operator at another terminal of this
+     * host gives it; its return code is 8 when the response is an error, else 0.
+     */
+    private List<String> ctl(String command) {
+        StringWriter out = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("ctl", "--endpoint", endpoint.toString()));
+        args.addAll(List.of(command.split(" ")));
+        int rc = Main.commandLine(Platform.detect()).setOut(new PrintWriter(out)).setErr(new PrintWriter(out)).execute(args.toArray(String[]::new));
+        List<String> lines = out.toString().lines().toList();
+        assertThat(rc).as("ftb ctl %s: %s", command, lines).isEqualTo(!lines.isEmpty() && lines.get(0).matches("FTB\\d{4}E .*") ? 8 : 0);
+        return lines;
+    }
+
     /** The response as one text: a line too long for the console goes on, indented, on the next. */
     private static String text(List<String> response) {
         return String.join(" ", response).replaceAll(" +", " ");
@@ -140,10 +167,10 @@ class OperatorCommandsTest {
             byte[] first = download.readNBytes(1024 * 1024);
             // The FTP rule now denies, and the SSH host changed: its connection retires with the old session.
             writeConfig("ACTION(DENY)", "KEEPALIVE(15)");
-            String reloaded = text(console.dispatch("RELOAD", "console"));
-            assertThat(reloaded).startsWith("FTB0304I RELOAD from console: " + config + " is in force as generation 2:")
+            String reloaded = text(ctl("RELOAD"));
+            assertThat(reloaded).startsWith("FTB0304I RELOAD from " + ORIGIN + ": " + config + " is in force as generation 2:")
                     .contains("FTB0308I RELOAD: SSHHOST GW changed or was removed");
-            assertThat(console.dispatch("D SSH", "console")).anyMatch(l -> l.startsWith(" GW ") && l.endsWith(" RETIRING"));
+            assertThat(ctl("D SSH")).anyMatch(l -> l.startsWith(" GW ") && l.endsWith(" RETIRING"));
             assertThatThrownBy(this::loggedIn).as("a new session goes by the new rule").isInstanceOf(IOException.class);
             assertThat(log.withId("FTB0205I")).anyMatch(l -> l.contains("rule FTP") && l.contains("ACTION(DENY)"));
 
@@ -164,7 +191,7 @@ class OperatorCommandsTest {
         }
         await().untilAsserted(() -> assertThat(broker.sshConnections()).as("the retired SSH connection closes with its last tunnel")
                 .isEmpty());
-        assertThat(console.dispatch("D RULES", "console")).as("hits by rule name since the start: the old session and the new one")
+        assertThat(ctl("D RULES")).as("hits by rule name since the start: the old session and the new one")
                 .contains(" FTP      DENY      -                 2");
     }
 
@@ -172,8 +199,8 @@ class OperatorCommandsTest {
     void reloadOfABrokenConfigurationReportsEveryErrorAndChangesNothing() throws Exception {
         String good = Files.readString(config);
         Files.writeString(config, good.replace("ACTION(FTPTUNNEL)", "ACTION(FTPTUNEL)") + "RULE NAME(X) PORTS(99999) ACTION(DENY)\n");
-        String answer = text(console.dispatch("RELOAD", "MODIFY"));
-        assertThat(answer).startsWith("FTB0305E RELOAD from MODIFY: " + config + " has errors (RC 8); the running configuration is unchanged")
+        String answer = text(ctl("RELOAD"));
+        assertThat(answer).startsWith("FTB0305E RELOAD from " + ORIGIN + ": " + config + " has errors (RC 8); the running configuration is unchanged")
                 .contains("line 3 column", "FTPTUNEL", "line 5 column", "PORTS(99999)");
         assertThat(broker.status().generation()).isOne();
         FTPClient client = loggedIn();
@@ -189,7 +216,7 @@ class OperatorCommandsTest {
         int taken = gateway.port();
         Files.writeString(config, Files.readString(config).replace("LISTEN(127.0.0.1:" + socksPort + ")",
                 "LISTEN(127.0.0.1:" + socksPort + " 127.0.0.1:" + taken + ")").replace("ACTION(FTPTUNNEL) VIA(GW)", "ACTION(DENY)"));
-        assertThat(text(console.dispatch("RELOAD", "console"))).startsWith("FTB0312E RELOAD from console: cannot listen on 127.0.0.1:" + taken);
+        assertThat(text(ctl("RELOAD"))).startsWith("FTB0312E RELOAD from " + ORIGIN + ": cannot listen on 127.0.0.1:" + taken);
         assertThat(broker.status().generation()).isOne();
         assertThat(broker.rules()).extracting(r -> r.action().name()).containsExactly("FTPTUNNEL", "DENY");
     }
@@ -199,13 +226,11 @@ class OperatorCommandsTest {
         FTPClient running = loggedIn();
         InputStream download = running.retrieveFileStream("big.bin");
         byte[] first = download.readNBytes(1024 * 1024);
-        assertThat(console.dispatch("DRAIN", "console")).containsExactly(
-                "FTB0313I DRAIN from console: new sessions are refused; 2 active",
-                "          session(s) go on");
-        assertThat(console.dispatch("D", "console").get(0)).contains(" DRAINING UP ");
+        assertThat(text(ctl("DRAIN"))).isEqualTo("FTB0313I DRAIN from " + ORIGIN + ": new sessions are refused; 2 active session(s) go on");
+        assertThat(ctl("D").get(0)).contains(" DRAINING UP ");
         assertThatThrownBy(this::loggedIn).isInstanceOf(IOException.class);
         assertThat(log.withId("FTB0245I")).singleElement().asString().contains("refused: the broker is draining");
-        assertThat(console.dispatch("STOP", "console")).isEmpty();
+        assertThat(ctl("STOP")).isEmpty();
         byte[] rest = readAll(download);
         assertThat(running.completePendingCommand()).isTrue();
         assertThat(first.length + rest.length).isEqualTo(BIG);
@@ -223,8 +248,7 @@ class OperatorCommandsTest {
             InputStream download = client.retrieveFileStream("big.bin");
             byte[] first = download.readNBytes(64 * 1024);
             session = ftpSession();
-            assertThat(console.dispatch("CANCEL SESSION=C" + session.id(), "MODIFY")).containsExactly(
-                    "FTB0316I CANCEL from MODIFY: C" + session.id() + " is ended");
+            assertThat(text(ctl("CANCEL SESSION=C" + session.id()))).isEqualTo("FTB0316I CANCEL from " + ORIGIN + ": C" + session.id() + " is ended");
             long received = first.length;
             boolean failed = false;
             try {
@@ -240,7 +264,7 @@ class OperatorCommandsTest {
         }
         await().untilAsserted(() -> assertThat(log.withId("FTB0200I"))
                 .anyMatch(l -> l.contains("C" + session.id() + " END") && l.contains("action=FTPTUNNEL") && l.contains("result=CANCELLED")));
-        assertThat(console.dispatch("CANCEL SESSION=C99999", "console")).containsExactly(
+        assertThat(ctl("CANCEL SESSION=C99999")).containsExactly(
                 "FTB0317E No session C99999; DISPLAY SESSIONS lists the active ones");
     }
 
@@ -251,21 +275,21 @@ class OperatorCommandsTest {
             InputStream download = client.retrieveFileStream("big.bin");
             download.readNBytes(1024);
             SessionView session = ftpSession();
-            List<String> sessions = console.dispatch("D SESSIONS USER=" + USER.toUpperCase(), "MODIFY");
+            List<String> sessions = ctl("D SESSIONS USER=" + USER.toUpperCase());
             assertThat(sessions.get(0)).isEqualTo("FTB0340I FTB SESSIONS 1 SHOWN OF 2 WHERE USER=JOB1");
             assertThat(sessions).anyMatch(l -> l.startsWith(" C" + session.id() + " ") && l.contains("FTPTUNNEL TRANSFER"))
                     .contains("          NOW RETR big.bin")
                     .anyMatch(l -> l.contains("127.0.0.1:" + ftp.port() + " VIA GW"))
                     .anyMatch(l -> l.startsWith("          DATA C"));
-            assertThat(console.dispatch("D SESSIONS RULE=REST", "MODIFY")).containsExactly("FTB0340I FTB SESSIONS 0 SHOWN OF 2 WHERE RULE=REST");
-            assertThat(console.dispatch("D RULES", "MODIFY")).contains(" FTP      FTPTUNNEL GW                1");
-            assertThat(console.dispatch("D SSH", "MODIFY")).anyMatch(l -> l.startsWith(" GW ") && l.contains(USER + "@127.0.0.1:" + gateway.port()))
+            assertThat(ctl("D SESSIONS RULE=REST")).containsExactly("FTB0340I FTB SESSIONS 0 SHOWN OF 2 WHERE RULE=REST");
+            assertThat(ctl("D RULES")).contains(" FTP      FTPTUNNEL GW                1");
+            assertThat(ctl("D SSH")).anyMatch(l -> l.startsWith(" GW ") && l.contains(USER + "@127.0.0.1:" + gateway.port()))
                     .anyMatch(l -> l.contains("aes128-gcm@openssh.com"));
-            assertThat(console.dispatch("D CONFIG", "MODIFY")).anyMatch(l -> l.startsWith(" RULE NAME(FTP) DEST(127.0.0.1)"));
-            assertThat(console.dispatch("D", "MODIFY")).contains(" SSH      1 CONNECTION(S)")
+            assertThat(ctl("D CONFIG")).anyMatch(l -> l.startsWith(" RULE NAME(FTP) DEST(127.0.0.1)"));
+            assertThat(ctl("D")).contains(" SSH      1 CONNECTION(S)")
                     .anyMatch(l -> l.startsWith(" CONFIG   " + config.toString().substring(0, 20)));
             for (String command : List.of("D", "D SESSIONS", "D RULES", "D SSH", "D CONFIG", "HELP")) {
-                assertThat(console.dispatch(command, "MODIFY")).as(command).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
+                assertThat(ctl(command)).as(command).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
             }
             readAll(download);
             assertThat(client.completePendingCommand()).isTrue();
@@ -276,17 +300,16 @@ class OperatorCommandsTest {
 
     @Test
     void traceShowsTheControlLinesWithThePasswordMasked() throws Exception {
-        assertThat(console.dispatch("TRACE ON", "console")).containsExactly("FTB0318I TRACE ON from console for all sessions");
+        assertThat(text(ctl("TRACE ON"))).isEqualTo("FTB0318I TRACE ON from " + ORIGIN + " for all sessions");
         FTPClient client = loggedIn();
         try {
             assertThat(client.listNames()).contains("big.bin");
             SessionView session = ftpSession();
-            assertThat(console.dispatch("TRACE OFF", "console")).containsExactly("FTB0318I TRACE OFF from console for all sessions");
+            assertThat(text(ctl("TRACE OFF"))).isEqualTo("FTB0318I TRACE OFF from " + ORIGIN + " for all sessions");
             int traced = log.withId("FTB0246I").size();
             assertThat(client.sendNoOp()).isTrue();
             assertThat(log.withId("FTB0246I")).as("TRACE OFF stops the trace").hasSize(traced);
-            assertThat(console.dispatch("TRACE ON SESSION=C" + session.id(), "console")).containsExactly(
-                    "FTB0318I TRACE ON from console for C" + session.id());
+            assertThat(text(ctl("TRACE ON SESSION=C" + session.id()))).isEqualTo("FTB0318I TRACE ON from " + ORIGIN + " for C" + session.id());
             assertThat(client.sendNoOp()).isTrue();
         } finally {
             client.disconnect();
@@ -298,7 +321,7 @@ class OperatorCommandsTest {
                 .anyMatch(l -> l.contains("trace to client: 230"))
                 .anyMatch(l -> l.contains("trace to server: NOOP"));
         assertThat(log.lines()).noneMatch(l -> l.contains(PASSWORD));
-        assertThat(console.dispatch("TRACE ON SESSION=C99999", "console")).containsExactly(
+        assertThat(ctl("TRACE ON SESSION=C99999")).containsExactly(
                 "FTB0317E No session C99999; DISPLAY SESSIONS lists the active ones");
     }
 
@@ -308,7 +331,7 @@ class OperatorCommandsTest {
         try {
             InputStream download = client.retrieveFileStream("big.bin");
             download.readNBytes(64 * 1024);
-            assertThat(console.dispatch("STOP FORCE", "console")).containsExactly("FTB0303I STOP: the remaining sessions are ended now");
+            assertThat(ctl("STOP FORCE")).containsExactly("FTB0303I STOP: the remaining sessions are ended now");
             assertThatThrownBy(() -> {
                 readAll(download);
                 if (!client.completePendingCommand()) {
@@ -319,6 +342,6 @@ class OperatorCommandsTest {
             client.disconnect();
         }
         assertThat(broker.awaitStopped(java.time.Duration.ofSeconds(30))).isTrue();
-        assertThat(log.withId("FTB0017W")).singleElement().asString().contains("STOP FORCE from console: ending 2 session(s) now");
+        assertThat(log.withId("FTB0017W")).singleElement().asString().contains("STOP FORCE from " + ORIGIN + ": ending 2 session(s) now");
     }
 }
