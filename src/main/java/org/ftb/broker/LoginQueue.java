@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The connections that have not logged in yet (their SOCKS request, and for an FTP session its FTP
@@ -85,16 +86,16 @@ final class LoginQueue {
         underway.remove(c);
     }
 
-    /** Takes out and returns the connections accepted more than {@code limitNanos} before {@code now}. */
-    synchronized List<Connection> expired(long now, long limitNanos) {
+    /** Takes out and returns the connections accepted more than their own {@code limitNanos} before {@code now}. */
+    synchronized List<Connection> expired(long now, ToLongFunction<Connection> limitNanos) {
         List<Connection> late = new ArrayList<>();
         for (Connection c : waiting.values()) {
-            if (now - c.startNanos() > limitNanos) {
+            if (now - c.startNanos() > limitNanos.applyAsLong(c)) {
                 late.add(c);
             }
         }
         for (Connection c : underway.keySet()) {
-            if (now - c.startNanos() > limitNanos) {
+            if (now - c.startNanos() > limitNanos.applyAsLong(c)) {
                 late.add(c);
             }
         }

@@ -364,12 +364,12 @@ public final class SocksServer {
 
     private void sweep() {
         long now = System.nanoTime();
-        BrokerSettings broker = generation.broker();
-        long loginLimit = broker.loginTimeout().toNanos();
-        // Measured from the accept: a client that trickles bytes to keep its idle clock young still runs out of time.
-        for (Connection session : loginQueue.expired(now, loginLimit)) {
-            messages.log(Msg.FTB0211W, session.tag(), broker.loginTimeout().toSeconds());
-            session.loginFailed("LOGIN_TIMEOUT", "Login not complete within " + broker.loginTimeout().toSeconds() + " s");
+        // Measured from the accept, by the limit of the configuration the connection was accepted under: a
+        // client that trickles bytes to keep its idle clock young still runs out of time.
+        for (Connection session : loginQueue.expired(now, c -> c.generation().broker().loginTimeout().toNanos())) {
+            long seconds = session.generation().broker().loginTimeout().toSeconds();
+            messages.log(Msg.FTB0211W, session.tag(), seconds);
+            session.loginFailed("LOGIN_TIMEOUT", "Login not complete within " + seconds + " s");
         }
         for (Connection session : sessions.values()) {
             // Each by the limits of the configuration it was accepted under.
@@ -434,7 +434,7 @@ public final class SocksServer {
             trace.all(on);
             return true;
         }
-        if (on && !sessions.containsKey(sessionId.getAsLong())) {
+        if (!sessions.containsKey(sessionId.getAsLong())) {
             return false;
         }
         trace.session(sessionId.getAsLong(), on);

@@ -6,7 +6,7 @@ import org.ftb.message.Printable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -18,35 +18,31 @@ import java.util.regex.Pattern;
 final class Trace {
     /** Longest part of one line traced; FTP lines are short, and a flood of one long line must not flood the log. */
     static final int MAX_LINE = 200;
-    private static final Pattern SECRET = Pattern.compile("(?i)^\\s*(PASS|ACCT)\\b.*");
+    /** DOTALL: a password may hold any byte, X'85' (U+0085 NEXT LINE) as well, which '.' alone does not match. */
+    private static final Pattern SECRET = Pattern.compile("(?is)^\\s*(PASS|ACCT)\\b.*");
 
     private final MessageLog messages;
     private volatile boolean all;
-    private final Set<Long> sessions = ConcurrentHashMap.newKeySet();
+    /** TRACE ON or OFF of single sessions, which wins over the switch for all. */
+    private final Map<Long, Boolean> sessions = new ConcurrentHashMap<>();
 
     Trace(MessageLog messages) {
         this.messages = messages;
     }
 
-    /** TRACE ON or OFF for every session: OFF also ends the trace of single sessions. */
+    /** TRACE ON or OFF for every session, single sessions included. */
     void all(boolean on) {
         all = on;
-        if (!on) {
-            sessions.clear();
-        }
+        sessions.clear();
     }
 
-    /** TRACE ON or OFF for one session. */
+    /** TRACE ON or OFF for one session, whatever the switch for all says. */
     void session(long id, boolean on) {
-        if (on) {
-            sessions.add(id);
-        } else {
-            sessions.remove(id);
-        }
+        sessions.put(id, on);
     }
 
     boolean covers(long id) {
-        return all || (!sessions.isEmpty() && sessions.contains(id));
+        return sessions.isEmpty() ? all : sessions.getOrDefault(id, all);
     }
 
     /** The session has ended: a later session never inherits its trace by number. */

@@ -13,6 +13,14 @@ public interface BrokerControl {
     ServiceStatus status();
 
     /**
+     * The letter of this service's session numbers as DISPLAY SESSIONS shows them: C for the broker's
+     * connections, S for the gateway's SSH connections.
+     */
+    default char sessionLetter() {
+        return 'C';
+    }
+
+    /**
      * Asks for a graceful stop: no new connections, active ones drain within STOPTIMEOUT. A second
      * request ends all sessions at once.
      *

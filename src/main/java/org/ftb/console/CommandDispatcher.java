@@ -53,7 +53,7 @@ public final class CommandDispatcher {
         commands.add(new Command("RESUME", "RESUME", "take new sessions again after DRAIN",
                 Set.of(), Set.of(), (operands, origin) -> control.drain(false, origin)));
         commands.add(new Command("CANCEL", "C", "end one session now: CANCEL SESSION=id",
-                Set.of(), Set.of("SESSION"), (operands, origin) -> control.cancel(operands.session("SESSION")
+                Set.of(), Set.of("SESSION"), (operands, origin) -> control.cancel(operands.session("SESSION", control.sessionLetter())
                         .orElseThrow(() -> new ConsoleCommand.CommandException("CANCEL needs SESSION=id, such as SESSION=C17")), origin)));
         if (details != null) {
             commands.add(new Command("TRACE", "TRACE", "protocol trace: TRACE ON|OFF [SESSION=id]",
@@ -61,7 +61,7 @@ public final class CommandDispatcher {
                         if (operands.words().size() != 1) {
                             throw new ConsoleCommand.CommandException("TRACE needs one of ON or OFF");
                         }
-                        return details.trace(operands.has("ON"), operands.session("SESSION"), origin);
+                        return details.trace(operands.has("ON"), operands.session("SESSION", control.sessionLetter()), origin);
                     }));
         }
         commands.add(new Command("STOP", "P", "graceful stop; a second STOP or STOP FORCE ends all now",
@@ -114,6 +114,10 @@ public final class CommandDispatcher {
             return command.run(words.subList(1, words.size()), origin).stream().map(Printable::of).toList();
         } catch (ConsoleCommand.CommandException e) {
             return List.of(Msg.FTB0302E.format(e.getMessage()));
+        } catch (RuntimeException e) {
+            // A fault of ours must cost one answer, never the console: every console's thread calls this.
+            log.log(Msg.FTB0010E, "command " + words.get(0), String.valueOf(e));
+            return List.of(Msg.FTB0010E.format("command " + words.get(0), String.valueOf(e)));
         }
     }
 }

@@ -73,15 +73,19 @@ final class Operands {
         return Optional.ofNullable(keywords.get(keyword));
     }
 
-    /** A session number, as DISPLAY shows it (C17, or S3 for the gateway) or bare (17). */
-    OptionalLong session(String keyword) throws ConsoleCommand.CommandException {
+    /**
+     * A session number, as DISPLAY SESSIONS shows it ({@code letter} and digits: C17, or S3 for the
+     * gateway) or bare (17). The other service's letter is refused: S1 at the broker is no C1.
+     */
+    OptionalLong session(String keyword, char letter) throws ConsoleCommand.CommandException {
         Optional<String> value = value(keyword);
         if (value.isEmpty()) {
             return OptionalLong.empty();
         }
-        String digits = value.get().startsWith("C") || value.get().startsWith("S") ? value.get().substring(1) : value.get();
+        String digits = value.get().charAt(0) == letter ? value.get().substring(1) : value.get();
         if (!digits.matches("[0-9]{1,18}")) {
-            throw new ConsoleCommand.CommandException(keyword + "=" + value.get() + " is not a session number such as C17");
+            throw new ConsoleCommand.CommandException(keyword + "=" + value.get() + " is not a session number of this service, such as "
+                    + letter + "17");
         }
         return OptionalLong.of(Long.parseLong(digits));
     }

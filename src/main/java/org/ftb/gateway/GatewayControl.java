@@ -26,6 +26,11 @@ import java.util.concurrent.CountDownLatch;
 public record GatewayControl(Gateway gateway, String version, CountDownLatch stopped, MessageLog messages, ConfigReader reader)
     implements BrokerControl {
     @Override
+    public char sessionLetter() {
+        return 'S';
+    }
+
+    @Override
     public GatewayStatus status() {
         return gateway.status(version, stopped.getCount() == 0);
     }
