@@ -1,6 +1,5 @@
 package org.ftb.regression;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,39 +30,31 @@ class Fault48SshHostChangedBackIsStoppedTest {
     @TempDir
     Path dir;
 
-    private ReloadRig rig;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
-
     @Test
     void anSshHostPutBackByASecondReloadStillCarriesNewSessions() throws Exception {
-        rig = ReloadRig.start(dir);
-        String rule = rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)");
-        String original = rig.sshHost("GW", "") + rule;
-        rig.write(original).startBroker();
+        try (ReloadRig rig = ReloadRig.start(dir)) {
+            String rule = rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)");
+            String original = rig.sshHost("GW", "") + rule;
+            rig.write(original).startBroker();
 
-        Rig.FtpClient old = rig.login();
-        assertThat(old.listNames()).isNotNull();
+            Rig.FtpClient old = rig.login();
+            assertThat(old.listNames()).isNotNull();
 
-        rig.write(rig.sshHost("GW", "KEEPALIVE(15)") + rule);
-        assertThat(rig.command("RELOAD")).contains("FTB0304I", "FTB0308I RELOAD: SSHHOST GW");
-        rig.write(original);
-        assertThat(rig.command("RELOAD")).contains("FTB0304I", "generation 3");
+            rig.write(rig.sshHost("GW", "KEEPALIVE(15)") + rule);
+            assertThat(rig.command("RELOAD")).contains("FTB0304I", "FTB0308I RELOAD: SSHHOST GW");
+            rig.write(original);
+            assertThat(rig.command("RELOAD")).contains("FTB0304I", "generation 3");
 
-        assertThat(old.logout()).isTrue();
-        old.disconnect();
-        await().untilAsserted(() -> assertThat(rig.broker().sshConnections()).as("the retired connection closes").isEmpty());
+            assertThat(old.logout()).isTrue();
+            old.disconnect();
+            await().untilAsserted(() -> assertThat(rig.broker().sshConnections()).as("the retired connection closes").isEmpty());
 
-        Rig.FtpClient fresh = rig.login();
-        try {
-            assertThat(fresh.listNames()).as(fresh.getReplyString()).isNotNull();
-        } finally {
-            fresh.disconnect();
+            Rig.FtpClient fresh = rig.login();
+            try {
+                assertThat(fresh.listNames()).as(fresh.getReplyString()).isNotNull();
+            } finally {
+                fresh.disconnect();
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.ftb.regression;
 
 import org.apache.commons.net.ftp.FTPConnectionClosedException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,38 +31,30 @@ class Fault49SessionBeforeReloadLogsInByTheNewSshHostsTest {
     @TempDir
     Path dir;
 
-    private ReloadRig rig;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
-
     @Test
     void aSessionAcceptedBeforeReloadLogsInThroughItsOwnSshHost() throws Exception {
-        rig = ReloadRig.start(dir);
-        rig.write(rig.sshHost("GW", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)")).startBroker();
+        try (ReloadRig rig = ReloadRig.start(dir)) {
+            rig.write(rig.sshHost("GW", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)")).startBroker();
 
-        Rig.FtpClient client = rig.connect();
-        try {
-            assertThat(client.user(Rig.USER)).as(client.getReplyString()).isEqualTo(331);
-
-            rig.write(rig.sshHost("GW2", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW2)"));
-            assertThat(rig.command("RELOAD")).contains("FTB0304I", "FTB0308I RELOAD: SSHHOST GW ");
-
-            String reply;
+            Rig.FtpClient client = rig.connect();
             try {
-                client.pass(Rig.PASSWORD);
-                reply = client.getReplyString().strip();
-            } catch (FTPConnectionClosedException e) {
-                reply = client.getReplyString().strip();
+                assertThat(client.user(Rig.USER)).as(client.getReplyString()).isEqualTo(331);
+
+                rig.write(rig.sshHost("GW2", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW2)"));
+                assertThat(rig.command("RELOAD")).contains("FTB0304I", "FTB0308I RELOAD: SSHHOST GW ");
+
+                String reply;
+                try {
+                    client.pass(Rig.PASSWORD);
+                    reply = client.getReplyString().strip();
+                } catch (FTPConnectionClosedException e) {
+                    reply = client.getReplyString().strip();
+                }
+                assertThat(reply).as("the reply to PASS; the broker said: %s", rig.log.withId("FTB0234E")).startsWith("230");
+                assertThat(client.listNames()).as(client.getReplyString()).isNotNull();
+            } finally {
+                client.disconnect();
             }
-            assertThat(reply).as("the reply to PASS; the broker said: %s", rig.log.withId("FTB0234E")).startsWith("230");
-            assertThat(client.listNames()).as(client.getReplyString()).isNotNull();
-        } finally {
-            client.disconnect();
         }
     }
 }

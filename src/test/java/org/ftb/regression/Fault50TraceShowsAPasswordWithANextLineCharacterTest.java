@@ -7,7 +7,6 @@ import org.ftb.testing.ScriptedFtpServer;
 import org.ftb.testing.SocksClient;
 import org.ftb.testing.TestBroker;
 import org.ftb.testing.TestSshServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,51 +42,30 @@ class Fault50TraceShowsAPasswordWithANextLineCharacterTest {
     @TempDir
     Path dir;
 
-    private final LogCapture log = new LogCapture();
-    private ScriptedFtpServer ftp;
-    private TestSshServer ssh;
-    private TestBroker broker;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (broker != null) {
-                broker.close();
-            }
-            if (ssh != null) {
-                ssh.close();
-            }
-            if (ftp != null) {
-                ftp.close();
-            }
-        } finally {
-            log.close();
-        }
-    }
-
     @Test
     void theTraceMasksEveryPassword() throws Exception {
-        ftp = ScriptedFtpServer.start();
-        ssh = TestSshServer.start(dir, Map.of("u", PASSWORD), null, true);
         Path knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
-        broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('" + knownHosts + "')\n"
-                + "RULE NAME(FTP) DEST(127.0.0.1) PORTS(" + ftp.port() + ") ACTION(FTPTUNNEL) VIA(GW)\n");
-        CommandDispatcher console = CommandDispatcher.standard(broker.broker(), broker.broker().messages());
-        assertThat(console.dispatch("TRACE ON", "console")).singleElement().asString().startsWith("FTB0318I");
+        try (LogCapture log = new LogCapture(); ScriptedFtpServer ftp = ScriptedFtpServer.start();
+             TestSshServer ssh = TestSshServer.start(dir, Map.of("u", PASSWORD), null, true)) {
+            Files.writeString(knownHosts, ssh.knownHostsLine() + "\n");
+            try (TestBroker broker = TestBroker.start("SSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + ssh.port() + ") KNOWNHOSTS('"
+                    + knownHosts + "')\nRULE NAME(FTP) DEST(127.0.0.1) PORTS(" + ftp.port() + ") ACTION(FTPTUNNEL) VIA(GW)\n")) {
+                CommandDispatcher console = CommandDispatcher.standard(broker.broker(), broker.broker().messages());
+                assertThat(console.dispatch("TRACE ON", "console")).singleElement().asString().startsWith("FTB0318I");
 
-        Socket socket = SocksClient.open(broker.port());
-        assertThat(SocksClient.v5(socket, Bytes.v5Ipv4(1, SocksClient.loopback(), ftp.port()))).startsWith(5, 0);
-        try (FtpRig.Control control = new FtpRig.Control(socket)) {
-            assertThat(control.line()).startsWith("220");
-            control.send("USER u");
-            assertThat(control.line()).startsWith("331");
-            control.sendRaw(("PASS " + PASSWORD + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            assertThat(control.line()).as("the SSH login and the FTP login succeed").startsWith("230");
-            assertThat(ftp.awaitCommand("PASS", Duration.ofSeconds(10))).isTrue();
+                Socket socket = SocksClient.open(broker.port());
+                assertThat(SocksClient.v5(socket, Bytes.v5Ipv4(1, SocksClient.loopback(), ftp.port()))).startsWith(5, 0);
+                try (FtpRig.Control control = new FtpRig.Control(socket)) {
+                    assertThat(control.line()).startsWith("220");
+                    control.send("USER u");
+                    assertThat(control.line()).startsWith("331");
+                    control.sendRaw(("PASS " + PASSWORD + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    assertThat(control.line()).as("the SSH login and the FTP login succeed").startsWith("230");
+                    assertThat(ftp.awaitCommand("PASS", Duration.ofSeconds(10))).isTrue();
+                }
+            }
+            assertThat(log.withId("FTB0246I")).as("the trace is on").anyMatch(l -> l.contains("to server: USER u"));
+            assertThat(log.lines()).as("no log line shows the password").noneMatch(l -> l.contains(SECRET_TAIL));
         }
-
-        assertThat(log.withId("FTB0246I")).as("the trace is on").anyMatch(l -> l.contains("to server: USER u"));
-        assertThat(log.lines()).as("no log line shows the password").noneMatch(l -> l.contains(SECRET_TAIL));
     }
 }

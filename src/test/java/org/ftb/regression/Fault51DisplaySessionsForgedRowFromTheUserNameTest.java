@@ -1,7 +1,6 @@
 package org.ftb.regression;
 
 import org.ftb.console.CommandDispatcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,29 +36,20 @@ class Fault51DisplaySessionsForgedRowFromTheUserNameTest {
     @TempDir
     Path dir;
 
-    private FtpRig rig;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
-
     @Test
     void aUserNameNeverFormsADisplayRow() throws Exception {
-        rig = FtpRig.start(dir);
-        rig.broker("");
-        CommandDispatcher console = CommandDispatcher.standard(rig.running(), rig.running().messages());
-        try (FtpRig.Control control = rig.connect()) {
-            assertThat(control.line()).startsWith("220");
-            control.send("USER a" + " ".repeat(20) + FORGED);
-            assertThat(control.line()).startsWith("331");
-            await().until(() -> rig.running().status().sessions().stream().anyMatch(v -> v.user().contains("DATA C1")));
+        try (FtpRig rig = FtpRig.start(dir)) {
+            CommandDispatcher console = rig.broker("").console();
+            try (FtpRig.Control control = rig.connect()) {
+                assertThat(control.line()).startsWith("220");
+                control.send("USER a" + " ".repeat(20) + FORGED);
+                assertThat(control.line()).startsWith("331");
+                await().until(() -> rig.running().status().sessions().stream().anyMatch(v -> v.user().contains("DATA C1")));
 
-            List<String> display = console.dispatch("D SESSIONS", "console");
-            assertThat(display).as("the session has no data connection:\n%s", String.join("\n", display))
-                    .noneMatch(l -> l.startsWith("          DATA "));
+                List<String> display = console.dispatch("D SESSIONS", "console");
+                assertThat(display).as("the session has no data connection:\n%s", String.join("\n", display))
+                        .noneMatch(l -> l.startsWith("          DATA "));
+            }
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.ftb.regression;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,26 +32,18 @@ class Fault52ReloadCannotMoveAListenerToAnotherAddressOfItsPortTest {
     @TempDir
     Path dir;
 
-    private ReloadRig rig;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
-
     @Test
     void reloadNarrowsTheWildcardListenerToLoopbackOnTheSamePort() throws Exception {
-        rig = ReloadRig.start(dir);
-        String rules = rig.sshHost("GW", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)");
-        Files.writeString(rig.config, "SOCKS LISTEN(0.0.0.0:" + rig.socksPort + ")\n" + rules);
-        rig.startBroker();
-        assertThat(rig.broker().listenAddresses()).extracting(InetSocketAddress::getPort).containsExactly(rig.socksPort);
+        try (ReloadRig rig = ReloadRig.start(dir)) {
+            String rules = rig.sshHost("GW", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)");
+            Files.writeString(rig.config, "SOCKS LISTEN(0.0.0.0:" + rig.socksPort + ")\n" + rules);
+            rig.startBroker();
+            assertThat(rig.broker().listenAddresses()).extracting(InetSocketAddress::getPort).containsExactly(rig.socksPort);
 
-        rig.write(rules);
-        assertThat(rig.command("RELOAD")).startsWith("FTB0304I")
-                .contains("FTB0306I", "127.0.0.1:" + rig.socksPort, "FTB0307I", "0.0.0.0:" + rig.socksPort);
-        assertThat(rig.broker().listenAddresses()).extracting(a -> a.getAddress().getHostAddress()).containsExactly("127.0.0.1");
+            rig.write(rules);
+            assertThat(rig.command("RELOAD")).startsWith("FTB0304I")
+                    .contains("FTB0306I", "127.0.0.1:" + rig.socksPort, "FTB0307I", "0.0.0.0:" + rig.socksPort);
+            assertThat(rig.broker().listenAddresses()).extracting(a -> a.getAddress().getHostAddress()).containsExactly("127.0.0.1");
+        }
     }
 }

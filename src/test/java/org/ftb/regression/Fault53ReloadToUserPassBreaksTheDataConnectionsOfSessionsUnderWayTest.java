@@ -2,7 +2,6 @@ package org.ftb.regression;
 
 import org.ftb.auth.UserDirectory;
 import org.ftb.testing.TestSshServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,42 +34,34 @@ class Fault53ReloadToUserPassBreaksTheDataConnectionsOfSessionsUnderWayTest {
     @TempDir
     Path dir;
 
-    private ReloadRig rig;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
-
     @Test
     void aSessionUnderWayStillListsAfterReloadTurnsOnSocksLogins() throws Exception {
-        rig = ReloadRig.start(dir);
-        Files.writeString(rig.home.resolve("payroll.txt"), "x");
-        String rest = rig.sshHost("GW", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)");
-        rig.write(rest).startBroker();
-        Rig.FtpClient old = rig.login();
-        try {
-            assertThat(old.listNames()).contains("payroll.txt");
-
-            Path users = dir.resolve("socks-users");
-            TestSshServer.writeSecret(users, UserDirectory.entry("batch", "socks-Pa55".toCharArray(), 10_000) + "\n");
-            Files.writeString(rig.config, "SOCKS LISTEN(127.0.0.1:" + rig.socksPort + ") AUTH(USERPASS) USERS('" + users
-                    + "') VERSIONS(5)\n" + rest);
-            assertThat(rig.command("RELOAD")).startsWith("FTB0304I");
-
-            String[] names;
+        try (ReloadRig rig = ReloadRig.start(dir)) {
+            Files.writeString(rig.home.resolve("payroll.txt"), "x");
+            String rest = rig.sshHost("GW", "") + rig.ftpRule("ACTION(FTPTUNNEL) VIA(GW)");
+            rig.write(rest).startBroker();
+            Rig.FtpClient old = rig.login();
             try {
-                names = old.listNames();
-            } catch (IOException e) {
-                names = null;
+                assertThat(old.listNames()).contains("payroll.txt");
+
+                Path users = dir.resolve("socks-users");
+                TestSshServer.writeSecret(users, UserDirectory.entry("batch", "socks-Pa55".toCharArray(), 10_000) + "\n");
+                Files.writeString(rig.config, "SOCKS LISTEN(127.0.0.1:" + rig.socksPort + ") AUTH(USERPASS) USERS('" + users
+                        + "') VERSIONS(5)\n" + rest);
+                assertThat(rig.command("RELOAD")).startsWith("FTB0304I");
+
+                String[] names;
+                try {
+                    names = old.listNames();
+                } catch (IOException e) {
+                    names = null;
+                }
+                assertThat(names).as("the listing of the session under way (%s); the broker said: %s", old.getReplyString().strip(),
+                        rig.log.lines().stream().filter(l -> l.startsWith("FTB02") && !l.startsWith("FTB0200I")).toList())
+                        .isNotNull().contains("payroll.txt");
+            } finally {
+                old.disconnect();
             }
-            assertThat(names).as("the listing of the session under way (%s); the broker said: %s", old.getReplyString().strip(),
-                    rig.log.lines().stream().filter(l -> l.startsWith("FTB02") && !l.startsWith("FTB0200I")).toList())
-                    .isNotNull().contains("payroll.txt");
-        } finally {
-            old.disconnect();
         }
     }
 }

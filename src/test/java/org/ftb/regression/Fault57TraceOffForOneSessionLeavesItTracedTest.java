@@ -1,7 +1,6 @@
 package org.ftb.regression;
 
 import org.ftb.console.CommandDispatcher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,33 +28,24 @@ class Fault57TraceOffForOneSessionLeavesItTracedTest {
     @TempDir
     Path dir;
 
-    private FtpRig rig;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (rig != null) {
-            rig.close();
-        }
-    }
-
     @Test
     void traceOffForOneSessionEndsItsTrace() throws Exception {
-        rig = FtpRig.start(dir);
-        rig.broker("");
-        CommandDispatcher console = CommandDispatcher.standard(rig.running(), rig.running().messages());
-        assertThat(console.dispatch("TRACE ON", "console")).singleElement().asString().startsWith("FTB0318I");
-        try (FtpRig.Control control = rig.login()) {
-            long id = rig.running().status().sessions().get(0).id();
-            assertThat(console.dispatch("TRACE OFF SESSION=C" + id, "console")).containsExactly(
-                    "FTB0318I TRACE OFF from console for C" + id);
-            int traced = rig.log.withId("FTB0246I").size();
-            control.send("NOOP");
-            assertThat(control.line()).startsWith("200");
-            control.send("SYST");
-            assertThat(control.line()).startsWith("200");
-            assertThat(rig.ftp.awaitCommand("SYST", Duration.ofSeconds(5))).isTrue();
-            assertThat(rig.log.withId("FTB0246I").subList(traced, rig.log.withId("FTB0246I").size()))
-                    .as("trace lines of C%d after its TRACE OFF", id).isEmpty();
+        try (FtpRig rig = FtpRig.start(dir)) {
+            CommandDispatcher console = rig.broker("").console();
+            assertThat(console.dispatch("TRACE ON", "console")).singleElement().asString().startsWith("FTB0318I");
+            try (FtpRig.Control control = rig.login()) {
+                long id = rig.running().status().sessions().get(0).id();
+                assertThat(console.dispatch("TRACE OFF SESSION=C" + id, "console")).containsExactly(
+                        "FTB0318I TRACE OFF from console for C" + id);
+                int traced = rig.log.withId("FTB0246I").size();
+                control.send("NOOP");
+                assertThat(control.line()).startsWith("200");
+                control.send("SYST");
+                assertThat(control.line()).startsWith("200");
+                assertThat(rig.ftp.awaitCommand("SYST", Duration.ofSeconds(5))).isTrue();
+                assertThat(rig.log.withId("FTB0246I").subList(traced, rig.log.withId("FTB0246I").size()))
+                        .as("trace lines of C%d after its TRACE OFF", id).isEmpty();
+            }
         }
     }
 }

@@ -79,13 +79,18 @@ final class ReloadRig implements AutoCloseable {
 
     /** Starts the broker from the file as written. */
     ReloadRig startBroker() throws Exception {
+        broker = startFrom(config);
+        console = CommandDispatcher.standard(broker, broker.messages());
+        return this;
+    }
+
+    /** A broker started from the file {@code config}, whose RELOAD reads the file again, as {@code ftb broker --config} does. */
+    static Broker startFrom(Path config) throws Exception {
         ConfigLoader loader = new ConfigLoader(new Symbols(Map.of(), name -> Optional.empty()), StandardCharsets.UTF_8);
         ConfigReader reader = () -> loader.load(config, null);
         ConfigLoader.Result start = reader.read();
-        broker = Broker.start(start.config().orElseThrow(() -> new AssertionError(start.diagnostics().all())), reader,
-                Resolver.system(), "test");
-        console = CommandDispatcher.standard(broker, broker.messages());
-        return this;
+        return Broker.start(start.config().orElseThrow(() -> new AssertionError(start.diagnostics().all())), reader, Resolver.system(),
+                "test");
     }
 
     Broker broker() {
