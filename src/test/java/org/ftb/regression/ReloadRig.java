@@ -63,7 +63,8 @@ final class ReloadRig implements AutoCloseable {
 
     /** An SSHHOST statement for the gateway, with extra operands. */
     String sshHost(String name, String operands) {
-        return "SSHHOST NAME(" + name + ") HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "') " + operands + "\n";
+        return "SSHHOST NAME(" + name + ") HOST(127.0.0.1) PORT(" + gateway.port() + ") KNOWNHOSTS('" + knownHosts + "') " + operands
+                + "\n";
     }
 
     /** The rule for the FTP server's control port, with this action. */
