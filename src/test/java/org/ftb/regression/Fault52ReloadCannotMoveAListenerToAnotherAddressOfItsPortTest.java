@@ -17,11 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Observed: FTB0312E "RELOAD from console: cannot listen on 127.0.0.1:port: Address already in use";
  * nothing changes, and the broker goes on listening on every interface. SocksServer.reconfigure binds
- * every new address before it closes any old one (so that a failure changes nothing), and no system lets
- * a socket bind an address of a port that a wildcard listener of the same port holds (nor the wildcard
- * while a specific address is bound). Moving a listener between the wildcard and one address of its port,
- * in either direction, cannot be done by RELOAD at all; the operator is told the port is in use, by the
- * broker itself.
+ * every new address before it closes any old one (so that a failure changes nothing), and Linux lets no
+ * socket bind an address of a port that a wildcard listener of the same port holds, even with
+ * SO_REUSEADDR (nor the wildcard while a specific address of the port is listening). Moving a listener
+ * between the wildcard and one address of its port, in either direction, cannot be done by RELOAD at
+ * all; the operator is told the port is in use, by the broker itself.
  *
  * <p>Correct behaviour: "listeners added/removed/kept as the new configuration says": the RELOAD is put
  * in place (FTB0304I, FTB0306I for 127.0.0.1:port, FTB0307I for 0.0.0.0:port), for instance by closing
