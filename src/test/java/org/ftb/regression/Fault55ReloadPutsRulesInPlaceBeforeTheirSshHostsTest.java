@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Attack (RELOAD under load): clients keep opening ACTION(TUNNEL) connections to an echo server while the
- * operator RELOADs, five times, a configuration that adds one SSH host and moves the rule to it
+ * operator RELOADs, 20 times, a configuration that adds one SSH host and moves the rule to it
  * (VIA(H1), then VIA(H2)...). No SSH host is ever removed or changed, so every session, old or new,
  * has its SSH host configured.
  *
@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(180)
 class Fault55ReloadPutsRulesInPlaceBeforeTheirSshHostsTest {
-    private static final int RELOADS = 5;
+    private static final int RELOADS = 20;
 
     @TempDir
     Path dir;

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(120)
 class Fault56DisplaySessionsThrowsWhileATunnelIsDecidedTest {
     /** Tunnels opened while DISPLAY repeats; the window is hit within some hundreds, here. */
-    private static final int TUNNELS = 2_000;
+    private static final int TUNNELS = 6_000;
 
     @TempDir
     Path dir;
@@ -39,7 +39,7 @@ class Fault56DisplaySessionsThrowsWhileATunnelIsDecidedTest {
     void displaySessionsAnswersWhileTunnelsOpen() throws Exception {
         try (TunnelRig rig = TunnelRig.start(dir); TestBroker broker = TestBroker.start(rig.sshHost("GW") + rig.rule("GW"))) {
             CommandDispatcher console = CommandDispatcher.standard(broker.broker(), broker.broker().messages());
-            TunnelRig.Clients clients = rig.clients(broker.port(), 6);
+            TunnelRig.Clients clients = rig.clients(broker.port(), 8);
             RuntimeException thrown = null;
             int shown = 0;
             try {
