@@ -85,6 +85,11 @@ final class FtpRig implements AutoCloseable {
         return broker.broker();
     }
 
+    /** The operator's commands to the running broker, as from a console. */
+    org.ftb.console.CommandDispatcher console() {
+        return org.ftb.console.CommandDispatcher.standard(broker.broker(), broker.broker().messages());
+    }
+
     /** A SOCKS 5 connection to the FTP server's control port; the broker's greeting is not read yet. */
     Control connect() throws IOException {
         Socket s = SocksClient.open(broker.port());
