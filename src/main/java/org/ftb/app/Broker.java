@@ -115,7 +115,6 @@ public final class Broker implements BrokerControl, BrokerDetails {
             throws IOException, SocksServer.ListenException {
         Broker broker = new Broker(config, reader, resolver, version);
         try {
-            broker.tunnels.start();
             broker.socks.start();
         } catch (SocksServer.ListenException | IOException e) {
             broker.messages.log(Msg.FTB0006E, e instanceof SocksServer.ListenException l ? l.address() : "-", e.getMessage());
@@ -247,7 +246,7 @@ public final class Broker implements BrokerControl, BrokerDetails {
         } catch (SocksServer.ListenException e) {
             return List.of(messages.answer(Msg.FTB0312E, origin, e.address(), e.getMessage()));
         }
-        List<String> drained = tunnels.update(next.sshHosts());
+        List<String> drained = tunnels.update(next.sshHosts(), next.broker().connectTimeout());
         List<String> atRestart = restartOnly(config, next);
         config = next;
         lines.add(messages.answer(Msg.FTB0304I, origin, next.source(), generation.number(), next.rules().size(), next.sshHosts().size(),

@@ -72,8 +72,9 @@ final class ConnectionView {
         long up = r != null ? r.up() : session != null ? session.up() : 0;
         long down = r != null ? r.down() : session != null ? session.down() : 0;
         String details = session != null ? session.details()
-                // The SSH host is set just after the decision: a view in between has no SSH host to name yet.
-                : m != null && m.action() == Action.TUNNEL && !sshHost.equals("-")
+                // Read from another thread, the request, the decision and the SSH host may be seen one without
+                // the others (each is set after the one before): the details wait for all three.
+                : request != null && m != null && m.action() == Action.TUNNEL && !sshHost.equals("-")
                 ? "sshuser=" + connection.generation().sshUser(sshHost)
                         + (connection.generation().sshHostIsDestination(sshHost, HostPort.canonicalHost(request.host())) ? "" : " lastleg=CLEAR-from-" + sshHost)
                 : "";

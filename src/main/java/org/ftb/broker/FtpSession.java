@@ -14,6 +14,7 @@ import org.ftb.relay.Relay;
 import org.ftb.ssh.TunnelStream;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -276,9 +277,10 @@ final class FtpSession {
      * and then drops the handshake), so the client gets 421 instead of waiting for ever.
      */
     private void startServer(Pump reader) {
-        leg.start(reader, server.timer(), server.connectTimeout(), () -> {
+        Duration connectTimeout = control.generation().broker().connectTimeout();
+        leg.start(reader, server.timer(), connectTimeout, () -> {
             if (!closing && machine.awaitsServer()) {
-                String reason = "the FTP server did not answer within " + server.connectTimeout().toSeconds() + " s";
+                String reason = "the FTP server did not answer within " + connectTimeout.toSeconds() + " s";
                 failure = "SERVER_TIMEOUT";
                 server.messages().log(Msg.FTB0234E, control.tag(), serverText(), reason);
                 tellClientAndClose(421, "Service not available: " + reason);
@@ -325,7 +327,7 @@ final class FtpSession {
     // ---- login (AUTH(FTPLOGIN)) ----
 
     private void login(String user, char[] password) {
-        ServerWay.login(server, target, control.tag(), reactor, user, password).whenComplete((way, error) -> reactor.runHere(() -> {
+        ServerWay.login(server, control.generation(), target, control.tag(), reactor, user, password).whenComplete((way, error) -> reactor.runHere(() -> {
             if (closing) {
                 if (way != null) {
                     way.endpoint().close(true);

@@ -8,6 +8,10 @@ import org.ftb.config.SshHostSettings;
 import org.ftb.rules.RuleSet;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.ftb.ssh.Credentials;
+import org.ftb.ssh.SshTunnels;
+import org.ftb.ssh.TunnelStream;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -39,6 +43,15 @@ public record Generation(int number, BrokerSettings broker, SocksSettings socks,
     /** True when the SSH host is the destination itself (HOST(*) or the same host), so no leg runs in clear text. */
     boolean sshHostIsDestination(String sshHost, String destination) {
         return sshHosts.get(sshHost).host().map(h -> h.equals(destination)).orElse(true);
+    }
+
+    /**
+     * A tunnel through SSH host {@code sshHost} as this configuration has it, with its CONNECTTIMEOUT:
+     * a session keeps both for its life, whatever a RELOAD makes of them meanwhile.
+     */
+    CompletableFuture<TunnelStream> openTunnel(SshTunnels tunnels, String sshHost, Credentials credentials, String destination, int port,
+                                               String originHost, int originPort) {
+        return tunnels.open(sshHosts.get(sshHost), broker.connectTimeout(), credentials, destination, port, originHost, originPort);
     }
 
     /** The SSH user of an SSH host's AUTH(KEY) tunnels; the configuration guarantees one. */

@@ -53,12 +53,12 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
      * AUTH(FTPLOGIN): logs in to the SSH host as the FTP user; the password is wiped once the login is
      * over. Fails with {@link Refused}.
      */
-    static CompletableFuture<ServerWay> login(SocksServer server, FtpSession.Target target, String tag, Reactor reactor, String user,
-                                              char[] password) {
+    static CompletableFuture<ServerWay> login(SocksServer server, Generation generation, FtpSession.Target target, String tag,
+                                              Reactor reactor, String user, char[] password) {
         Credentials credentials = new Credentials.Password(user, password);
         CompletableFuture<ServerWay> way = new CompletableFuture<>();
-        server.onWorker(() -> server.tunnels().open(target.sshHost(), credentials, target.host(), target.port(), target.clientIp(),
-                target.clientPort())).whenComplete((tunnel, error) -> {
+        server.onWorker(() -> generation.openTunnel(server.tunnels(), target.sshHost(), credentials, target.host(), target.port(),
+                target.clientIp(), target.clientPort())).whenComplete((tunnel, error) -> {
                     Arrays.fill(password, '\0');
                     if (error == null) {
                         way.complete(over(tunnel, target));
@@ -66,7 +66,7 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
                     }
                     TunnelFailure f = Failures.tunnelFailure(error);
                     if (f.kind() == TunnelFailure.Kind.SSH_UNREACHABLE && target.plainFallback()) {
-                        fallBack(server, target, tag, reactor, f, way);
+                        fallBack(server, generation, target, tag, reactor, f, way);
                     } else if (f.kind() == TunnelFailure.Kind.LOGIN_REFUSED) {
                         way.completeExceptionally(new Refused(true, "LOGIN_REFUSED", f.getMessage()));
                     } else {
@@ -79,12 +79,12 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
     }
 
     /** FALLBACK(PLAIN): straight to the FTP server, unencrypted, and the operator told so for every session. */
-    private static void fallBack(SocksServer server, FtpSession.Target target, String tag, Reactor reactor, TunnelFailure cause,
-                                 CompletableFuture<ServerWay> way) {
+    private static void fallBack(SocksServer server, Generation generation, FtpSession.Target target, String tag, Reactor reactor,
+                                 TunnelFailure cause, CompletableFuture<ServerWay> way) {
         String where = target.host() + ":" + target.port();
         server.messages().log(Msg.FTB0237W, tag, cause.getMessage(), where);
         server.counters().fallbacks.incrementAndGet();
-        IntFunction<CompletableFuture<Endpoint>> plain = port -> plainConnect(server, target, reactor, port);
+        IntFunction<CompletableFuture<Endpoint>> plain = port -> plainConnect(server, generation, target, reactor, port);
         plain.apply(target.port()).whenComplete((socket, error) -> {
             if (error == null) {
                 way.complete(new ServerWay(socket, plain, true, "PLAINTEXT to " + where + " (no SSH)"));
@@ -96,11 +96,12 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
         });
     }
 
-    private static CompletableFuture<Endpoint> plainConnect(SocksServer server, FtpSession.Target target, Reactor reactor, int port) {
+    private static CompletableFuture<Endpoint> plainConnect(SocksServer server, Generation generation, FtpSession.Target target,
+                                                            Reactor reactor, int port) {
         return server.onWorker(() -> {
             try {
                 InetSocketAddress address = new InetSocketAddress(server.resolver().resolve(target.host()), port);
-                return Connector.connect(address, reactor, server.timer(), server.connectTimeout());
+                return Connector.connect(address, reactor, server.timer(), generation.broker().connectTimeout());
             } catch (IOException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -515,10 +515,6 @@ public final class SocksServer {
 
     // ---- for sessions ----
 
-    Duration connectTimeout() {
-        return generation.broker().connectTimeout();
-    }
-
     HeldUploads heldUploads() {
         return heldUploads;
     }

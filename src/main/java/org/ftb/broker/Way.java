@@ -59,7 +59,7 @@ final class Way {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("a resolved destination has a valid address", e);
         }
-        whenOpen(Connector.connect(address, connection.reactor(), server.timer(), server.connectTimeout()), upstream -> {
+        whenOpen(Connector.connect(address, connection.reactor(), server.timer(), connection.generation().broker().connectTimeout()), upstream -> {
             InetSocketAddress bound;
             try {
                 bound = (InetSocketAddress) upstream.channel().getLocalAddress();
@@ -70,15 +70,16 @@ final class Way {
             }
             server.counters().relayed.incrementAndGet();
             replyThenRelay(ReplyCode.SUCCEEDED.encode(request.version(), bound.getAddress().getAddress(), bound.getPort()), upstream);
-        }, error -> connection.failed(Failures.connect(error, server.connectTimeout().toSeconds()), target));
+        }, error -> connection.failed(Failures.connect(error, connection.generation().broker().connectTimeout().toSeconds()), target));
     }
 
     /** An SSH tunnel logged in with the SSH host's own USER and KEY; an FTPTUNNEL rule's FTP session then runs over it. */
     void openTunnel(ConnectRequest request, Rule rule) {
         String sshHost = rule.via().orElseThrow();
         InetSocketAddress origin = connection.client().address();
-        CompletableFuture<TunnelStream> opening = server.onWorker(() -> server.tunnels().open(sshHost,
-                new Credentials.HostKey(connection.generation().sshUser(sshHost)), request.host(), request.port(), origin.getHostString(), origin.getPort()));
+        CompletableFuture<TunnelStream> opening = server.onWorker(() -> connection.generation().openTunnel(server.tunnels(), sshHost,
+                new Credentials.HostKey(connection.generation().sshUser(sshHost)), request.host(), request.port(), origin.getHostString(),
+                origin.getPort()));
         whenOpen(opening, tunnel -> {
             server.messages().log(Msg.FTB0210I, connection.tag(), Connection.destinationText(request), tunnel.describe());
             server.counters().relayed.incrementAndGet();

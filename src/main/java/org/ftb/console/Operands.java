@@ -84,8 +84,7 @@ final class Operands {
         }
         String digits = value.get().charAt(0) == letter ? value.get().substring(1) : value.get();
         if (!digits.matches("[0-9]{1,18}")) {
-            throw new ConsoleCommand.CommandException(keyword + "=" + value.get() + " is not a session number of this service, such as "
-                    + letter + "17");
+            throw new ConsoleCommand.CommandException(keyword + "=" + value.get() + " is no session number here, such as " + letter + "17");
         }
         return OptionalLong.of(Long.parseLong(digits));
     }

@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,19 +49,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * itself, or a key exchange that never completed (the server was never really reached).
  */
 final class SshLogins implements AutoCloseable {
-    /** Each SSH host as configured, with its client, its connector thread and its key pairs once loaded. */
-    private final Map<SshHostSettings, Host> hosts = new ConcurrentHashMap<>();
-    private final Duration connectTimeout;
-    private final OpenBound bound;
+    /**
+     * An SSH client as a session asks for it: its SSH host as configured and its CONNECTTIMEOUT. A RELOAD
+     * that changes either makes another client; the old one serves its sessions until it is retired.
+     */
+    record Client(SshHostSettings host, Duration connectTimeout) {
+    }
+
+    /** Each client made, with its MINA client, its connector thread and its key pairs once loaded. */
+    private final Map<Client, Host> hosts = new ConcurrentHashMap<>();
     private final HostConfigEntryResolver hostConfig;
 
     private record Host(SshClient client, ExecutorService connector, AtomicReference<List<KeyPair>> keys) {
     }
 
     /** @param hostConfig MINA's first step of {@code SshClient.connect}, just before its name lookup */
-    SshLogins(Duration connectTimeout, OpenBound bound, HostConfigEntryResolver hostConfig) {
-        this.connectTimeout = connectTimeout;
-        this.bound = bound;
+    SshLogins(HostConfigEntryResolver hostConfig) {
         this.hostConfig = hostConfig;
     }
 
@@ -75,11 +79,9 @@ final class SshLogins implements AutoCloseable {
         return executor;
     }
 
-    /**
-     * Starts an SSH client for an SSH host: each has its own known-hosts check and cipher order. A host
-     * RELOAD changed is another host here; the old one goes on for its connections until {@link #retire}.
-     */
-    void add(SshHostSettings host) {
+    /** Starts an SSH client: each SSH host has its own known-hosts check and cipher order. */
+    private Host start(Client key) {
+        SshHostSettings host = key.host();
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(new HostKeyCheck(host.knownHosts(), host.hostKeys(), host.textFiles()));
         client.setHostConfigEntryResolver(hostConfig);
@@ -91,8 +93,8 @@ final class SshLogins implements AutoCloseable {
         client.setCipherFactories(ciphers);
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.NIO_WORKERS.set(client, 2);
-        CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
-        CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout);
+        CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, key.connectTimeout());
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, key.connectTimeout());
         // Liveness comes from keepalives, not from traffic: an FTP control connection may idle for long.
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         if (!host.keepalive().isZero()) {
@@ -100,12 +102,17 @@ final class SshLogins implements AutoCloseable {
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3);
         }
         client.start();
-        hosts.put(host, new Host(client, connector(host.name()), new AtomicReference<>()));
+        return new Host(client, connector(host.name()), new AtomicReference<>());
     }
 
-    /** Stops an SSH host's client and its connector; call it when no connection of the host is left. */
-    void retire(SshHostSettings host) {
-        Host retired = hosts.remove(host);
+    /** The clients made and not retired. */
+    Set<Client> clients() {
+        return Set.copyOf(hosts.keySet());
+    }
+
+    /** Stops a client and its connector; call it when no connection of the client is left. */
+    void retire(Client client) {
+        Host retired = hosts.remove(client);
         if (retired != null) {
             stop(retired);
         }
@@ -121,20 +128,17 @@ final class SshLogins implements AutoCloseable {
      * {@link TunnelFailure}; gives up after the {@link OpenBound}. Returns at once. The password is taken
      * now: the caller may wipe its array once a tunnel is open.
      */
-    void login(CompletableFuture<ClientSession> login, SshHostSettings host, String address, Credentials credentials) {
+    void login(CompletableFuture<ClientSession> login, Client client, OpenBound bound, String address, Credentials credentials) {
+        SshHostSettings host = client.host();
         String where = credentials.user() + "@" + address + ":" + host.port();
         String password = credentials instanceof Credentials.Password p ? new String(p.password()) : null;
         bound.within(login, () -> new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE,
                 "SSH host " + where + " did not complete the connection and login within " + bound.seconds() + " s", null));
-        Host known = hosts.get(host);
-        if (known == null) {
-            login.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.OTHER, "SSHHOST " + host.name() + " is no longer configured", null));
-            return;
-        }
+        Host known = hosts.computeIfAbsent(client, this::start);
         try {
             known.connector().execute(() -> {
                 if (!login.isDone()) {
-                    dial(login, host, address, credentials.user(), password, where);
+                    dial(login, host, known, address, credentials.user(), password, where);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -143,15 +147,11 @@ final class SshLogins implements AutoCloseable {
     }
 
     /** Runs on the SSH host's thread: the key file and MINA's name lookup may block it. */
-    private void dial(CompletableFuture<ClientSession> login, SshHostSettings host, String address, String user, String password,
-                      String where) {
+    private void dial(CompletableFuture<ClientSession> login, SshHostSettings host, Host known, String address, String user,
+                      String password, String where) {
         List<KeyPair> identities;
         ConnectFuture connecting;
         try {
-            Host known = hosts.get(host);
-            if (known == null) {
-                throw new IOException("SSHHOST " + host.name() + " is no longer configured");
-            }
             identities = password == null ? keys(host, known.keys()) : List.of();
             connecting = known.client().connect(user, address, host.port());
         } catch (TunnelFailure e) {

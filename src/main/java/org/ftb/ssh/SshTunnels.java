@@ -19,18 +19,16 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Collections;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -49,23 +47,27 @@ public final class SshTunnels implements AutoCloseable {
     /** How long an SSH connection with no tunnel stays open for the next one. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
 
-    /** The SSH hosts new tunnels go through, by name; RELOAD replaces the map. */
-    private volatile Map<String, SshHostSettings> hosts;
-    /** SSH hosts a RELOAD changed or removed, whose client stops when their last connection has closed. */
-    private final Set<SshHostSettings> retired = ConcurrentHashMap.newKeySet();
     private final ConnectionPool<PoolKey, ClientSession> pool =
             new ConnectionPool<>(IDLE_CLOSE, ClientSession::isOpen, session -> session.close(false));
     private final ScheduledExecutorService timer;
-    private final OpenBound bound;
     private final SshLogins logins;
     private final byte[] poolSecret = new byte[32];
     private final Object idleCheckLock = new Object();
     private ScheduledFuture<?> idleCheck;
+    /**
+     * Held while a connection is taken from the pool (and its client made) and while unused clients are
+     * stopped: a client is never stopped between the two steps of a new connection.
+     */
+    private final Object clientLock = new Object();
+    /** The clients of the configuration in force; others stop when their last connection has closed. */
+    private volatile Set<SshLogins.Client> current;
 
-    /** The SSH host as configured, not only its name: a RELOAD that changes it never reuses a connection made by the old one. */
-    private record PoolKey(SshHostSettings sshHost, String address, String user, String credentialDigest) {
+    /**
+     * The SSH host as configured and the client's CONNECTTIMEOUT, not only the host's name: a RELOAD that
+     * changes either never hands a new session a connection made under the old.
+     */
+    private record PoolKey(SshLogins.Client client, String address, String user, String credentialDigest) {
     }
-
 
     private record Target(String host, int port, String originHost, int originPort) {
         @Override
@@ -74,6 +76,7 @@ public final class SshTunnels implements AutoCloseable {
         }
     }
 
+    /** @param settings the SSH hosts of the configuration the broker starts with, and its CONNECTTIMEOUT */
     public SshTunnels(List<SshHostSettings> settings, Duration connectTimeout, ScheduledExecutorService timer) {
         this(settings, connectTimeout, timer, HostConfigEntryResolver.EMPTY);
     }
@@ -85,96 +88,93 @@ public final class SshTunnels implements AutoCloseable {
     SshTunnels(List<SshHostSettings> settings, Duration connectTimeout, ScheduledExecutorService timer,
                HostConfigEntryResolver hostConfig) {
         this.timer = timer;
-        this.bound = new OpenBound(timer, connectTimeout);
         new SecureRandom().nextBytes(poolSecret);
-        this.hosts = byName(settings);
-        this.logins = new SshLogins(connectTimeout, bound, hostConfig);
+        this.current = clients(settings, connectTimeout);
+        this.logins = new SshLogins(hostConfig);
     }
 
-    private static Map<String, SshHostSettings> byName(List<SshHostSettings> settings) {
-        Map<String, SshHostSettings> map = new LinkedHashMap<>();
-        settings.forEach(h -> map.put(h.name(), h));
-        return Collections.unmodifiableMap(map);
-    }
-
-    /** Starts one SSH client per SSH host: each has its own known-hosts check and cipher order. */
-    public void start() {
-        hosts.values().forEach(logins::add);
+    private static Set<SshLogins.Client> clients(List<SshHostSettings> hosts, Duration connectTimeout) {
+        return hosts.stream().map(h -> new SshLogins.Client(h, connectTimeout)).collect(Collectors.toUnmodifiableSet());
     }
 
     /**
-     * Puts RELOAD's SSH hosts in place. New tunnels go by them from now on. An SSH host whose statement
-     * is unchanged keeps its connections (its key file is read again at the next login); one changed or
-     * removed takes no new tunnel on its connections, which close as their last tunnel ends.
+     * Puts RELOAD's SSH hosts in place; each session goes on opening its tunnels as its own configuration
+     * says (see {@link #open}). An SSH host whose statement is unchanged keeps its connections (its key
+     * file is read again at the next login); the connections of one changed or removed take no new
+     * session and close as their last tunnel ends, and then its client stops.
      *
-     * @return the names of the SSH hosts whose connections now drain
+     * @return the names of the SSH hosts changed or removed, whose connections now drain
      */
-    public synchronized List<String> update(List<SshHostSettings> next) {
-        Map<String, SshHostSettings> old = hosts;
+    public List<String> update(List<SshHostSettings> next, Duration connectTimeout) {
         Set<SshHostSettings> kept = Set.copyOf(next);
-        next.stream().filter(h -> !old.containsValue(h)).forEach(logins::add);
-        List<SshHostSettings> gone = old.values().stream().filter(h -> !kept.contains(h)).toList();
-        hosts = byName(next);
+        List<String> gone = current.stream().map(SshLogins.Client::host).filter(h -> !kept.contains(h)).map(SshHostSettings::name)
+                .sorted().toList();
+        current = clients(next, connectTimeout);
         logins.forgetKeys();
-        retired.addAll(gone);
-        pool.retire(key -> gone.contains(key.sshHost()));
-        stopRetired();
-        return gone.stream().map(SshHostSettings::name).toList();
+        pool.retire(key -> !kept.contains(key.client().host()));
+        stopUnused();
+        return gone;
     }
 
-    /** Stops the clients of retired SSH hosts that have no connection left. */
-    private void stopRetired() {
-        for (SshHostSettings host : retired) {
-            if (pool.count(key -> key.sshHost().equals(host)) == 0 && retired.remove(host)) {
-                logins.retire(host);
+    /** Stops the clients that are not the configuration's and have no connection left. */
+    private void stopUnused() {
+        synchronized (clientLock) {
+            Set<SshLogins.Client> inForce = current;
+            for (SshLogins.Client client : logins.clients()) {
+                if (!inForce.contains(client) && pool.count(key -> key.client().equals(client)) == 0) {
+                    logins.retire(client);
+                }
             }
         }
     }
 
     /**
      * Opens a tunnel from {@code origin} (the client, for the SSH server's logs) to
-     * {@code destination:port} as the SSH server sees it. Returns at once; the future fails with a
-     * {@link TunnelFailure}, at the latest twice CONNECTTIMEOUT after this call.
+     * {@code destination:port} as the SSH server sees it, through {@code host} as the session's
+     * configuration has it. Returns at once; the future fails with a {@link TunnelFailure}, at the
+     * latest twice {@code connectTimeout} after this call.
      */
-    public CompletableFuture<TunnelStream> open(String sshHost, Credentials credentials, String destination, int port,
-                                                String originHost, int originPort) {
-        SshHostSettings host = hosts.get(sshHost);
-        if (host == null) {
-            return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER, "no SSHHOST " + sshHost, null));
-        }
+    public CompletableFuture<TunnelStream> open(SshHostSettings host, Duration connectTimeout, Credentials credentials, String destination,
+                                                int port, String originHost, int originPort) {
         if (credentials instanceof Credentials.Password p && p.password().length == 0) {
             // SSH password authentication has no empty password (MINA refuses one): refuse it as a login, at once.
             return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.LOGIN_REFUSED,
-                    "SSH login " + credentials.user() + "@" + sshHost + " refused: an empty password cannot log in over SSH", null));
+                    "SSH login " + credentials.user() + "@" + host.name() + " refused: an empty password cannot log in over SSH", null));
         }
         String address = host.hostFor(destination);
-        ConnectionPool.Lease<PoolKey, ClientSession> lease =
-                pool.acquire(new PoolKey(host, address, credentials.user(), digest(credentials)), host.maxChannels());
+        SshLogins.Client client = new SshLogins.Client(host, connectTimeout);
+        OpenBound bound = new OpenBound(timer, connectTimeout);
+        ConnectionPool.Lease<PoolKey, ClientSession> lease;
+        synchronized (clientLock) {
+            lease = pool.acquire(new PoolKey(client, address, credentials.user(), digest(credentials)), host.maxChannels());
+            if (lease.isNew()) {
+                logins.login(lease.connection().session, client, bound, address, credentials);
+            }
+        }
         if (lease.isNew()) {
             ConnectionPool.Connection<PoolKey, ClientSession> fresh = lease.connection();
-            logins.login(fresh.session, host, address, credentials);
             // A session that closes later (the server gone, keepalives unanswered) must not be handed out again.
             fresh.session.thenAccept(session -> session.addCloseFutureListener(f -> {
                 pool.discard(fresh);
-                stopRetired();
+                stopUnused();
             }));
         }
-        return tunnel(host, lease.connection(), new Target(destination, port, originHost, originPort));
+        return tunnel(host, bound, lease.connection(), new Target(destination, port, originHost, originPort));
     }
 
     /** A data tunnel beside an open one, on the same SSH connection; never waits. */
-    private CompletableFuture<TunnelStream> alongside(SshHostSettings host, ConnectionPool.Connection<PoolKey, ClientSession> connection,
-                                                      Target target) {
+    private CompletableFuture<TunnelStream> alongside(SshHostSettings host, OpenBound bound,
+                                                      ConnectionPool.Connection<PoolKey, ClientSession> connection, Target target) {
         if (!pool.acquireAlongside(connection)) {
             return CompletableFuture.failedFuture(new TunnelFailure(TunnelFailure.Kind.OTHER,
                     "the SSH connection via " + host.name() + " for " + target + " has closed", null));
         }
-        return tunnel(host, connection, target);
+        return tunnel(host, bound, connection, target);
     }
 
     /** A tunnel on {@code connection} once its login is done; its place there is given back exactly once. */
-    private CompletableFuture<TunnelStream> tunnel(SshHostSettings host, ConnectionPool.Connection<PoolKey, ClientSession> connection,
-                                                   Target target) {
+    private CompletableFuture<TunnelStream> tunnel(SshHostSettings host, OpenBound bound,
+                                                   ConnectionPool.Connection<PoolKey, ClientSession> connection, Target target) {
         CompletableFuture<TunnelStream> result = new CompletableFuture<>();
         AtomicBoolean placed = new AtomicBoolean(true);
         Runnable release = () -> {
@@ -196,16 +196,17 @@ public final class SshTunnels implements AutoCloseable {
             if (error != null) {
                 // Forgotten before anyone hears of the failure (the pool's own listener may run after this one).
                 pool.discard(connection);
+                stopUnused();
                 result.completeExceptionally(error);
             } else {
-                openChannel(host, connection, session, target, release, result);
+                openChannel(host, bound, connection, session, target, release, result);
             }
         });
         return result;
     }
 
-    private void openChannel(SshHostSettings host, ConnectionPool.Connection<PoolKey, ClientSession> connection, ClientSession session,
-                             Target target, Runnable release, CompletableFuture<TunnelStream> result) {
+    private void openChannel(SshHostSettings host, OpenBound bound, ConnectionPool.Connection<PoolKey, ClientSession> connection,
+                             ClientSession session, Target target, Runnable release, CompletableFuture<TunnelStream> result) {
         ChannelDirectTcpip channel;
         OpenFuture opening;
         try {
@@ -231,7 +232,7 @@ public final class SshTunnels implements AutoCloseable {
         opening.addListener(opened -> {
             if (opened.isOpened()) {
                 result.complete(new DirectTcpipStream(channel, description, release,
-                        (destination, port, originHost, originPort) -> alongside(host, connection,
+                        (destination, port, originHost, originPort) -> alongside(host, bound, connection,
                                 new Target(destination, port, originHost, originPort))));
             } else {
                 result.completeExceptionally(channelFailure(host, target, opened.getException()));
@@ -274,7 +275,8 @@ public final class SshTunnels implements AutoCloseable {
         return pool.views().stream().map(v -> {
             ClientSession session = v.session();
             PoolKey key = v.key();
-            return new SshConnectionView(key.sshHost().name(), key.user() + "@" + key.address() + ":" + key.sshHost().port(),
+            SshHostSettings host = key.client().host();
+            return new SshConnectionView(host.name(), key.user() + "@" + key.address() + ":" + host.port(),
                     v.tunnels(), Duration.ofNanos(now - v.createdNanos()), v.retiring(),
                     session == null ? "-" : String.valueOf(session.getNegotiatedKexParameter(KexProposalOption.ALGORITHMS)),
                     session == null ? "-" : String.valueOf(session.getNegotiatedKexParameter(KexProposalOption.C2SENC)),

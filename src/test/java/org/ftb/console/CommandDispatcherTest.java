@@ -261,7 +261,7 @@ class CommandDispatcherTest {
         assertThat(dispatcher.dispatch("CANCEL", "console")).containsExactly("FTB0302E CANCEL needs SESSION=id, such as SESSION=C17");
         assertThat(dispatcher.dispatch("CANCEL SESSION=", "console")).containsExactly("FTB0302E CANCEL SESSION= needs a value");
         assertThat(dispatcher.dispatch("CANCEL SESSION=X1", "console")).containsExactly(
-                "FTB0302E SESSION=X1 is not a session number such as C17");
+                "FTB0302E SESSION=X1 is no session number here, such as C17");
         assertThat(dispatcher.dispatch("CANCEL SESSION=1 SESSION=2", "console")).containsExactly(
                 "FTB0302E CANCEL SESSION= is given twice");
         assertThat(dispatcher.dispatch("TRACE", "console")).containsExactly("FTB0302E TRACE needs one of ON or OFF");

@@ -51,6 +51,7 @@ class Fault49SessionBeforeReloadLogsInByTheNewSshHostsTest {
                     reply = client.getReplyString().strip();
                 }
                 assertThat(reply).as("the reply to PASS; the broker said: %s", rig.log.withId("FTB0234E")).startsWith("230");
+                client.enterLocalPassiveMode();
                 assertThat(client.listNames()).as(client.getReplyString()).isNotNull();
             } finally {
                 client.disconnect();

@@ -74,9 +74,8 @@ class EbcdicSshFilesTest {
     /** Opens one tunnel to the echo server and closes it again. */
     private CompletableFuture<TunnelStream> tunnel(SshHostSettings host, Credentials credentials) throws Exception {
         SshTunnels tunnels = new SshTunnels(List.of(host), Duration.ofSeconds(10), timer);
-        tunnels.start();
         try {
-            CompletableFuture<TunnelStream> opened = tunnels.open("GW", credentials, "127.0.0.1", echo.port(), "127.0.0.1", 1);
+            CompletableFuture<TunnelStream> opened = tunnels.open(host, Duration.ofSeconds(10), credentials, "127.0.0.1", echo.port(), "127.0.0.1", 1);
             try {
                 opened.get(20, TimeUnit.SECONDS).close(true);
             } catch (ExecutionException e) {

@@ -51,6 +51,8 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(60)
 class Fault09NoBlockingTest {
+    /** CONNECTTIMEOUT of the tunnels. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Credentials FAST_LOGIN = new Credentials.Password("u", "pw".toCharArray());
 
     @TempDir
@@ -105,17 +107,16 @@ class Fault09NoBlockingTest {
             SshHostSettings slow = new SshHostSettings("SLOWKEY", Optional.of("127.0.0.1"), ssh.port(), knownHosts,
                     SshHostSettings.HostKeyPolicy.STRICT, SshHostSettings.DEFAULT_CIPHERS, Duration.ZERO, Optional.of("svc"),
                     Optional.of(key), Optional.of(passphrase), 32, TestTextFiles.UTF8);
-            SshTunnels tunnels = new SshTunnels(List.of(fast(), slow), Duration.ofSeconds(20), timer);
-            tunnels.start();
-            try {
-                TunnelStream control = tunnels.open("FAST", FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 1).get(10, TimeUnit.SECONDS);
+            SshTunnels tunnels = new SshTunnels(List.of(fast(), slow), TIMEOUT, timer);
+                        try {
+                TunnelStream control = tunnels.open(fast(), TIMEOUT, FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 1).get(10, TimeUnit.SECONDS);
                 CompletableFuture<TunnelStream> slowTunnel = returnsWithinOneSecond("open() via SLOWKEY",
-                        () -> tunnels.open("SLOWKEY", new Credentials.HostKey("svc"), "127.0.0.1", echo.port(), "127.0.0.1", 2));
+                        () -> tunnels.open(slow, TIMEOUT, new Credentials.HostKey("svc"), "127.0.0.1", echo.port(), "127.0.0.1", 2));
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> aThreadIsIn(frame -> frame.getClassName().startsWith("org.apache.sshd.common.keyprovider.")));
 
                 CompletableFuture<TunnelStream> another = returnsWithinOneSecond("open() via FAST",
-                        () -> tunnels.open("FAST", FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 3));
+                        () -> tunnels.open(fast(), TIMEOUT, FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 3));
                 CompletableFuture<TunnelStream> data = returnsWithinOneSecond("openAlongside() via FAST",
                         () -> control.openAlongside("127.0.0.1", echo.port(), "127.0.0.1", 4));
                 assertEchoes(another.get(10, TimeUnit.SECONDS));
@@ -177,18 +178,17 @@ class Fault09NoBlockingTest {
             return HostConfigEntryResolver.EMPTY.resolveEffectiveHost(host, port, local, user, proxyJump, context);
         };
         SshHostSettings slow = host("SLOWDNS", "slow.test", Optional.empty(), Optional.empty());
-        SshTunnels tunnels = new SshTunnels(List.of(fast(), slow), Duration.ofSeconds(20), timer, slowForOneName);
-        tunnels.start();
-        try {
-            TunnelStream control = tunnels.open("FAST", FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 1).get(10, TimeUnit.SECONDS);
+        SshTunnels tunnels = new SshTunnels(List.of(fast(), slow), TIMEOUT, timer, slowForOneName);
+                try {
+            TunnelStream control = tunnels.open(fast(), TIMEOUT, FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 1).get(10, TimeUnit.SECONDS);
             CompletableFuture<TunnelStream> slowTunnel = returnsWithinOneSecond("open() via SLOWDNS",
-                    () -> tunnels.open("SLOWDNS", FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 2));
+                    () -> tunnels.open(slow, TIMEOUT, FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 2));
             // MINA's connect resolves the name right after this step, on the same thread.
             await().atMost(Duration.ofSeconds(10)).until(() -> aThreadIsIn(frame -> frame.getClassName().equals(
                     "org.apache.sshd.client.SshClient") && frame.getMethodName().equals("resolveHost")));
 
             assertEchoes(returnsWithinOneSecond("open() via FAST",
-                    () -> tunnels.open("FAST", FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 3)).get(10, TimeUnit.SECONDS));
+                    () -> tunnels.open(fast(), TIMEOUT, FAST_LOGIN, "127.0.0.1", echo.port(), "127.0.0.1", 3)).get(10, TimeUnit.SECONDS));
             assertEchoes(returnsWithinOneSecond("openAlongside() via FAST",
                     () -> control.openAlongside("127.0.0.1", echo.port(), "127.0.0.1", 4)).get(10, TimeUnit.SECONDS));
             assertThat(slowTunnel).isNotDone();
