@@ -6,12 +6,16 @@ import java.util.List;
 /**
  * Fits response lines to a console. A line of a multi-line WTO holds 71 characters (WTO macro, list
  * form); a longer line would be split by the system wherever it falls, so it is wrapped here at a blank,
- * the rest indented under the first line's text.
+ * the rest on the next line after {@link #CONTINUATION}.
  */
 final class ConsoleText {
     /** The widest response line: every console, the MVS console included, shows it whole. */
     static final int WIDTH = 70;
-    private static final String CONTINUATION = "          ";
+    /**
+     * Marks the rest of a line too long for one: no line of a response starts so, so a value a client
+     * chose (a user name with blanks in it) cannot make a continuation that reads as a row of its own.
+     */
+    static final String CONTINUATION = "       ... ";
 
     private ConsoleText() {
     }

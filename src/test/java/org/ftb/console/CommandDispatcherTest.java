@@ -160,7 +160,7 @@ class CommandDispatcherTest {
                 "ftpuser=someone sshuser=someone transfers=12 databytes=123456789012 lastleg=CLEAR-from-gateway.example.com", 0, ""));
         List<String> lines = dispatcher.dispatch("D SESSIONS", "MODIFY");
         assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(70));
-        String all = String.join(" ", lines).replaceAll(" +", " ");
+        String all = org.ftb.testing.Responses.text(lines);
         assertThat(all).as("nothing is cut off").contains("[2001:db8:1234:5678:9abc:def0:1234:5678]:65535", "AVERYLONGSOCKSUSERNAME",
                 "a-very-long-host-name.department.example.com:65535", "114G", "99999999", "72:00:00", "100000s",
                 "lastleg=CLEAR-from-gateway.example.com");
@@ -198,7 +198,7 @@ class CommandDispatcherTest {
                 "          DEST  PORTS  OPTIONS",
                 " MVS      FTPTUNNEL GW               12",
                 "          10.1.0.0/16 *.mvs.example.com  21  AUTH(FTPLOGIN)",
-                "          FALLBACK(NO)",
+                "       ... FALLBACK(NO)",
                 " REST     DENY      -                 0",
                 "          *  *",
                 " NO RULE MATCHED (DENIED)             3");
@@ -218,7 +218,7 @@ class CommandDispatcherTest {
     void displayConfigShowsTheSourceAndTheStatements() {
         assertThat(dispatcher.dispatch("D CONFIG", "console")).containsExactly(
                 "FTB0343I FTB CONFIG /etc/ftb.conf; secrets are named by their files,",
-                "          never shown",
+                "       ... never shown",
                 " BROKER MAXSESSIONS(2000)",
                 " RULE NAME(REST) DEST(*) PORTS(*) ACTION(DENY)");
     }
@@ -250,12 +250,12 @@ class CommandDispatcherTest {
                 "FTB0301E Unknown command DSIPLAY; HELP lists the commands");
         assertThat(dispatcher.dispatch("DISPLAY SESSION", "console")).containsExactly(
                 "FTB0302E DISPLAY does not take SESSION; it takes CONFIG RULES SESSIONS",
-                "          SSH CLIENT= RULE= USER=");
+                "       ... SSH CLIENT= RULE= USER=");
         assertThat(dispatcher.dispatch("D RULES SSH", "console")).containsExactly(
                 "FTB0302E DISPLAY shows one of CONFIG RULES SESSIONS SSH at a time");
         assertThat(dispatcher.dispatch("D RULE=X", "console")).containsExactly(
                 "FTB0302E RULE=, USER= and CLIENT= select sessions: DISPLAY SESSIONS",
-                "          RULE=name");
+                "       ... RULE=name");
         assertThat(dispatcher.dispatch("STOP NOW", "console")).containsExactly("FTB0302E STOP does not take NOW; it takes FORCE");
         assertThat(dispatcher.dispatch("RELOAD ALL", "console")).containsExactly("FTB0302E RELOAD does not take ALL; it takes no operands");
         assertThat(dispatcher.dispatch("CANCEL", "console")).containsExactly("FTB0302E CANCEL needs SESSION=id, such as SESSION=C17");

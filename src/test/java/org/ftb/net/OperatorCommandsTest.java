@@ -148,7 +148,7 @@ class OperatorCommandsTest {
 
     /** The response as one text: a line too long for the console goes on, indented, on the next. */
     private static String text(List<String> response) {
-        return String.join(" ", response).replaceAll(" +", " ");
+        return org.ftb.testing.Responses.text(response);
     }
 
     private static byte[] sha256(byte[] data) throws Exception {

@@ -66,7 +66,7 @@ class Issue07ControlCharactersTest {
                 List<String> display = CommandDispatcher.standard(rig.running(), new MessageLog(LoggerFactory.getLogger("ftb")))
                         .dispatch("DISPLAY SESSIONS", "test");
                 assertOneLineEach(display);
-                assertThat(String.join(" ", display).replaceAll(" +", " ")).contains("ftpuser=" + SHOWN + " sshuser=" + SHOWN + " ");
+                assertThat(org.ftb.testing.Responses.text(display)).contains("ftpuser=" + SHOWN + " sshuser=" + SHOWN + " ");
                 c.send("QUIT");
                 assertThat(c.line()).startsWith("221");
             }

@@ -100,7 +100,7 @@ final class ReloadRig implements AutoCloseable {
 
     /** One operator command, as from the console; the response joined to one line. */
     String command(String text) {
-        return String.join(" ", console.dispatch(text, "console")).replaceAll(" +", " ");
+        return org.ftb.testing.Responses.text(console.dispatch(text, "console"));
     }
 
     /** The response's lines as the console shows them. */
