@@ -6,6 +6,7 @@ import org.ftb.config.DataSettings;
 import org.ftb.ftp.DataPorts;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.net.Listeners;
 import org.ftb.net.Reactor;
 import org.ftb.rules.PortRange;
 
@@ -194,7 +195,7 @@ final class DataListeners {
             if (byPort.containsKey(port)) {
                 continue;
             }
-            ServerSocketChannel listener = ServerSocketChannel.open();
+            ServerSocketChannel listener = Listeners.open(address);
             try {
                 listener.bind(new InetSocketAddress(address, port), 1);
                 return listener;
@@ -204,7 +205,7 @@ final class DataListeners {
         }
         if (!whole) {
             // The dynamic ports are that busy: the system's own choice is still one no one asked for.
-            ServerSocketChannel listener = ServerSocketChannel.open();
+            ServerSocketChannel listener = Listeners.open(address);
             listener.bind(new InetSocketAddress(address, 0), 1);
             return listener;
         }

@@ -7,6 +7,7 @@ import org.ftb.config.DataSettings;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.net.Listeners;
 import org.ftb.net.Reactor;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocketEndpoint;
@@ -30,6 +31,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -156,10 +159,10 @@ public final class SocksServer {
         for (HostPort address : addresses) {
             ServerSocketChannel listener = null;
             try {
-                listener = ServerSocketChannel.open();
+                InetAddress ip = InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow());
+                listener = Listeners.open(ip);
                 listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                listener.bind(new InetSocketAddress(InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow()),
-                        address.port()), 1024);
+                listener.bind(new InetSocketAddress(ip, address.port()), 1024);
                 bound.put(address, new Acceptor(reactors.get(0), listener, (InetSocketAddress) listener.getLocalAddress()));
             } catch (IOException e) {
                 if (listener != null) {
@@ -198,19 +201,68 @@ public final class SocksServer {
     public synchronized ListenerChanges reconfigure(Generation next) throws ListenException {
         Map<HostPort, Acceptor> current = listeners;
         List<HostPort> added = next.socks().listen().stream().filter(a -> !current.containsKey(a)).toList();
-        Map<HostPort, Acceptor> fresh = bind(added);
+        Map<HostPort, Acceptor> going = new LinkedHashMap<>(current);
+        going.keySet().removeAll(next.socks().listen());
+        Map<HostPort, Acceptor> fresh = bindInPlaceOf(added, going);
         Map<HostPort, Acceptor> kept = new LinkedHashMap<>();
         for (HostPort address : next.socks().listen()) {
             kept.put(address, current.containsKey(address) ? current.get(address) : fresh.get(address));
         }
-        List<Acceptor> removed = current.entrySet().stream().filter(e -> !kept.containsKey(e.getKey())).map(Map.Entry::getValue).toList();
         generation = next;
         listeners = Collections.unmodifiableMap(kept);
         if (accepting) {
             fresh.values().forEach(this::registerListener);
         }
-        removed.forEach(this::close);
-        return new ListenerChanges(fresh.values().stream().map(a -> a.address).toList(), removed.stream().map(a -> a.address).toList());
+        going.values().forEach(this::close);
+        return new ListenerChanges(fresh.values().stream().map(a -> a.address).toList(),
+                going.values().stream().map(a -> a.address).toList());
+    }
+
+    /**
+     * Binds {@code added}. A new address may share its port with one that goes ({@code 0.0.0.0:1080} to
+     * {@code 127.0.0.1:1080}), which the system refuses while the old one listens: when a bind fails, the
+     * going listeners of those ports are closed and the bind tried once more; if it fails again, they are
+     * bound anew in place of the old, so that nothing changes.
+     *
+     * @param going the listeners the new configuration no longer names; those closed here are replaced in
+     *              the map by their new binding when the reload fails, and {@link #listeners} with them
+     */
+    private Map<HostPort, Acceptor> bindInPlaceOf(List<HostPort> added, Map<HostPort, Acceptor> going) throws ListenException {
+        try {
+            return bind(added);
+        } catch (ListenException first) {
+            Set<Integer> ports = added.stream().map(HostPort::port).collect(Collectors.toSet());
+            Map<HostPort, Acceptor> sharing = new LinkedHashMap<>(going);
+            sharing.keySet().removeIf(a -> !ports.contains(a.port()));
+            if (sharing.isEmpty()) {
+                throw first;
+            }
+            sharing.values().forEach(this::close);
+            try {
+                return bind(added);
+            } catch (ListenException second) {
+                restore(sharing);
+                throw second;
+            }
+        }
+    }
+
+    /** Binds the listeners a failed reload closed once more, in their place; one that cannot be is said so. */
+    private void restore(Map<HostPort, Acceptor> closed) {
+        Map<HostPort, Acceptor> restored = new LinkedHashMap<>(listeners);
+        for (HostPort address : closed.keySet()) {
+            try {
+                Acceptor again = bind(List.of(address)).get(address);
+                restored.put(address, again);
+                if (accepting) {
+                    registerListener(again);
+                }
+            } catch (ListenException e) {
+                restored.remove(address);
+                messages.log(Msg.FTB0006E, address, e.getMessage());
+            }
+        }
+        listeners = Collections.unmodifiableMap(restored);
     }
 
     /** Listeners a RELOAD opened and closed, as {@link #text} shows them. */
