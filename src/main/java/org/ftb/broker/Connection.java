@@ -22,6 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -59,16 +60,18 @@ final class Connection implements SocksSocket.Owner {
     /** The data port whose claim by this connection is being checked, or null; reactor thread only. */
     private DataListeners.Announcement claimChecked;
 
-    Connection(SocksServer server, Generation generation, Reactor reactor, long id, SocketChannel client, String clientText,
-               boolean overLimit) {
+    /** @param handshake takes what {@code generation} takes, and maybe more (see {@link #beyondItsConfiguration}) */
+    Connection(SocksServer server, Generation generation, SocksServerHandshake handshake, Reactor reactor, long id, SocketChannel client,
+               String clientText, boolean overLimit) {
         this.server = server;
         this.generation = generation;
+        server.opened(generation);
         this.reactor = reactor;
         this.id = id;
         this.client = client;
         this.clientText = clientText;
         this.overLimit = overLimit;
-        this.handshake = new SocksServerHandshake(generation.socks().versions(), generation.passwordRequired());
+        this.handshake = handshake;
         this.clientEnd = new ClientEnd(client, handshake);
         this.socket = new SocksSocket(client, reactor, handshake, this);
         this.way = new Way(this, server, socket);
@@ -229,6 +232,13 @@ final class Connection implements SocksSocket.Owner {
             claimData(data.get());
             return;
         }
+        Optional<String> beyond = beyondItsConfiguration();
+        if (beyond.isPresent()) {
+            server.messages().log(Msg.FTB0247W, tag(), beyond.get());
+            server.counters().refused.incrementAndGet();
+            refuse(failureReply(ReplyCode.NOT_ALLOWED_BY_RULESET), beyond.get().contains("VERSIONS") ? "PROTOCOL_ERROR" : "AUTH_FAILED");
+            return;
+        }
         if (server.draining()) {
             server.messages().log(Msg.FTB0245I, tag(), Connection.destinationText(request));
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "DRAINING");
@@ -262,6 +272,21 @@ final class Connection implements SocksSocket.Owner {
                 }
             }
         }
+    }
+
+    /**
+     * What of its SOCKS handshake this connection's configuration does not take: a handshake takes what a
+     * configuration from before a RELOAD took while that one has sessions (see SocksServer#handshake),
+     * for their data connections only. Empty when the configuration takes it all.
+     */
+    private Optional<String> beyondItsConfiguration() {
+        if (!generation.socks().versions().contains(request.version())) {
+            return Optional.of("SOCKS " + request.version().code() + " is not in SOCKS VERSIONS");
+        }
+        if (generation.passwordRequired() && !handshake.passwordChecked()) {
+            return Optional.of("SOCKS AUTH(USERPASS) needs a SOCKS login");
+        }
+        return Optional.empty();
     }
 
     /** The rule of a tunnel decision; its SSH host carries the connection from now on. */

@@ -8,6 +8,8 @@ import org.ftb.ssh.SshTunnels;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.net.Listeners;
+import org.ftb.socks.SocksServerHandshake;
+import org.ftb.socks.SocksVersion;
 import org.ftb.net.Reactor;
 import org.ftb.net.Resolver;
 import org.ftb.net.SocketEndpoint;
@@ -31,7 +33,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +81,8 @@ public final class SocksServer {
     /** How connections ended since the start, by result, for DISPLAY. */
     private final Map<String, LongAdder> endings = new ConcurrentHashMap<>();
     private volatile Generation generation;
+    /** Connections open by the configuration they were accepted under: an older one's still has a say (see {@link #handshake}). */
+    private final Map<Generation, AtomicInteger> live = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final Trace trace;
     private final LoginQueue loginQueue;
@@ -364,7 +370,7 @@ public final class SocksServer {
         }
         Reactor reactor = reactors.get((int) (id % reactors.size()));
         boolean overLimit = active >= maxSessions;
-        Connection session = new Connection(this, now, reactor, id, channel, clientText, overLimit);
+        Connection session = new Connection(this, now, handshake(now), reactor, id, channel, clientText, overLimit);
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);
         if (!overLimit) {
@@ -438,7 +444,29 @@ public final class SocksServer {
         }
     }
 
+    /**
+     * The SOCKS handshake of a new connection: what {@code now} takes, and also what a configuration from
+     * before a RELOAD took while it still has sessions, since their data connections come as new SOCKS
+     * connections (with SOCKS 4, or without a SOCKS login, where the new configuration wants them no
+     * more). Such a connection may only claim a data port; see {@link Connection#admittedByItsConfiguration}.
+     */
+    private SocksServerHandshake handshake(Generation now) {
+        Set<SocksVersion> versions = EnumSet.copyOf(now.socks().versions());
+        boolean passwordRequired = now.passwordRequired();
+        for (Generation older : live.keySet()) {
+            versions.addAll(older.socks().versions());
+            passwordRequired &= older.passwordRequired();
+        }
+        return new SocksServerHandshake(versions, passwordRequired);
+    }
+
+    /** A connection was made under {@code g}; {@link #ended} counts it out. */
+    void opened(Generation g) {
+        live.computeIfAbsent(g, x -> new AtomicInteger()).incrementAndGet();
+    }
+
     void ended(Connection session) {
+        live.computeIfPresent(session.generation(), (g, count) -> count.decrementAndGet() == 0 ? null : count);
         loggedIn(session);
         trace.ended(session.id());
         if (sessions.remove(session.id()) != null) {
@@ -595,7 +623,8 @@ public final class SocksServer {
         InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
         long id = nextId.incrementAndGet();
         counters.accepted.incrementAndGet();
-        Connection session = new Connection(this, generation, reactor, id, channel,
+        Generation now = generation;
+        Connection session = new Connection(this, now, handshake(now), reactor, id, channel,
                 IpAddress.hostForPort(IpAddress.format(remote.getAddress().getAddress())) + ":" + remote.getPort(), false);
         sessions.put(id, session);
         counters.peak.accumulateAndGet(sessions.size(), Math::max);

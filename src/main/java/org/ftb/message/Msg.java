@@ -118,6 +118,7 @@ public enum Msg {
     FTB0244I("%s the FTP server ended the broken upload (%s); its data connection is closed"),
     FTB0245I("%s to %s refused: the broker is draining (DRAIN); RESUME takes new sessions again"),
     FTB0246I("%s trace %s"),
+    FTB0247W("%s refused: %s; only the data connections of sessions accepted before the RELOAD come without it"),
     FTB0250W("%s client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"),
     FTB0251I("%s"),
 

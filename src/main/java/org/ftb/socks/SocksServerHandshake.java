@@ -33,6 +33,7 @@ public final class SocksServerHandshake {
     private State state = State.START;
     private SocksVersion version;
     private String user = "";
+    private boolean passwordChecked;
 
     /**
      * @param passwordRequired SOCKS 5 clients must authenticate with RFC 1929; when false, a client
@@ -51,6 +52,11 @@ public final class SocksServerHandshake {
     /** The SOCKS 4 user ID or SOCKS 5 user name seen so far, or empty. */
     public String user() {
         return user;
+    }
+
+    /** True once the client logged in with an RFC 1929 user name and password that were checked. */
+    public boolean passwordChecked() {
+        return passwordChecked;
     }
 
     public boolean isDone() {
@@ -74,6 +80,7 @@ public final class SocksServerHandshake {
         }
         if (ok) {
             state = State.V5_REQUEST;
+            passwordChecked = true;
             return new Step.Reply(AUTH_OK.clone());
         }
         return refuse(AUTH_FAILED.clone(), "user " + Printable.of(user, 64) + " failed authentication");

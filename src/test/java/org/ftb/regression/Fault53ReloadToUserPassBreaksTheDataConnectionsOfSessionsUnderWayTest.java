@@ -59,6 +59,16 @@ class Fault53ReloadToUserPassBreaksTheDataConnectionsOfSessionsUnderWayTest {
                 assertThat(names).as("the listing of the session under way (%s); the broker said: %s", old.getReplyString().strip(),
                         rig.log.lines().stream().filter(l -> l.startsWith("FTB02") && !l.startsWith("FTB0200I")).toList())
                         .isNotNull().contains("payroll.txt");
+
+                // While that session lasts its configuration lets SOCKS connections without a login in, for
+                // its data connections only: a new session without one is refused.
+                try (java.net.Socket fresh = org.ftb.testing.SocksClient.open(rig.socksPort)) {
+                    byte[] reply = org.ftb.testing.SocksClient.v5(fresh,
+                            org.ftb.testing.Bytes.v5Ipv4(1, org.ftb.testing.SocksClient.loopback(), rig.ftp.port()));
+                    assertThat(reply[1]).as("SOCKS reply: not allowed").isEqualTo((byte) 2);
+                }
+                assertThat(rig.log.withId("FTB0247W")).singleElement().asString()
+                        .contains("refused: SOCKS AUTH(USERPASS) needs a SOCKS login");
             } finally {
                 old.disconnect();
             }
