@@ -95,6 +95,8 @@ class DocumentationTest {
             String shortForm = command.abbreviation().equals(command.name()) ? " " : " `" + command.abbreviation() + "` ";
             assertThat(operations).contains("| `" + command.name() + "` |" + shortForm + "|");
         }
+        assertThat(operations).as("the HELP response as operations.md shows it")
+                .contains(String.join("\n", org.ftb.testing.CommandSet.dispatcher().dispatch("HELP", "test")));
         for (String cli : List.of("ftb broker", "ftb check", "ftb match", "ftb passwd", "ftb trust")) {
             assertThat(operations).contains(cli);
         }

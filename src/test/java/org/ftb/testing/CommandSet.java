@@ -14,13 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** The broker's standard operator commands, for tests that check the docs name them; none is run. */
+/** The broker's standard operator commands, for tests that check the docs name them; none but HELP is run. */
 public final class CommandSet {
     private CommandSet() {
     }
 
     public static List<ConsoleCommand> standard() {
-        return CommandDispatcher.standard(new NotRun(), new MessageLog(LoggerFactory.getLogger("ftb"))).commands();
+        return dispatcher().commands();
+    }
+
+    /** The broker's dispatcher, for commands that read nothing of a broker (HELP). */
+    public static CommandDispatcher dispatcher() {
+        return CommandDispatcher.standard(new NotRun(), new MessageLog(LoggerFactory.getLogger("ftb")));
     }
 
     /** A broker's interfaces, so that the broker's full set is made; only the command list is read. */
