@@ -11,6 +11,7 @@ import org.ftb.rules.Rule;
 import org.ftb.status.SshConnectionView;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.ftb.console.BrokerControl;
 import org.ftb.jmx.Statistics;
@@ -240,12 +241,16 @@ public final class Broker implements BrokerControl, BrokerDetails {
         BrokerConfig next = result.config().get();
         Generation generation = Generation.of(socks.generation().number() + 1, next.broker(), next.socks(), next.ruleSet(),
                 next.sshHosts());
-        SocksServer.ListenerChanges changes;
+        Optional<SocksServer.ListenerChanges> reconfigured;
         try {
-            changes = socks.reconfigure(generation);
+            reconfigured = socks.reconfigure(generation);
         } catch (SocksServer.ListenException e) {
             return List.of(messages.answer(Msg.FTB0312E, origin, e.address(), e.getMessage()));
         }
+        if (reconfigured.isEmpty()) {
+            return List.of(Msg.FTB0319E.format("RELOAD", "the broker is stopping"));
+        }
+        SocksServer.ListenerChanges changes = reconfigured.get();
         List<String> drained = tunnels.update(next.sshHosts(), next.broker().connectTimeout());
         List<String> atRestart = restartOnly(config, next);
         config = next;

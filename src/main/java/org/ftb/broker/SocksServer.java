@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.EnumSet;
 import java.util.Set;
@@ -201,10 +202,15 @@ public final class SocksServer {
      * that cannot be bound leaves everything as it was; then connections accepted from now on live by
      * {@code next}, and listeners no longer named are closed. Connections already accepted keep theirs.
      *
-     * @return what changed in the listeners, for the operator
+     * @return what changed in the listeners, for the operator; empty when a STOP has closed the listeners
+     *         meanwhile, and nothing changed
      * @throws ListenException naming the address that could not be bound; nothing changed
      */
-    public synchronized ListenerChanges reconfigure(Generation next) throws ListenException {
+    public synchronized Optional<ListenerChanges> reconfigure(Generation next) throws ListenException {
+        if (!accepting) {
+            // A listener bound now would be closed by no one: the stop has closed those it knew.
+            return Optional.empty();
+        }
         Map<HostPort, Acceptor> current = listeners;
         List<HostPort> added = next.socks().listen().stream().filter(a -> !current.containsKey(a)).toList();
         Map<HostPort, Acceptor> going = new LinkedHashMap<>(current);
@@ -220,8 +226,8 @@ public final class SocksServer {
             fresh.values().forEach(this::registerListener);
         }
         going.values().forEach(this::close);
-        return new ListenerChanges(fresh.values().stream().map(a -> a.address).toList(),
-                going.values().stream().map(a -> a.address).toList());
+        return Optional.of(new ListenerChanges(fresh.values().stream().map(a -> a.address).toList(),
+                going.values().stream().map(a -> a.address).toList()));
     }
 
     /**

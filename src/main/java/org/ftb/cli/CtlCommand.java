@@ -85,6 +85,12 @@ final class CtlCommand implements Callable<Integer> {
             err.flush();
             return Diagnostics.RC_ERROR;
         }
+        // The endpoint takes one line: a line end in the text would run its first line alone.
+        if (!CommandDispatcher.printable(text)) {
+            err.println(Msg.FTB0302E.format(CommandDispatcher.NOT_PRINTABLE));
+            err.flush();
+            return Diagnostics.RC_ERROR;
+        }
         List<String> response;
         try {
             response = ControlClient.send(endpoint, text, TIMEOUT);

@@ -18,6 +18,14 @@ import java.util.Set;
  * gets back. Text is handled without regard to case, since MODIFY text arrives upper-cased.
  */
 public final class CommandDispatcher {
+    /** Why command text with a character outside printable ASCII is refused: a console takes one line of it. */
+    public static final String NOT_PRINTABLE = "command text may hold only printable ASCII characters";
+
+    /** True when every character of {@code text} is printable ASCII, as command text must be. */
+    public static boolean printable(String text) {
+        return text.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
+    }
+
     /** Longest command text accepted; MODIFY delivers at most about 126 characters. */
     public static final int MAX_TEXT = 256;
 
@@ -100,8 +108,8 @@ public final class CommandDispatcher {
         if (trimmed.length() > MAX_TEXT) {
             return List.of(Msg.FTB0302E.format("command text is longer than " + MAX_TEXT + " characters"));
         }
-        if (!trimmed.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
-            return List.of(Msg.FTB0302E.format("command text may hold only printable ASCII characters"));
+        if (!printable(trimmed)) {
+            return List.of(Msg.FTB0302E.format(NOT_PRINTABLE));
         }
         List<String> words = Arrays.stream(trimmed.toUpperCase(Locale.ROOT).split("[\\s,]+")).toList();
         log.log(Msg.FTB0300I, origin, String.join(" ", words));

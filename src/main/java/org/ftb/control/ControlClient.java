@@ -1,9 +1,12 @@
 package org.ftb.control;
 
 import org.ftb.console.CommandDispatcher;
+import org.ftb.platform.SocketOwners;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Sends one command to a service's control endpoint and returns its response: what {@code ftb ctl}
@@ -85,7 +89,35 @@ public final class ControlClient {
             throw new NoService(describe(e), e);
         }
         try (line) {
+            if (attributes.isRegularFile()) {
+                ownedLikeTheFile(line, endpoint);
+            }
             return exchange(line, request, start + timeout.toNanos());
+        }
+    }
+
+    /**
+     * A TCP port may be anyone's once the service that wrote the token file has ended (a kill -9): where
+     * the system tells who listens, it must be the file's owner, or the token is not sent.
+     */
+    private static void ownedLikeTheFile(LineChannel line, Path endpoint) throws NoService {
+        SocketOwners owners = SocketOwners.forThisSystem();
+        OptionalInt listener;
+        int fileOwner;
+        try {
+            // The listening socket, not the one this connection made: that may wait unaccepted, with no owner yet.
+            InetSocketAddress port = (InetSocketAddress) line.channel().getRemoteAddress();
+            listener = owners.ownerOf(port, new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0));
+            if (listener.isEmpty()) {
+                listener = owners.ownerOf(port, new InetSocketAddress(InetAddress.getByAddress(new byte[16]), 0));
+            }
+            fileOwner = (Integer) Files.getAttribute(endpoint, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return; // the system cannot tell: the token file's permissions are all there is
+        }
+        if (listener.isPresent() && listener.getAsInt() != fileOwner) {
+            throw new NoService("its port is another user's (uid " + listener.getAsInt() + ") now, so the service that wrote it has ended;"
+                    + " nothing was sent", null);
         }
     }
 

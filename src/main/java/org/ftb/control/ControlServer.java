@@ -204,6 +204,10 @@ public final class ControlServer implements AutoCloseable {
             throw new IOException(endpoint + " is " + (found.isDirectory() ? "a directory" : "a symbolic link")
                     + ", not an endpoint a service left; remove it, or name another place");
         }
+        if (found.isRegularFile() && !TokenFile.isOne(endpoint)) {
+            // CONTROL may name a file by mistake (a key, a configuration): only a token file of ours is ever removed.
+            throw new IOException(endpoint + " is a file that is not an ftb ctl token file; remove it, or name another place");
+        }
         try {
             ControlClient.send(endpoint, "", PROBE_TIMEOUT);
             throw new AlreadyRunning(endpoint);

@@ -55,6 +55,16 @@ record TokenFile(InetSocketAddress address, String token) {
         throw new IOException(file + " is not an ftb ctl endpoint: it does not hold '" + KIND + " address port token'");
     }
 
+    /** True when {@code file} reads as a token file; false when it cannot be read or holds something else. */
+    static boolean isOne(Path file) {
+        try {
+            read(file);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * Writes the file owner-only, whole or not at all: it is made beside {@code file} and moved over it,
      * so a client never reads half a token.
