@@ -162,7 +162,8 @@ public final class Broker implements BrokerControl, BrokerDetails {
         BrokerConfig now = config;
         return new BrokerStatus(version, stopRequests.get() > 0, Duration.ofNanos(System.nanoTime() - startNanos), now.source(),
                 socks.generation().number(), socks.draining(),
-                socks.listenAddresses().stream().map(SocksServer::text).toList(),
+                // A STOP closes the listeners at once, whatever the sessions still do.
+                stopRequests.get() > 0 ? List.of() : socks.listenAddresses().stream().map(SocksServer::text).toList(),
                 now.socks().versions().stream().sorted().map(v -> Integer.toString(v.code())).collect(Collectors.joining(" ")),
                 now.socks().auth().name(), socks.activeSessions(), now.broker().maxSessions(), socks.preLoginSessions(),
                 socks.heldUploadCount(), tunnels.connections(), socks.totals(), socks.endings(), socks.sessions());

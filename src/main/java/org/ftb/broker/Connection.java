@@ -241,6 +241,7 @@ final class Connection implements SocksSocket.Owner {
         }
         if (server.draining()) {
             server.messages().log(Msg.FTB0245I, tag(), Connection.destinationText(request));
+            server.counters().refused.incrementAndGet();
             refuse(failureReply(ReplyCode.GENERAL_FAILURE), "DRAINING");
             return;
         }

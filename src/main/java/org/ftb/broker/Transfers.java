@@ -128,7 +128,14 @@ final class Transfers {
      * when the session itself ended cleanly).
      */
     void sessionEnded(String outcome) {
-        finishing.forEach(this::record);
+        for (Transfer t : finishing) {
+            // Answered, but its data connection is still carrying the file to or from the client: it ends
+            // with the session, short of the end.
+            if (t.data != null && t.data.phase() != Connection.Phase.ENDED && "OK".equals(t.result)) {
+                t.result = outcome.equals("OK") ? "SESSION_ENDED" : outcome;
+            }
+            record(t);
+        }
         finishing.clear();
         long now = System.nanoTime();
         for (Transfer t : unanswered) {
@@ -145,6 +152,11 @@ final class Transfers {
         if (t.data != null) {
             SessionView data = t.data.view();
             bytes = t.command.upload() ? data.bytesUp() : data.bytesDown();
+            // The server's 226 says the file left it, not that the client got it: a data connection that
+            // broke after (a reset, a CANCEL, a STOP) makes the transfer what it made of the data.
+            if ("OK".equals(t.result) && t.data.phase() == Connection.Phase.ENDED && !data.result().equals("OK")) {
+                t.result = data.result();
+            }
         }
         ended.accept(new TransferView(sessionId, t.number, t.user, t.command.verb(), t.command.argument(), t.command.upload(), bytes,
                 Duration.ofNanos(t.endNanos - t.startNanos), t.code, t.result));

@@ -27,7 +27,7 @@ final class ConfigOptions {
     List<String> symbols = List.of();
 
     @Option(names = "--record-format", paramLabel = "FORMAT",
-            description = "STREAM (ordinary text) or FB80 (fixed 80-byte records: columns 72-80 are sequence numbers and ignored). "
+            description = "STREAM (ordinary text) or FB80 (fixed 80-byte records: columns 72-80 are ignored, 73-80 being sequence numbers). "
                     + "Without it, a file whose lines are all 80 columns with sequence numbers in 73-80 is FB80, any other STREAM.")
     ConfigSource.RecordFormat recordFormat;
 

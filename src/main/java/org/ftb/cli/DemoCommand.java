@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -63,6 +64,16 @@ final class DemoCommand implements Callable<Integer> {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** How this program is run, for the commands the demo prints: {@code java -jar PATH} from a jar, else the launcher. */
+    private static String self() {
+        try {
+            Path code = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return code.getFileName().toString().endsWith(".jar") ? "java -jar " + code : "ftb";
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return "ftb";
         }
     }
 
@@ -128,7 +139,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("Type D SESSIONS to see the sessions, HELP for the commands, STOP (or Ctrl-C) to end;");
             out.println("edit " + memberFile.getFileName() + " and type RELOAD to put a change in place; or from another terminal:");
-            out.println("  ftb ctl --endpoint " + control + " DISPLAY");
+            out.println("  " + self() + " ctl --endpoint " + control + " DISPLAY");
             out.flush();
             return Foreground.run(broker, broker.stoppedLatch(), result.config().get().broker().stopTimeout().plusSeconds(5), messages,
                     platform, control, signals);

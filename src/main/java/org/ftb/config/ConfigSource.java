@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The text of a configuration member as numbered lines. For fixed 80-byte records only columns 1-71
- * are data: columns 72-80 hold sequence numbers and are dropped here.
+ * are data: columns 72-80 are dropped here (73-80 hold sequence numbers).
  */
 public record ConfigSource(String name, List<String> lines) {
     /** Where the data of a fixed 80-byte record ends. */

@@ -89,7 +89,7 @@ final class DisplayCommand implements ConsoleCommand {
         BrokerStatus s = (BrokerStatus) status;
         Totals t = s.totals();
         lines.add(" CONFIG   " + s.source() + " GENERATION " + s.generation());
-        lines.add(" LISTEN   " + String.join(" ", s.listeners()));
+        lines.add(" LISTEN   " + (s.listeners().isEmpty() ? "NONE" : String.join(" ", s.listeners())));
         lines.add(" SOCKS    " + s.protocols() + "  AUTH " + s.auth());
         lines.add(" SESSIONS " + s.activeSessions() + " OF " + s.maxSessions() + "  PEAK " + t.peak() + "  LOGGING IN " + s.loggingIn()
                 + (s.heldUploads() > 0 ? "  HELD UPLOADS " + s.heldUploads() : ""));

@@ -10,6 +10,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.ftb.address.IpAddress;
 import org.ftb.config.SshHostSettings;
 import org.ftb.status.SshConnectionView;
 
@@ -227,7 +228,7 @@ public final class SshTunnels implements AutoCloseable {
                     "cannot open a channel on SSH host " + host.name() + ": " + e.getMessage(), e));
             return;
         }
-        String description = "via " + host.name() + " (ssh " + session.getUsername() + "@" + session.getConnectAddress() + ", "
+        String description = "via " + host.name() + " (ssh " + session.getUsername() + "@" + text(session.getConnectAddress()) + ", "
                 + session.getNegotiatedKexParameter(KexProposalOption.C2SENC) + ")";
         opening.addListener(opened -> {
             if (opened.isOpened()) {
@@ -262,6 +263,12 @@ public final class SshTunnels implements AutoCloseable {
         if (next >= 0) {
             checkIdleWithin(next);
         }
+    }
+
+    /** An SSH server as messages and DISPLAY show it: {@code address:port}, {@code [IPv6]:port}. */
+    private static String text(java.net.SocketAddress address) {
+        return address instanceof java.net.InetSocketAddress inet ? IpAddress.hostForPort(inet.getHostString()) + ":" + inet.getPort()
+                : String.valueOf(address);
     }
 
     /** Number of open SSH connections, for DISPLAY and tests. */

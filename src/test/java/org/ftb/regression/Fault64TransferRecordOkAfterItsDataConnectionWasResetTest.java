@@ -38,8 +38,12 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(120)
 class Fault64TransferRecordOkAfterItsDataConnectionWasResetTest {
-    /** Fits the SSH window (2 MiB) with room, so the server finishes long before the client. */
-    private static final int SIZE = 1024 * 1024;
+    /**
+     * Taken in whole by the server's end (its socket, the gateway's, the SSH window), so that the server
+     * answers 226 long before the client has it, yet more than the client's end can hold (its 64 KiB and
+     * the broker's send buffer), so that the client's download is still under way at the CANCEL.
+     */
+    private static final int SIZE = 4 * 1024 * 1024;
     private static final int HEAD = 64 * 1024;
 
     @TempDir
