@@ -7,7 +7,6 @@ import org.ftb.config.DataSettings;
 import org.ftb.ssh.SshTunnels;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
-import org.ftb.net.Listeners;
 import org.ftb.socks.SocksServerHandshake;
 import org.ftb.socks.SocksVersion;
 import org.ftb.net.Reactor;
@@ -19,18 +18,13 @@ import org.ftb.status.Totals;
 import org.ftb.status.TransferView;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,7 +41,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -92,9 +85,8 @@ public final class SocksServer {
     private long lastRefusalReport;
     private final AtomicLong nextId = new AtomicLong();
     private final List<Reactor> reactors = new ArrayList<>();
-    /** The bound listeners by the LISTEN address that asked for them; replaced whole, under {@code this}. */
-    private volatile Map<HostPort, Acceptor> listeners = Map.of();
-    private volatile boolean accepting;
+    /** Made at the start, on the first reactor. */
+    private volatile SocksListeners listeners;
     private ScheduledFuture<?> sweeper;
 
     /**
@@ -120,18 +112,14 @@ public final class SocksServer {
         for (int i = 0; i < services.reactorCount(); i++) {
             reactors.add(new Reactor(services.reactorThreads(), messages));
         }
-        Map<HostPort, Acceptor> bound;
+        SocksListeners made = new SocksListeners(reactors.get(0), services.timer(), messages, this::onAccepted);
         try {
-            bound = bind(generation.socks().listen());
+            made.start(generation.socks().listen());
         } catch (ListenException e) {
             reactors.forEach(Reactor::shutdown);
             throw e;
         }
-        synchronized (this) {
-            listeners = bound;
-            accepting = true;
-            bound.values().forEach(this::registerListener);
-        }
+        listeners = made;
         sweeper = services.timer().scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL.toMillis(), SWEEP_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -156,45 +144,9 @@ public final class SocksServer {
         return IpAddress.hostForPort(IpAddress.format(address.getAddress().getAddress())) + ":" + address.getPort();
     }
 
-    /**
-     * Binds each address; when one cannot be bound, closes those this call bound and throws naming it.
-     *
-     * @return the new listeners, in the order given, not yet accepting
-     */
-    private Map<HostPort, Acceptor> bind(List<HostPort> addresses) throws ListenException {
-        Map<HostPort, Acceptor> bound = new LinkedHashMap<>();
-        for (HostPort address : addresses) {
-            ServerSocketChannel listener = null;
-            try {
-                InetAddress ip = InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow());
-                listener = Listeners.open(ip);
-                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                listener.bind(new InetSocketAddress(ip, address.port()), 1024);
-                bound.put(address, new Acceptor(reactors.get(0), listener, (InetSocketAddress) listener.getLocalAddress()));
-            } catch (IOException e) {
-                if (listener != null) {
-                    closeQuietly(listener);
-                }
-                bound.values().forEach(a -> closeQuietly(a.listener));
-                throw new ListenException(address, e);
-            }
-        }
-        return bound;
-    }
-
     /** The addresses actually bound (with the real port when a test asked for port 0). */
     public List<InetSocketAddress> listenAddresses() {
-        return listeners.values().stream().map(a -> a.bound).toList();
-    }
-
-    private void registerListener(Acceptor handler) {
-        handler.reactor.execute(() -> {
-            try {
-                handler.key = handler.reactor.register(handler.listener, SelectionKey.OP_ACCEPT, handler);
-            } catch (IOException e) {
-                messages.log(Msg.FTB0010E, "listen on " + handler.address, String.valueOf(e));
-            }
-        });
+        return listeners == null ? List.of() : listeners.addresses();
     }
 
     /**
@@ -206,148 +158,17 @@ public final class SocksServer {
      *         meanwhile, and nothing changed
      * @throws ListenException naming the address that could not be bound; nothing changed
      */
-    public synchronized Optional<ListenerChanges> reconfigure(Generation next) throws ListenException {
-        if (!accepting) {
-            // A listener bound now would be closed by no one: the stop has closed those it knew.
-            return Optional.empty();
-        }
-        Map<HostPort, Acceptor> current = listeners;
-        List<HostPort> added = next.socks().listen().stream().filter(a -> !current.containsKey(a)).toList();
-        Map<HostPort, Acceptor> going = new LinkedHashMap<>(current);
-        going.keySet().removeAll(next.socks().listen());
-        Map<HostPort, Acceptor> fresh = bindInPlaceOf(added, going);
-        Map<HostPort, Acceptor> kept = new LinkedHashMap<>();
-        for (HostPort address : next.socks().listen()) {
-            kept.put(address, current.containsKey(address) ? current.get(address) : fresh.get(address));
-        }
-        generation = next;
-        listeners = Collections.unmodifiableMap(kept);
-        if (accepting) {
-            fresh.values().forEach(this::registerListener);
-        }
-        going.values().forEach(this::close);
-        return Optional.of(new ListenerChanges(fresh.values().stream().map(a -> a.address).toList(),
-                going.values().stream().map(a -> a.address).toList()));
-    }
-
-    /**
-     * Binds {@code added}. A new address may share its port with one that goes ({@code 0.0.0.0:1080} to
-     * {@code 127.0.0.1:1080}), which the system refuses while the old one listens: when a bind fails, the
-     * going listeners of those ports are closed and the bind tried once more; if it fails again, they are
-     * bound anew in place of the old, so that nothing changes.
-     *
-     * @param going the listeners the new configuration no longer names; those closed here are replaced in
-     *              the map by their new binding when the reload fails, and {@link #listeners} with them
-     */
-    private Map<HostPort, Acceptor> bindInPlaceOf(List<HostPort> added, Map<HostPort, Acceptor> going) throws ListenException {
-        try {
-            return bind(added);
-        } catch (ListenException first) {
-            Set<Integer> ports = added.stream().map(HostPort::port).collect(Collectors.toSet());
-            Map<HostPort, Acceptor> sharing = new LinkedHashMap<>(going);
-            sharing.keySet().removeIf(a -> !ports.contains(a.port()));
-            if (sharing.isEmpty()) {
-                throw first;
-            }
-            sharing.values().forEach(this::close);
-            try {
-                return bind(added);
-            } catch (ListenException second) {
-                restore(sharing);
-                throw second;
-            }
-        }
-    }
-
-    /** Binds the listeners a failed reload closed once more, in their place; one that cannot be is said so. */
-    private void restore(Map<HostPort, Acceptor> closed) {
-        Map<HostPort, Acceptor> restored = new LinkedHashMap<>(listeners);
-        for (HostPort address : closed.keySet()) {
-            try {
-                Acceptor again = bind(List.of(address)).get(address);
-                restored.put(address, again);
-                if (accepting) {
-                    registerListener(again);
-                }
-            } catch (ListenException e) {
-                restored.remove(address);
-                messages.log(Msg.FTB0006E, address, e.getMessage());
-            }
-        }
-        listeners = Collections.unmodifiableMap(restored);
+    public Optional<ListenerChanges> reconfigure(Generation next) throws ListenException {
+        return listeners.replace(next.socks().listen(), () -> generation = next);
     }
 
     /** Listeners a RELOAD opened and closed, as {@link #text} shows them. */
     public record ListenerChanges(List<String> opened, List<String> closed) {
     }
 
-    private void close(Acceptor acceptor) {
-        if (acceptor.lost) {
-            // A lost listener's action message would otherwise stay on the console for a listener that is gone.
-            messages.log(Msg.FTB0021I, acceptor.address);
-        }
-        acceptor.reactor.closeNow(acceptor.listener);
-    }
-
     /** The configuration connections accepted now live by. */
     public Generation generation() {
         return generation;
-    }
-
-    /**
-     * Accepts a listener's connections. A failing accept (out of file descriptors, a TCP/IP stack that
-     * went away) is an action message, once, cleared when the listener has again taken every client
-     * waiting; meanwhile it is tried once a second, since an accept that failed at once fails again at once.
-     */
-    private final class Acceptor implements Reactor.Handler {
-        private static final long RETRY_MILLIS = 1000;
-        private final Reactor reactor;
-        private final ServerSocketChannel listener;
-        private final InetSocketAddress bound;
-        private final String address;
-        private SelectionKey key;
-        private volatile boolean lost;
-
-        Acceptor(Reactor reactor, ServerSocketChannel listener, InetSocketAddress bound) {
-            this.reactor = reactor;
-            this.listener = listener;
-            this.bound = bound;
-            this.address = text(bound);
-        }
-
-        @Override
-        public void ready(SelectionKey key) throws IOException {
-            SocketChannel channel;
-            while (accepting && (channel = listener.accept()) != null) {
-                onAccepted(channel);
-            }
-            // Cleared only when every waiting client was taken: one accept between failures is no recovery.
-            if (lost && accepting) {
-                lost = false;
-                messages.log(Msg.FTB0014I, address);
-            }
-        }
-
-        @Override
-        public void failed(Exception cause) {
-            if (!accepting || key == null || !key.isValid()) {
-                return;
-            }
-            if (!lost) {
-                lost = true;
-                messages.log(Msg.FTB0013A, address, String.valueOf(cause));
-            }
-            key.interestOps(0);
-            try {
-                services.timer().schedule(() -> reactor.execute(() -> {
-                    if (accepting && key.isValid()) {
-                        key.interestOps(SelectionKey.OP_ACCEPT);
-                    }
-                }), RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // The broker is stopping: there is nothing left to accept for.
-            }
-        }
     }
 
     private void onAccepted(SocketChannel channel) {
@@ -489,9 +310,10 @@ public final class SocksServer {
     }
 
     /** Closes the listeners; connections already accepted carry on. */
-    public synchronized void stopAccepting() {
-        accepting = false;
-        listeners.values().forEach(this::close);
+    public void stopAccepting() {
+        if (listeners != null) {
+            listeners.close();
+        }
     }
 
     /**
@@ -653,13 +475,6 @@ public final class SocksServer {
         }
     }
 
-    private static void closeQuietly(ServerSocketChannel listener) {
-        try {
-            listener.close();
-        } catch (IOException e) {
-            // closing is best effort
-        }
-    }
 
     Resolver resolver() {
         return services.resolver();

@@ -1,0 +1,257 @@
+package org.ftb.broker;
+
+import org.ftb.address.HostPort;
+import org.ftb.address.IpAddress;
+import org.ftb.message.MessageLog;
+import org.ftb.message.Msg;
+import org.ftb.net.Listeners;
+import org.ftb.net.Reactor;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The SOCKS listeners of the LISTEN addresses: bound at the start, replaced by RELOAD, closed by STOP.
+ * They accept on one reactor and hand each new connection to the server.
+ */
+final class SocksListeners {
+    private final Reactor reactor;
+    private final ScheduledExecutorService timer;
+    private final MessageLog messages;
+    private final Consumer<SocketChannel> accepted;
+    /** The bound listeners by the LISTEN address that asked for them; replaced whole, under {@code this}. */
+    private volatile Map<HostPort, Acceptor> listeners = Map.of();
+    private volatile boolean accepting;
+
+    /** @param accepted takes each connection accepted, on the reactor's thread */
+    SocksListeners(Reactor reactor, ScheduledExecutorService timer, MessageLog messages, Consumer<SocketChannel> accepted) {
+        this.reactor = reactor;
+        this.timer = timer;
+        this.messages = messages;
+        this.accepted = accepted;
+    }
+
+    /**
+     * Binds every address and takes clients on them.
+     *
+     * @throws SocksServer.ListenException naming the address that could not be bound; none is left bound
+     */
+    synchronized void start(List<HostPort> addresses) throws SocksServer.ListenException {
+        Map<HostPort, Acceptor> bound = bind(addresses);
+        listeners = bound;
+        accepting = true;
+        bound.values().forEach(this::registerListener);
+    }
+
+    /** The addresses actually bound (with the real port when a test asked for port 0). */
+    List<InetSocketAddress> addresses() {
+        return listeners.values().stream().map(a -> a.bound).toList();
+    }
+
+    /** Closes the listeners; connections already accepted carry on. */
+    synchronized void close() {
+        accepting = false;
+        listeners.values().forEach(this::close);
+    }
+
+    /**
+     * Binds each address; when one cannot be bound, closes those this call bound and throws naming it.
+     *
+     * @return the new listeners, in the order given, not yet accepting
+     */
+    private Map<HostPort, Acceptor> bind(List<HostPort> addresses) throws SocksServer.ListenException {
+        Map<HostPort, Acceptor> bound = new LinkedHashMap<>();
+        for (HostPort address : addresses) {
+            ServerSocketChannel listener = null;
+            try {
+                InetAddress ip = InetAddress.getByAddress(IpAddress.parse(address.host()).orElseThrow());
+                listener = Listeners.open(ip);
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                listener.bind(new InetSocketAddress(ip, address.port()), 1024);
+                bound.put(address, new Acceptor(reactor, listener, (InetSocketAddress) listener.getLocalAddress()));
+            } catch (IOException e) {
+                if (listener != null) {
+                    closeQuietly(listener);
+                }
+                bound.values().forEach(a -> closeQuietly(a.listener));
+                throw new SocksServer.ListenException(address, e);
+            }
+        }
+        return bound;
+    }
+
+    private void registerListener(Acceptor handler) {
+        handler.reactor.execute(() -> {
+            try {
+                handler.key = handler.reactor.register(handler.listener, SelectionKey.OP_ACCEPT, handler);
+            } catch (IOException e) {
+                messages.log(Msg.FTB0010E, "listen on " + handler.address, String.valueOf(e));
+            }
+        });
+    }
+
+    /**
+     * Puts the listeners of a reloaded configuration in place: new ones are bound first, so that an
+     * address that cannot be bound leaves everything as it was; then {@code inPlace} runs (the new
+     * configuration is put in place for the connections to come), the new listeners take clients, and
+     * those no longer named are closed.
+     *
+     * @return what changed, for the operator; empty when a STOP has closed the listeners meanwhile, and
+     *         nothing changed
+     * @throws SocksServer.ListenException naming the address that could not be bound; nothing changed
+     */
+    synchronized Optional<SocksServer.ListenerChanges> replace(List<HostPort> next, Runnable inPlace) throws SocksServer.ListenException {
+        if (!accepting) {
+            // A listener bound now would be closed by no one: the stop has closed those it knew.
+            return Optional.empty();
+        }
+        Map<HostPort, Acceptor> current = listeners;
+        List<HostPort> added = next.stream().filter(a -> !current.containsKey(a)).toList();
+        Map<HostPort, Acceptor> going = new LinkedHashMap<>(current);
+        going.keySet().removeAll(next);
+        Map<HostPort, Acceptor> fresh = bindInPlaceOf(added, going);
+        Map<HostPort, Acceptor> kept = new LinkedHashMap<>();
+        for (HostPort address : next) {
+            kept.put(address, current.containsKey(address) ? current.get(address) : fresh.get(address));
+        }
+        inPlace.run();
+        listeners = Collections.unmodifiableMap(kept);
+        fresh.values().forEach(this::registerListener);
+        going.values().forEach(this::close);
+        return Optional.of(new SocksServer.ListenerChanges(fresh.values().stream().map(a -> a.address).toList(),
+                going.values().stream().map(a -> a.address).toList()));
+    }
+
+    /**
+     * Binds {@code added}. A new address may share its port with one that goes ({@code 0.0.0.0:1080} to
+     * {@code 127.0.0.1:1080}), which the system refuses while the old one listens: when a bind fails, the
+     * going listeners of those ports are closed and the bind tried once more; if it fails again, they are
+     * bound anew in place of the old, so that nothing changes.
+     *
+     * @param going the listeners the new configuration no longer names; those closed here are replaced in
+     *              the map by their new binding when the reload fails, and {@link #listeners} with them
+     */
+    private Map<HostPort, Acceptor> bindInPlaceOf(List<HostPort> added, Map<HostPort, Acceptor> going) throws SocksServer.ListenException {
+        try {
+            return bind(added);
+        } catch (SocksServer.ListenException first) {
+            Set<Integer> ports = added.stream().map(HostPort::port).collect(Collectors.toSet());
+            Map<HostPort, Acceptor> sharing = new LinkedHashMap<>(going);
+            sharing.keySet().removeIf(a -> !ports.contains(a.port()));
+            if (sharing.isEmpty()) {
+                throw first;
+            }
+            sharing.values().forEach(this::close);
+            try {
+                return bind(added);
+            } catch (SocksServer.ListenException second) {
+                restore(sharing);
+                throw second;
+            }
+        }
+    }
+
+    /** Binds the listeners a failed reload closed once more, in their place; one that cannot be is said so. */
+    private void restore(Map<HostPort, Acceptor> closed) {
+        Map<HostPort, Acceptor> restored = new LinkedHashMap<>(listeners);
+        for (HostPort address : closed.keySet()) {
+            try {
+                Acceptor again = bind(List.of(address)).get(address);
+                restored.put(address, again);
+                registerListener(again);
+            } catch (SocksServer.ListenException e) {
+                restored.remove(address);
+                messages.log(Msg.FTB0006E, address, e.getMessage());
+            }
+        }
+        listeners = Collections.unmodifiableMap(restored);
+    }
+
+    private void close(Acceptor acceptor) {
+        if (acceptor.lost) {
+            // A lost listener's action message would otherwise stay on the console for a listener that is gone.
+            messages.log(Msg.FTB0021I, acceptor.address);
+        }
+        acceptor.reactor.closeNow(acceptor.listener);
+    }
+
+    /**
+     * Accepts a listener's connections. A failing accept (out of file descriptors, a TCP/IP stack that
+     * went away) is an action message, once, cleared when the listener has again taken every client
+     * waiting; meanwhile it is tried once a second, since an accept that failed at once fails again at once.
+     */
+    private final class Acceptor implements Reactor.Handler {
+        private static final long RETRY_MILLIS = 1000;
+        private final Reactor reactor;
+        private final ServerSocketChannel listener;
+        private final InetSocketAddress bound;
+        private final String address;
+        private SelectionKey key;
+        private volatile boolean lost;
+
+        Acceptor(Reactor reactor, ServerSocketChannel listener, InetSocketAddress bound) {
+            this.reactor = reactor;
+            this.listener = listener;
+            this.bound = bound;
+            this.address = SocksServer.text(bound);
+        }
+
+        @Override
+        public void ready(SelectionKey key) throws IOException {
+            SocketChannel channel;
+            while (accepting && (channel = listener.accept()) != null) {
+                accepted.accept(channel);
+            }
+            // Cleared only when every waiting client was taken: one accept between failures is no recovery.
+            if (lost && accepting) {
+                lost = false;
+                messages.log(Msg.FTB0014I, address);
+            }
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            if (!accepting || key == null || !key.isValid()) {
+                return;
+            }
+            if (!lost) {
+                lost = true;
+                messages.log(Msg.FTB0013A, address, String.valueOf(cause));
+            }
+            key.interestOps(0);
+            try {
+                timer.schedule(() -> reactor.execute(() -> {
+                    if (accepting && key.isValid()) {
+                        key.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                }), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The broker is stopping: there is nothing left to accept for.
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocketChannel listener) {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
+    }
+}
