@@ -37,6 +37,9 @@ final class StartedTask implements AutoCloseable {
     final StringWriter picocli = new StringWriter();
     CompletableFuture<Integer> broker;
 
+    /** java.io.tmpdir before this task, put back by {@link #close}. */
+    private String tmpdir;
+
     private StartedTask() {
         JzosSimulation.reset();
         System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
@@ -46,6 +49,9 @@ final class StartedTask implements AutoCloseable {
     /** The simulation with FTB.PARMLIB(FTBPRM01) allocated to FTBPRM holding {@code lines} as FB80 records. */
     static StartedTask withMember(Path dir, List<String> lines) throws Exception {
         StartedTask task = new StartedTask();
+        // Every started task here reads FTB.PARMLIB(FTBPRM01), so all would have one default ftb ctl
+        // endpoint in the machine's /tmp: a test run beside another (a CI clone) would meet its broker.
+        task.tmpdir = System.setProperty("java.io.tmpdir", dir.toString());
         JzosSimulation.catalogPds("FTB.PARMLIB", dir.resolve("FTB.PARMLIB"), 80);
         JzosSimulation.writeFixedRecords(dir.resolve("FTB.PARMLIB").resolve("FTBPRM01"), lines, 80, IBM1047);
         JzosSimulation.allocate("FTBPRM", "FTB.PARMLIB(FTBPRM01)");
@@ -114,6 +120,14 @@ final class StartedTask implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        try {
+            closeBroker();
+        } finally {
+            System.setProperty("java.io.tmpdir", tmpdir);
+        }
+    }
+
+    private void closeBroker() throws Exception {
         try {
             if (broker != null && !broker.isDone() && JzosSimulation.callbackRegistered()) {
                 try {

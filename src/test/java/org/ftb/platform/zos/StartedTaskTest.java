@@ -42,8 +42,12 @@ class StartedTaskTest {
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
+    /** java.io.tmpdir before the test: each test's broker has its ftb ctl endpoint in its own folder. */
+    private String tmpdir;
+
     @BeforeEach
     void simulateTheStartedTask() {
+        tmpdir = System.setProperty("java.io.tmpdir", dir.toString());
         JzosSimulation.reset();
         savedOut = System.out;
         savedErr = System.err;
@@ -53,6 +57,7 @@ class StartedTaskTest {
 
     @AfterEach
     void restore() {
+        System.setProperty("java.io.tmpdir", tmpdir);
         System.setOut(savedOut);
         System.setErr(savedErr);
         JzosSimulation.reset();
