@@ -441,6 +441,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 uid = OptionalInt.of((Integer) Files.getAttribute(directory, "unix:uid"));
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                // No "unix" attribute view (not POSIX): peers are told apart by the endpoint's permissions alone.
                 uid = OptionalInt.empty();
             }
             return new Owner(principal.getName(), principal, uid, SocketOwners.forThisSystem());

@@ -91,6 +91,7 @@ public final class PrivateFiles {
         try {
             return Optional.of(file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name")));
         } catch (IOException | UnsupportedOperationException e) {
+            // A file system that cannot name owners: the owner check has nothing to compare.
             return Optional.empty();
         }
     }
