@@ -1,6 +1,7 @@
 package org.ftb.net;
 
 import org.ftb.relay.Endpoint;
+import org.ftb.relay.ReadSize;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -16,12 +17,10 @@ import java.nio.channels.SocketChannel;
  * on the reactor thread only.
  */
 public final class SocketEndpoint implements Endpoint, Reactor.Handler {
-    /** Enough for full-speed bulk transfers; one per socket bounds what a connection holds. */
-    public static final int BUFFER_SIZE = 64 * 1024;
-
     private final SocketChannel channel;
     private final Reactor reactor;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(BUFFER_SIZE);
+    // Used by the thread with the read in flight; a read that fills it leaves its bytes to the reader and a larger one here.
+    private ByteBuffer readBuffer = ByteBuffer.allocate(ReadSize.SMALL);
     private SelectionKey key;
     private int interest;
     // A read or write waiting for readiness; set before the reactor is asked to wait for it.
@@ -65,8 +64,12 @@ public final class SocketEndpoint implements Endpoint, Reactor.Handler {
             return;
         }
         if (n > 0) {
-            readBuffer.flip();
-            r.received(readBuffer);
+            ByteBuffer data = readBuffer.flip();
+            int capacity = ReadSize.next(data.capacity(), n);
+            if (capacity != data.capacity()) {
+                readBuffer = ByteBuffer.allocate(capacity);
+            }
+            r.received(data);
         } else if (n < 0) {
             r.ended();
         } else {

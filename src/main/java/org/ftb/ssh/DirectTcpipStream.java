@@ -9,6 +9,7 @@ import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.ftb.relay.ReadSize;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,11 +26,11 @@ final class DirectTcpipStream implements TunnelStream {
     /** MINA's hint when SSH_MSG_CHANNEL_EOF arrives. */
     static final String EOF_HINT = "SSH_MSG_CHANNEL_EOF";
     private static final AttributeRepository.AttributeKey<Boolean> EOF_RECEIVED = new AttributeRepository.AttributeKey<>();
-    private static final int READ_BUFFER = 64 * 1024;
 
     private final ChannelDirectTcpip channel;
     private final String description;
-    private final ByteArrayBuffer readBuffer = new ByteArrayBuffer(READ_BUFFER, false);
+    // A read that fills it leaves its bytes to the reader and a larger one here (ReadSize).
+    private ByteArrayBuffer readBuffer = new ByteArrayBuffer(ReadSize.SMALL, false);
 
     /** Opens a sibling channel on the same SSH session. */
     interface SiblingOpener {
@@ -62,9 +63,10 @@ final class DirectTcpipStream implements TunnelStream {
 
     @Override
     public void read(Reader reader) {
-        readBuffer.clear(false);
+        ByteArrayBuffer buffer = readBuffer;
+        buffer.clear(false);
         try {
-            channel.getAsyncOut().read(readBuffer).addListener((IoReadFuture f) -> {
+            channel.getAsyncOut().read(buffer).addListener((IoReadFuture f) -> {
                 Throwable error = f.getException();
                 if (error instanceof EOFException) {
                     endOfStream(reader);
@@ -72,6 +74,10 @@ final class DirectTcpipStream implements TunnelStream {
                     reader.failed(error);
                 } else {
                     Buffer b = f.getBuffer();
+                    int capacity = ReadSize.next(buffer.capacity(), b.available());
+                    if (capacity != buffer.capacity()) {
+                        readBuffer = new ByteArrayBuffer(capacity, false);
+                    }
                     reader.received(ByteBuffer.wrap(b.array(), b.rpos(), b.available()));
                 }
             });

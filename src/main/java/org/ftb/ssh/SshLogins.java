@@ -93,6 +93,8 @@ final class SshLogins implements AutoCloseable {
         client.setCipherFactories(ciphers);
         CoreModuleProperties.TCP_NODELAY.set(client, true);
         CoreModuleProperties.NIO_WORKERS.set(client, 2);
+        // OpenSSH sends 32 KiB of data per packet plus its framing: MINA's 32 KiB default took two reads for each.
+        CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, key.connectTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(client, key.connectTimeout());
         // Liveness comes from keepalives, not from traffic: an FTP control connection may idle for long.

@@ -10,6 +10,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.ftb.address.IpAddress;
 import org.ftb.config.SshHostSettings;
 import org.ftb.status.SshConnectionView;
@@ -29,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -48,11 +50,20 @@ public final class SshTunnels implements AutoCloseable {
     /** How long an SSH connection with no tunnel stays open for the next one. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
 
+    /** The least receive window a channel grants: two of OpenSSH's 32 KiB packets, so that one is in flight while the other is passed on. */
+    static final long MIN_WINDOW = 64 * 1024;
+    /** The most: OpenSSH's own channel window, ample for a long fat network (2 MiB per 50 ms of round trip is 40 MiB/s). */
+    static final long MAX_WINDOW = 2 * 1024 * 1024;
+
     private final ConnectionPool<PoolKey, ClientSession> pool =
             new ConnectionPool<>(IDLE_CLOSE, ClientSession::isOpen, session -> session.close(false));
     private final ScheduledExecutorService timer;
     private final SshLogins logins;
     private final byte[] poolSecret = new byte[32];
+    /** Tunnels placed on connections, open or opening: they share {@link #windowBudget}. */
+    private final AtomicInteger tunnelCount = new AtomicInteger();
+    /** Bytes of the heap that channels' receive windows may take together while there are few of them. */
+    private final long windowBudget = Runtime.getRuntime().maxMemory() / 4;
     private final Object idleCheckLock = new Object();
     private ScheduledFuture<?> idleCheck;
     /**
@@ -178,9 +189,13 @@ public final class SshTunnels implements AutoCloseable {
                                                    ConnectionPool.Connection<PoolKey, ClientSession> connection, Target target) {
         CompletableFuture<TunnelStream> result = new CompletableFuture<>();
         AtomicBoolean placed = new AtomicBoolean(true);
+        tunnelCount.incrementAndGet();
         Runnable release = () -> {
-            if (placed.compareAndSet(true, false) && pool.release(connection, System.nanoTime())) {
-                checkIdleWithin(IDLE_CLOSE.toNanos());
+            if (placed.compareAndSet(true, false)) {
+                tunnelCount.decrementAndGet();
+                if (pool.release(connection, System.nanoTime())) {
+                    checkIdleWithin(IDLE_CLOSE.toNanos());
+                }
             }
         };
         result.whenComplete((stream, error) -> {
@@ -206,6 +221,21 @@ public final class SshTunnels implements AutoCloseable {
         return result;
     }
 
+    /**
+     * The receive window a new channel grants the SSH server (RFC 4254 5.2): bytes it may send before the
+     * broker has passed any on. MINA holds what arrives in the heap until the client takes it, so a client
+     * that reads slowly makes its channel hold up to the whole window. The channels open share
+     * {@code budget}: a few transfers get OpenSSH's 2 MiB each, a thousand get 64 KiB each, and the
+     * heap a thousand slow readers can fill stays bounded.
+     *
+     * @param budget   bytes, the heap the windows may take together
+     * @param channels tunnels open or opening, this one included
+     * @return bytes, from {@link #MIN_WINDOW} to {@link #MAX_WINDOW}
+     */
+    static long receiveWindow(long budget, int channels) {
+        return Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, budget / Math.max(1, channels)));
+    }
+
     private void openChannel(SshHostSettings host, OpenBound bound, ConnectionPool.Connection<PoolKey, ClientSession> connection,
                              ClientSession session, Target target, Runnable release, CompletableFuture<TunnelStream> result) {
         ChannelDirectTcpip channel;
@@ -213,6 +243,7 @@ public final class SshTunnels implements AutoCloseable {
         try {
             channel = new DirectTcpipStream.DirectChannel(new SshdSocketAddress(target.originHost(), target.originPort()),
                     new SshdSocketAddress(target.host(), target.port()));
+            CoreModuleProperties.WINDOW_SIZE.set(channel, receiveWindow(windowBudget, tunnelCount.get()));
             session.getService(ConnectionService.class).registerChannel(channel);
             channel.setStreaming(StreamingChannel.Streaming.Async);
             channel.addChannelListener(DirectTcpipStream.eofListener());

@@ -111,7 +111,9 @@ class LauncherIT {
         List<String> flags = new ArrayList<>(javaHome());
         flags.add("FTB_JAVA_OPTS=-XX:+PrintFlagsFinal");
         Result shipped = run(command(flags, "/bin/sh", launcher, "--version"));
-        assertThat(shipped.out()).containsPattern("size_t MaxHeapSize += 536870912 ")
+        assertThat(shipped.out()).containsPattern("size_t MaxHeapSize += 167772160 ")
+                .containsPattern("bool UseSerialGC += true ")
+                .containsPattern("intx CICompilerCount += 2 ")
                 .containsPattern("bool ExitOnOutOfMemoryError += true ");
         flags.set(flags.size() - 1, "FTB_JAVA_OPTS=-Xmx1g -XX:-ExitOnOutOfMemoryError -XX:+PrintFlagsFinal");
         Result overridden = run(command(flags, "/bin/sh", launcher, "--version"));
