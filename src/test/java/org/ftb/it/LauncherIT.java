@@ -111,7 +111,7 @@ class LauncherIT {
         List<String> flags = new ArrayList<>(javaHome());
         flags.add("FTB_JAVA_OPTS=-XX:+PrintFlagsFinal");
         Result shipped = run(command(flags, "/bin/sh", launcher, "--version"));
-        assertThat(shipped.out()).containsPattern("size_t MaxHeapSize += 167772160 ")
+        assertThat(shipped.out()).containsPattern("size_t MaxHeapSize += 335544320 ")
                 .containsPattern("bool UseSerialGC += true ")
                 .containsPattern("intx CICompilerCount += 2 ")
                 .containsPattern("bool ExitOnOutOfMemoryError += true ");
