@@ -119,6 +119,14 @@ public final class TestSshServer implements AutoCloseable {
         return tunnels.get();
     }
 
+    /**
+     * The receive window each open channel's client granted in its SSH_MSG_CHANNEL_OPEN (RFC 4254 5.1, initial window
+     * size): the bytes this server may send on it before the client has passed any on.
+     */
+    public List<Long> openChannelWindows() {
+        return openChannels.stream().map(c -> c.getRemoteWindow().getMaxSize()).toList();
+    }
+
     public int activeSessions() {
         return server.getActiveSessions().size();
     }
