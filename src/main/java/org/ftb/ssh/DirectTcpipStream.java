@@ -74,8 +74,10 @@ final class DirectTcpipStream implements TunnelStream {
                     reader.failed(error);
                 } else {
                     Buffer b = f.getBuffer();
-                    int capacity = ReadSize.next(buffer.capacity(), b.available());
-                    if (capacity != buffer.capacity()) {
+                    // The array's length: a MINA buffer's capacity() is the room left after what it holds.
+                    int size = buffer.array().length;
+                    int capacity = ReadSize.next(size, b.available());
+                    if (capacity != size) {
                         readBuffer = new ByteArrayBuffer(capacity, false);
                     }
                     reader.received(ByteBuffer.wrap(b.array(), b.rpos(), b.available()));

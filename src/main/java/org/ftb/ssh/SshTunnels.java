@@ -50,20 +50,13 @@ public final class SshTunnels implements AutoCloseable {
     /** How long an SSH connection with no tunnel stays open for the next one. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(60);
 
-    /** The least receive window a channel grants: two of OpenSSH's 32 KiB packets, so that one is in flight while the other is passed on. */
-    static final long MIN_WINDOW = 64 * 1024;
-    /** The most: OpenSSH's own channel window, ample for a long fat network (2 MiB per 50 ms of round trip is 40 MiB/s). */
-    static final long MAX_WINDOW = 2 * 1024 * 1024;
-
     private final ConnectionPool<PoolKey, ClientSession> pool =
             new ConnectionPool<>(IDLE_CLOSE, ClientSession::isOpen, session -> session.close(false));
     private final ScheduledExecutorService timer;
     private final SshLogins logins;
     private final byte[] poolSecret = new byte[32];
-    /** Tunnels placed on connections, open or opening: they share {@link #windowBudget}. */
-    private final AtomicInteger tunnelCount = new AtomicInteger();
-    /** Bytes of the heap that channels' receive windows may take together while there are few of them. */
-    private final long windowBudget = Runtime.getRuntime().maxMemory() / 4;
+    /** The channels' receive windows share a quarter of the heap. */
+    private final WindowBudget windows = new WindowBudget(Runtime.getRuntime().maxMemory() / 4);
     private final Object idleCheckLock = new Object();
     private ScheduledFuture<?> idleCheck;
     /**
@@ -189,13 +182,9 @@ public final class SshTunnels implements AutoCloseable {
                                                    ConnectionPool.Connection<PoolKey, ClientSession> connection, Target target) {
         CompletableFuture<TunnelStream> result = new CompletableFuture<>();
         AtomicBoolean placed = new AtomicBoolean(true);
-        tunnelCount.incrementAndGet();
         Runnable release = () -> {
-            if (placed.compareAndSet(true, false)) {
-                tunnelCount.decrementAndGet();
-                if (pool.release(connection, System.nanoTime())) {
-                    checkIdleWithin(IDLE_CLOSE.toNanos());
-                }
+            if (placed.compareAndSet(true, false) && pool.release(connection, System.nanoTime())) {
+                checkIdleWithin(IDLE_CLOSE.toNanos());
             }
         };
         result.whenComplete((stream, error) -> {
@@ -221,49 +210,42 @@ public final class SshTunnels implements AutoCloseable {
         return result;
     }
 
-    /**
-     * The receive window a new channel grants the SSH server (RFC 4254 5.2): bytes it may send before the
-     * broker has passed any on. MINA holds what arrives in the heap until the client takes it, so a client
-     * that reads slowly makes its channel hold up to the whole window. The channels open share
-     * {@code budget}: a few transfers get OpenSSH's 2 MiB each, a thousand get 64 KiB each, and the
-     * heap a thousand slow readers can fill stays bounded.
-     *
-     * @param budget   bytes, the heap the windows may take together
-     * @param channels tunnels open or opening, this one included
-     * @return bytes, from {@link #MIN_WINDOW} to {@link #MAX_WINDOW}
-     */
-    static long receiveWindow(long budget, int channels) {
-        return Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, budget / Math.max(1, channels)));
-    }
-
     private void openChannel(SshHostSettings host, OpenBound bound, ConnectionPool.Connection<PoolKey, ClientSession> connection,
                              ClientSession session, Target target, Runnable release, CompletableFuture<TunnelStream> result) {
-        ChannelDirectTcpip channel;
+        ChannelDirectTcpip channel = null;
         OpenFuture opening;
         try {
             channel = new DirectTcpipStream.DirectChannel(new SshdSocketAddress(target.originHost(), target.originPort()),
                     new SshdSocketAddress(target.host(), target.port()));
-            CoreModuleProperties.WINDOW_SIZE.set(channel, receiveWindow(windowBudget, tunnelCount.get()));
+            long window = windows.take();
+            // A channel's close, whatever ends it, gives its window back.
+            channel.addCloseFutureListener(closed -> windows.give(window));
+            CoreModuleProperties.WINDOW_SIZE.set(channel, window);
             session.getService(ConnectionService.class).registerChannel(channel);
             channel.setStreaming(StreamingChannel.Streaming.Async);
             channel.addChannelListener(DirectTcpipStream.eofListener());
             // A tunnel given up on (too late, or its session failed) must not open after all.
+            ChannelDirectTcpip opened = channel;
             result.whenComplete((stream, error) -> {
                 if (error != null) {
-                    channel.close(true);
+                    opened.close(true);
                 }
             });
             opening = channel.open();
         } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                channel.close(true);
+            }
             result.completeExceptionally(new TunnelFailure(TunnelFailure.Kind.OTHER,
                     "cannot open a channel on SSH host " + host.name() + ": " + e.getMessage(), e));
             return;
         }
+        ChannelDirectTcpip made = channel;
         String description = "via " + host.name() + " (ssh " + session.getUsername() + "@" + text(session.getConnectAddress()) + ", "
                 + session.getNegotiatedKexParameter(KexProposalOption.C2SENC) + ")";
         opening.addListener(opened -> {
             if (opened.isOpened()) {
-                result.complete(new DirectTcpipStream(channel, description, release,
+                result.complete(new DirectTcpipStream(made, description, release,
                         (destination, port, originHost, originPort) -> alongside(host, bound, connection,
                                 new Target(destination, port, originHost, originPort))));
             } else {

@@ -34,8 +34,9 @@ import static org.awaitility.Awaitility.await;
  * <p>Observed: the SSH server was granted 496,475,808 bytes (473 MiB) of windows by 300 channels, against a budget
  * of 268,435,456; the last one opened still got 874 KiB.
  *
- * <p>Correct: the windows of the channels open together stay within the budget (or within MIN_WINDOW, 64 KiB,
- * each when there are so many that the budget cannot give them that).
+ * <p>Correct: the windows of the channels open together stay within the budget plus MIN_WINDOW, 64 KiB, for each
+ * channel. (Not the larger of the two: a window once granted cannot be taken back, RFC 4254 5.2 has no message
+ * that shrinks it, and a channel opened after the budget is spent still needs the least window to move at all.)
  */
 @Timeout(180)
 class Fault66ReceiveWindowsOutgrowTheirHeapBudgetTest {
@@ -63,7 +64,7 @@ class Fault66ReceiveWindowsOutgrowTheirHeapBudgetTest {
                 assertThat(granted).as("bytes of receive window granted by %d tunnels open together (budget %d, largest %d, smallest %d)",
                                 TUNNELS, budget, windows.stream().mapToLong(Long::longValue).max().orElse(0),
                                 windows.stream().mapToLong(Long::longValue).min().orElse(0))
-                        .isLessThanOrEqualTo(Math.max(budget, TUNNELS * MIN_WINDOW));
+                        .isLessThanOrEqualTo(budget + TUNNELS * MIN_WINDOW);
             } finally {
                 for (Socket s : clients) {
                     s.close();
