@@ -98,6 +98,20 @@ def status(pid):
     return out
 
 
+def listen_overflows():
+    """TcpExt ListenOverflows + ListenDrops, system-wide: connections a full accept queue turned away."""
+    try:
+        with open('/proc/net/netstat') as f:
+            lines = f.read().splitlines()
+        for a, b in zip(lines, lines[1:]):
+            if a.startswith('TcpExt:') and b.startswith('TcpExt:'):
+                d = dict(zip(a.split()[1:], b.split()[1:]))
+                return int(d.get('ListenOverflows', 0)) + int(d.get('ListenDrops', 0))
+    except OSError:
+        pass
+    return 0
+
+
 def busy_ticks():
     with open('/proc/stat') as f:
         v = f.readline().split()[1:]
@@ -331,7 +345,7 @@ def batch(key, port, pid, sessions, max_time, tag, hold=0):
             gates.append(g)
         for i, (kind, path) in enumerate(sessions):
             dsts = [f'{OUTDIR}/{tag}-{i}-{r}.out' for r in range(reps)]
-            extra = ['-w', '\\nW %{size_download} %{time_total}\\n']
+            extra = ['-w', '\\nW %{exitcode} %{size_download} %{time_total} %{errormsg}\\n']
             for d in dsts:
                 extra += ['-o', d]
             if reps > 1:
@@ -345,6 +359,7 @@ def batch(key, port, pid, sessions, max_time, tag, hold=0):
         time.sleep(0.5)  # the last ones reach their lock
         sampler = Sampler(pid, port or PORT_FTP)
         sampler.start()
+        lo0 = listen_overflows()
         c0 = ticks(pid)
         start = time.monotonic()
         while gates:
@@ -368,17 +383,22 @@ def batch(key, port, pid, sessions, max_time, tag, hold=0):
             p.wait()
     wall = time.monotonic() - start
     c1 = ticks(pid)
+    lo1 = listen_overflows()
     sampler.stop.set()
     sampler.join()
     bad, times = [], []
     for i, (p, kind, path, dsts) in enumerate(procs):
         logp = f'{OUTDIR}/{tag}-{i}.log'
         text = open(logp, errors='replace').read()
-        t = [float(m.group(2)) for m in re.finditer(r'^W (\d+) ([0-9.]+)$', text, re.M)]
-        if t:
-            times.append(sum(t))
+        ws = [m.groups() for m in re.finditer(r'^W (\d+) (\d+) ([0-9.]+) ?(.*)$', text, re.M)]
+        if ws:
+            times.append(sum(float(w[2]) for w in ws))
         why = None
-        if p.returncode != 0:
+        for k, w in enumerate(ws):  # with several URLs, curl's exit code is only the last one's
+            if w[0] != '0':
+                why = f'transfer {k + 1}: curl exit {w[0]}: {w[3][:160]}'
+                break
+        if not why and p.returncode != 0:
             why = f'curl exit {p.returncode} {last_line(re.sub(r"(?m)^W .*$", "", text))}'
         for dst in dsts:
             if why:
@@ -397,9 +417,10 @@ def batch(key, port, pid, sessions, max_time, tag, hold=0):
             if os.path.exists(f):
                 os.remove(f)
     res = dict(wall=wall, sessions=n, transfers=n * reps, failed=len(bad), ok=not bad,
-               slowest=max(times) if times else None, conns_peak=sampler.conns)
+               slowest=max(times) if times else None, conns_peak=sampler.conns, listen_overflows=lo1 - lo0)
     if bad:
-        res['error'] = f'{len(bad)} of {n} sessions failed; first: ' + '; '.join(bad[:3])
+        res['error'] = (f'{len(bad)} of {n} sessions failed (accept-queue overflows on the machine meanwhile: '
+                        f'{lo1 - lo0}); first: ' + '; '.join(bad[:3]))
         res['errors'] = bad[:20]
     if pid:
         res.update(cpu_s=(c1 - c0) / TCK, rss_peak_mib=sampler.rss / 1024, threads_peak=sampler.threads)
@@ -685,12 +706,14 @@ def make_report(started, ended, quiet, repeats):
         (f'{MASS} concurrent sessions ({MASS - nmid} fetching {per}{SMALL_KIB:.0f} KiB, {nmid} fetching {per}{MID_MIB:.0f} MiB), wall s', 'mass', 'wall', 2, None),
         ("… slowest session (its transfers' time_total), s", 'mass', 'slowest', 2, None),
         ('… peak client connections open on the port', 'mass', 'conns_peak', 0, None),
+        ('… accept-queue overflows on the machine (TcpExt ListenOverflows+ListenDrops)', 'mass', 'listen_overflows', 0, None),
         ('… proxy peak RSS (VmRSS), MiB', 'mass', 'rss_peak_mib', 0, ('abs', '≤', 256)),
         ('… proxy VmHWM after the batch, MiB', 'mass', 'hwm_mib', 0, ('abs', '≤', 256)),
         ('… proxy peak threads', 'mass', 'threads_peak', 0, ('abs', '<', 64)),
         ('… proxy CPU for the batch, s', 'mass', 'cpu_s', 2, None),
         (f'{LOGINS} concurrent logins (LIST or 0-byte file), wall s', 'logins', 'wall', 2, None),
         ('… slowest login session, s', 'logins', 'slowest', 2, None),
+        ('… accept-queue overflows on the machine', 'logins', 'listen_overflows', 0, None),
     ]
     for label, m, field, d, target in rows:
         s = {k: stat_of(m, k, field) for k, _, _, _ in CONTENDERS}
