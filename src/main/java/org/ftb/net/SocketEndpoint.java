@@ -92,7 +92,7 @@ public final class SocketEndpoint implements Endpoint, Reactor.Handler {
             return;
         }
         if (n > 0) {
-            w.progressed();
+            w.progressed(n);
         }
         writeData = data;
         writer = w;

@@ -55,8 +55,11 @@ public interface Endpoint {
 
         void failed(Throwable cause);
 
-        /** Part of the data was taken; the rest follows. A slow reader still moving bytes is not idle. */
-        default void progressed() {
+        /**
+         * {@code taken} bytes of the data were taken, the rest follows; they count as delivered already,
+         * and a slow reader still moving bytes is not idle.
+         */
+        default void progressed(int taken) {
             // nothing to note by default
         }
     }

@@ -145,7 +145,11 @@ public final class Pump implements Endpoint.Reader, Endpoint.Writer {
     }
 
     @Override
-    public void progressed() {
+    public void progressed(int taken) {
+        // Counted now: the audit record of a session cancelled mid-write must show what its client got.
+        writing -= taken;
+        delivered += taken;
+        total.addAndGet(taken);
         lastActivityNanos = clock.getAsLong();
     }
 

@@ -106,12 +106,17 @@ class SystemdUnitTest {
 
     @Test
     void theDocsSayWhyEachShippedJvmOptionIsThere() throws IOException {
-        Matcher defaults = Pattern.compile("(?m)^defaults='([^']*)'$").matcher(Files.readString(LAUNCHER));
-        assertThat(defaults.find()).isTrue();
+        Matcher shipped = Pattern.compile("(?m)^(heap|collector|bounds)='([^']*)'$").matcher(Files.readString(LAUNCHER));
         String operations = Files.readString(Path.of("docs/operations.md"));
-        for (String option : defaults.group(1).split(" ")) {
-            assertThat(operations).as("docs/operations.md explains " + option).contains("`" + option + "`");
+        int lists = 0;
+        while (shipped.find()) {
+            lists++;
+            for (String option : shipped.group(2).split(" ")) {
+                assertThat(operations).as("docs/operations.md explains " + option).contains("`" + option + "`");
+            }
         }
+        assertThat(lists).as("the launcher's heap, collector and bounds").isEqualTo(3);
+        assertThat(operations).contains("`MALLOC_ARENA_MAX=2`");
         assertThat(operations).contains("`FTB_JAVA_OPTS`", "`FTB_HOME`", "`JAVA_HOME`", "samples/FTBENV17", "samples/ftb.service",
                 "samples/ftb-gateway.service", "`org.ftb:type=Broker", "`org.ftb:type=Gateway", "com.sun.management.jmxremote");
     }

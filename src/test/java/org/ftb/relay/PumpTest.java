@@ -155,8 +155,9 @@ class PumpTest {
         assertThat(pump.delivered()).as("read, not yet delivered").isZero();
         now = 5_000;
         assertThat(pump.lastActivityNanos()).as("a write waiting for the sink is no activity").isEqualTo(1_000);
-        sink.held.get(0).progressed();
+        sink.held.get(0).progressed(1);
         assertThat(pump.lastActivityNanos()).as("part of a write taken is").isEqualTo(5_000);
+        assertThat(pump.delivered()).as("the part taken counts as delivered").isEqualTo(1);
         sink.release();
         assertThat(pump.delivered()).isEqualTo(3);
         assertThat(source.reads).isEqualTo(2);
