@@ -597,7 +597,9 @@ def machine():
         cmdline = ' '.join(a.decode(errors='replace') for a in cmdline if a)
     except OSError:
         java, cmdline = 'java', '(the broker had ended)'
-    defaults = sh(f"sed -n 's/^defaults=//p' '{ROOT}/samples/ftb'").strip('\'"')
+    # samples/ftb keeps its shipped options in three lists: heap, collector and bounds.
+    defaults = ' '.join(sh(f"sed -n 's/^{name}=//p' '{ROOT}/samples/ftb'").strip('\'"')
+                        for name in ('heap', 'collector', 'bounds'))
     pk = sh("dpkg-query -W -f '${Package} ${Version}\\n' openssh-server openssh-client vsftpd curl 2>/dev/null")
     commit = sh(f"git -C '{ROOT}' rev-parse --short HEAD")
     dirty = sh(f"git -C '{ROOT}' status --porcelain -- src pom.xml samples zos-stubs")
