@@ -206,37 +206,9 @@ def last_line(text):
     return text.splitlines()[-1][:200] if text else ''
 
 
-def m_down(key, port, pid, n):
-    dst = f'{OUTDIR}/down-{key}.bin'
-    cmd = curl_cmd(port, 'big.bin', ['-o', dst, '-w', '%{time_total} %{size_download} %{time_pretransfer}'], 300)
-    c0 = ticks(pid)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=360)
-    c1 = ticks(pid)
-    res = dict(rc=r.returncode)
-    try:
-        t, size, pre = r.stdout.split()
-        res.update(time=float(t), bytes=int(size), pretransfer=float(pre))
-    except ValueError:
-        res.update(time=None, bytes=0)
-    ok = r.returncode == 0 and res['bytes'] == BIG and os.path.exists(dst) and sha256_file(dst) == FILES['big.bin'][1]
-    if os.path.exists(dst):
-        os.remove(dst)
-    res['ok'] = ok
-    if not ok:
-        res['error'] = f'download: curl exit {r.returncode}, {res["bytes"]} bytes {last_line(r.stderr)}'
-    elif res['time']:
-        res['mbps'] = BIG / 1e6 / res['time']
-    if pid:
-        res['cpu_s'] = (c1 - c0) / TCK
-        if ok:
-            res['cpu_per_gb'] = res['cpu_s'] / (BIG / 1e9)
-    return res
-
-
-def m_up(key, port, pid, n):
-    name = f'up-{key}-{n}.bin'
-    dst = f'{W}/ftp/{name}'
-    cmd = curl_cmd(port, name, ['-T', f'{W}/ftp/big.bin', '-w', '%{time_total} %{size_upload} %{time_pretransfer}'], 300)
+def bulk(cmd, pid, dst, what):
+    """One 64 MiB transfer: its time and the proxy's CPU; intact when the file at dst (the download, or
+    the server's copy of the upload) has the size and SHA-256 of big.bin. dst is removed after."""
     c0 = ticks(pid)
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=360)
     c1 = ticks(pid)
@@ -252,7 +224,7 @@ def m_up(key, port, pid, n):
         os.remove(dst)
     res['ok'] = ok
     if not ok:
-        res['error'] = f'upload: curl exit {r.returncode}, sent {res["bytes"]}, server has {got} bytes {last_line(r.stderr)}'
+        res['error'] = f'{what}: curl exit {r.returncode}, curl moved {res["bytes"]} bytes, the file has {got} {last_line(r.stderr)}'
     elif res['time']:
         res['mbps'] = BIG / 1e6 / res['time']
     if pid:
@@ -260,6 +232,18 @@ def m_up(key, port, pid, n):
         if ok:
             res['cpu_per_gb'] = res['cpu_s'] / (BIG / 1e9)
     return res
+
+
+def m_down(key, port, pid, n):
+    dst = f'{OUTDIR}/down-{key}.bin'
+    return bulk(curl_cmd(port, 'big.bin', ['-o', dst, '-w', '%{time_total} %{size_download} %{time_pretransfer}'], 300),
+                pid, dst, 'download')
+
+
+def m_up(key, port, pid, n):
+    name = f'up-{key}-{n}.bin'
+    return bulk(curl_cmd(port, name, ['-T', f'{W}/ftp/big.bin', '-w', '%{time_total} %{size_upload} %{time_pretransfer}'], 300),
+                pid, f'{W}/ftp/{name}', 'upload')
 
 
 def m_seq(key, port, pid, n):
