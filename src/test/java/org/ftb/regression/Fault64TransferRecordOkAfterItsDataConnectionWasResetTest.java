@@ -81,6 +81,9 @@ class Fault64TransferRecordOkAfterItsDataConnectionWasResetTest {
                     .until(() -> controlSession().activity().isEmpty());
             long id = controlSession().id();
             assertThat(rig.broker().broker().cancel(id, "test")).singleElement().asString().startsWith("FTB0316I");
+            // The CANCEL ends the connections on their reactor, a moment later; a client draining at once
+            // could meanwhile take the whole file out of the broker's socket buffer, FIN and all.
+            await("the data connection's end").atMost(Duration.ofSeconds(20)).until(() -> !Rig.dataRecords(rig.log()).isEmpty());
             end = StreamEnd.drain(in);
             total = head.length + end.bytes();
         } finally {
