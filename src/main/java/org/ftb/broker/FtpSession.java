@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 final class FtpSession {
     /** How long a client that was told to go may take to close its end. */
     private static final long LINGER_MILLIS = 2000;
+    /** Connections a silent FTP server gets within CONNECTTIMEOUT, one at each such part of it. */
+    static final int SERVER_CONNECTIONS = 3;
 
     /** Where the session goes and how. {@code keyUser} is the SSH user of AUTH(KEY), or null for AUTH(FTPLOGIN). */
     record Target(String host, int port, String sshHost, String rule, String clientIp, int clientPort, boolean plainFallback,
@@ -58,6 +60,8 @@ final class FtpSession {
     private boolean clientOutputEnded;
     private boolean closing;
     private volatile boolean closed;
+    /** Counts the starts of the server's reading, so that the checks of an earlier one (a refused login's) stay quiet. */
+    private int serverWatch;
 
     FtpSession(Connection control, SocksServer server, Target target, SocketEndpoint client) {
         this.control = control;
@@ -225,16 +229,28 @@ final class FtpSession {
         }
     }
 
-    /** Server bytes go into the state machine; the server is read again once the client's queue is short. */
-    private void fromServer(ByteBuffer bytes, Endpoint.Writer ack) {
+    /**
+     * Server bytes go into the state machine; the server is read again once the client's queue is short.
+     * Bytes from a further connection to a silent server make it the session's way; from one that
+     * spoke after another, they are dropped with it.
+     */
+    private void fromServer(ServerWay from, ByteBuffer bytes, Endpoint.Writer ack) {
+        if (!leg.carries(from) && !leg.promote(from, this::serverBroke)) {
+            bytes.position(bytes.limit());
+            ack.written();
+            return;
+        }
+        leg.spoke();
         if (!discardWhenClosing(bytes, ack)) {
             apply(machine.fromServer(bytes));
             toClient.whenBelowHighWater(ack::written);
         }
     }
 
-    private void serverEnded() {
-        if (!closing) {
+    private void serverEnded(ServerWay from) {
+        if (!leg.carries(from)) {
+            leg.letGo(from);
+        } else if (!closing) {
             apply(machine.serverEnded());
         }
     }
@@ -263,29 +279,78 @@ final class FtpSession {
      * open. The reader of a way dropped after a refused login is no longer heard.
      */
     private Pump attachServer(ServerWay opened) {
-        ControlFeed replies = new ControlFeed(reactor, this::fromServer, this::serverEnded, (pump, cause) -> {
+        Pump reader = readerOf(opened);
+        leg.attach(opened, reader, this::serverBroke);
+        return reader;
+    }
+
+    private Pump readerOf(ServerWay way) {
+        return new ControlFeed(reactor, (bytes, ack) -> fromServer(way, bytes, ack), () -> serverEnded(way), (pump, cause) -> {
             if (leg.reads(pump)) {
-                broke(Relay.Side.SERVER, cause);
+                serverBroke(cause);
+            } else {
+                leg.letGo(way);
             }
-        });
-        return leg.attach(opened, replies, cause -> broke(Relay.Side.SERVER, cause));
+        }).pumpFrom(way.endpoint());
+    }
+
+    private void serverBroke(Throwable cause) {
+        broke(Relay.Side.SERVER, cause);
     }
 
     /**
-     * Starts reading the server, which speaks first. A server that stays silent past CONNECTTIMEOUT has
-     * most likely never seen the connection (a listen queue that overflowed answers with SYN cookies
-     * and then drops the handshake), so the client gets 421 instead of waiting for ever.
+     * Starts reading the server, which speaks first. A server that stays silent has most likely never
+     * seen the connection: a listen queue that overflowed answers with SYN cookies and then drops the
+     * handshake, and the server, which must speak first, never accepts it. So while nothing has passed
+     * either way, the broker connects again at each {@link #SERVER_CONNECTIONS}th of CONNECTTIMEOUT
+     * (FTB0248W), keeping the connections it has, and the first whose server speaks is the session's.
+     * Past CONNECTTIMEOUT the client gets 421 instead of waiting for ever.
      */
     private void startServer(Pump reader) {
+        int watch = ++serverWatch;
         Duration connectTimeout = control.generation().broker().connectTimeout();
-        leg.start(reader, server.timer(), connectTimeout, () -> {
-            if (!closing && machine.awaitsServer()) {
-                String reason = "the FTP server did not answer within " + connectTimeout.toSeconds() + " s";
-                failure = "SERVER_TIMEOUT";
-                server.messages().log(Msg.FTB0234E, control.tag(), serverText(), reason);
-                tellClientAndClose(421, "Service not available: " + reason);
+        leg.start(reader);
+        for (int n = 1; n <= SERVER_CONNECTIONS; n++) {
+            int part = n;
+            server.timer().schedule(() -> reactor.runHere(() -> {
+                if (watch == serverWatch) {
+                    serverSilent(connectTimeout, part);
+                }
+            }), connectTimeout.toNanos() * n / SERVER_CONNECTIONS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The server has said nothing for {@code part} {@link #SERVER_CONNECTIONS}ths of CONNECTTIMEOUT. */
+    private void serverSilent(Duration connectTimeout, int part) {
+        if (closing || !leg.attached() || !machine.awaitsServer()) {
+            return;
+        }
+        if (part < SERVER_CONNECTIONS) {
+            if (leg.silent()) {
+                connectAgain(connectTimeout.multipliedBy(part).dividedBy(SERVER_CONNECTIONS), part + 1);
             }
-        });
+            return;
+        }
+        String reason = "the FTP server did not answer within " + connectTimeout.toSeconds() + " s";
+        failure = "SERVER_TIMEOUT";
+        server.messages().log(Msg.FTB0234E, control.tag(), serverText(), reason);
+        tellClientAndClose(421, "Service not available: " + reason);
+    }
+
+    private void connectAgain(Duration silentFor, int connection) {
+        server.messages().log(Msg.FTB0248W, control.tag(), serverText(), silentFor.toMillis() / 1000.0, connection, SERVER_CONNECTIONS);
+        int watch = serverWatch;
+        leg.openAnother(target.port()).whenComplete((spare, error) -> reactor.runHere(() -> {
+            if (error != null) {
+                // The connections made already may still be answered; CONNECTTIMEOUT ends the wait.
+                return;
+            }
+            if (watch != serverWatch || closing || !leg.silent()) {
+                spare.endpoint().close(false);
+            } else {
+                leg.standBy(spare, readerOf(spare));
+            }
+        }));
     }
 
     private void apply(List<Effect> effects) {

@@ -7,10 +7,11 @@ import org.ftb.relay.Pump;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -18,7 +19,9 @@ import java.util.function.Consumer;
  * The FTP control connection's leg to the server: the way there (a tunnel, or plaintext after a
  * fallback), the queue of what goes to the server, and the pump that reads its replies. A login the
  * server refuses drops the leg and a later login attaches another, so a failure is heeded only from
- * the leg attached now. Driven on the session's reactor thread; what DISPLAY reads is volatile.
+ * the leg attached now. A server silent since the leg was attached may get further connections
+ * ({@link #standBy}); the first of them to speak replaces the silent one. Driven on the session's
+ * reactor thread; what DISPLAY reads is volatile.
  */
 final class ServerLeg {
     private final Reactor reactor;
@@ -29,6 +32,10 @@ final class ServerLeg {
     /** Bytes that dropped legs delivered to the server. */
     private volatile long droppedUp;
     private volatile boolean plaintext;
+    /** Something came from the server on the attached way. */
+    private boolean heard;
+    /** Further connections to a silent server, each with its started reader. */
+    private final Map<ServerWay, Pump> standby = new LinkedHashMap<>();
 
     /** @param bytesUp the broker-wide count of bytes delivered towards servers */
     ServerLeg(Reactor reactor, AtomicLong bytesUp) {
@@ -37,42 +44,82 @@ final class ServerLeg {
     }
 
     /**
-     * Takes the way to the server. Returns its reader, which the caller starts once the state machine
+     * Takes the way to the server with its reader, which the caller starts once the state machine
      * knows the way is open, since the server's first reply may be read at once on this very thread.
      *
-     * @param replies where the server's bytes go
-     * @param broke   called when writing to the server fails, while this way is the one attached
+     * @param broke called when writing to the server fails, while this way is the one attached
      */
-    Pump attach(ServerWay opened, ControlFeed replies, Consumer<Throwable> broke) {
+    void attach(ServerWay opened, Pump reader, Consumer<Throwable> broke) {
         way = opened;
+        heard = false;
         plaintext |= opened.plaintext();
-        Endpoint end = opened.endpoint();
-        toServer = new Outbox(end, reactor, bytesUp, System::nanoTime, cause -> {
+        toServer = new Outbox(opened.endpoint(), reactor, bytesUp, System::nanoTime, cause -> {
             if (way == opened) {
                 broke.accept(cause);
             }
         });
-        Pump pump = replies.pumpFrom(end);
-        fromServer = pump;
-        return pump;
+        fromServer = reader;
     }
 
-    /**
-     * Starts reading the server, which speaks first; {@code silent} runs on the reactor thread if this
-     * leg is still attached after {@code within}, to check whether the server said anything.
-     */
-    void start(Pump reader, ScheduledExecutorService timer, Duration within, Runnable silent) {
+    /** Starts reading the server, which speaks first. */
+    void start(Pump reader) {
         reader.start(ByteBuffer.allocate(0));
-        timer.schedule(() -> reactor.runHere(() -> {
-            if (reads(reader)) {
-                silent.run();
-            }
-        }), within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** True when {@code pump} reads the leg attached now. */
     boolean reads(Pump pump) {
         return pump == fromServer;
+    }
+
+    /** True when {@code w} is the way attached now. */
+    boolean carries(ServerWay w) {
+        return way == w;
+    }
+
+    /** True while nothing has passed either way on the attached way: the server may never have seen it. */
+    boolean silent() {
+        Outbox out = toServer;
+        return out != null && !heard && out.isEmpty() && out.delivered() == 0;
+    }
+
+    /** The attached way's server spoke: it is the one, and further connections to it are let go. */
+    void spoke() {
+        heard = true;
+        letGoSpares(false);
+    }
+
+    /** Opens a further connection to the server's control port, the same way as the attached one. */
+    CompletableFuture<ServerWay> openAnother(int serverPort) {
+        ServerWay w = way;
+        return w == null ? CompletableFuture.failedFuture(new IOException("the FTP session has no way to its server"))
+                : w.data().apply(serverPort).thenApply(w::alongside);
+    }
+
+    /** Keeps {@code spare}, a further connection to the silent server, and starts its reader. */
+    void standBy(ServerWay spare, Pump reader) {
+        standby.put(spare, reader);
+        start(reader);
+    }
+
+    /**
+     * {@code spare} spoke while the attached way is still silent: it becomes the attached way, and the
+     * silent one and any other spare are let go. False when it is no spare (any more).
+     */
+    boolean promote(ServerWay spare, Consumer<Throwable> broke) {
+        Pump reader = standby.remove(spare);
+        if (reader == null || !silent()) {
+            return false;
+        }
+        drop();
+        attach(spare, reader, broke);
+        return true;
+    }
+
+    /** A spare ended or broke before it spoke: it is closed and forgotten. */
+    void letGo(ServerWay spare) {
+        if (standby.remove(spare) != null) {
+            spare.endpoint().close(false);
+        }
     }
 
     boolean attached() {
@@ -111,6 +158,7 @@ final class ServerLeg {
         if (dropped != null) {
             dropped.endpoint().close(false);
         }
+        letGoSpares(false);
     }
 
     /** The session ended: the way to the server closes at once, so the server does not keep it. */
@@ -119,6 +167,14 @@ final class ServerLeg {
         if (w != null) {
             w.endpoint().close(abort);
         }
+        letGoSpares(abort);
+    }
+
+    /** Forgotten first, since closing a spare fails its pending read on this very thread. */
+    private void letGoSpares(boolean abort) {
+        List<ServerWay> spares = new ArrayList<>(standby.keySet());
+        standby.clear();
+        spares.forEach(spare -> spare.endpoint().close(abort));
     }
 
     /** Opens the way to one of the server's data ports, the same way as the control connection. */

@@ -43,6 +43,11 @@ record ServerWay(Endpoint endpoint, IntFunction<CompletableFuture<Endpoint>> dat
         }
     }
 
+    /** A further connection to the same server, the same way (to a server that has not spoken yet). */
+    ServerWay alongside(Endpoint another) {
+        return new ServerWay(another, data, plaintext, description);
+    }
+
     /** AUTH(KEY): the tunnel is open already. */
     static ServerWay over(TunnelStream tunnel, FtpSession.Target target) {
         return new ServerWay(tunnel, port -> tunnel.openAlongside(target.host(), port, target.clientIp(), target.clientPort())

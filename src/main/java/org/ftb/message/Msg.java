@@ -119,6 +119,7 @@ public enum Msg {
     FTB0245I("%s to %s refused: the broker is draining (DRAIN); RESUME takes new sessions again"),
     FTB0246I("%s trace %s"),
     FTB0247W("%s refused: %s; only the data connections of sessions accepted before the RELOAD come without it"),
+    FTB0248W("%s FTP server %s has said nothing for %.1f s: connecting to it again (connection %d of %d)"),
     FTB0250W("%s client sent a command line holding a CR or NUL before its end; it was not sent on and the client got 500"),
     FTB0251I("%s"),
 

@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A loopback TCP forwarder on an ephemeral port, for fault tests: every connection it accepts is
  * forwarded to one target, and the test can cut the connections open now, either with a clean FIN
  * to both peers ({@link Cut#FIN}) or with a reset to both ({@link Cut#RST}, SO_LINGER 0). It counts
- * the connections it has accepted. Two daemon threads per connection; meant for a handful of
- * connections, such as the SSH connections of a broker.
+ * the connections it has accepted. It can hold back what the target sends on chosen connections
+ * ({@link #holdReplies}), as an FTP server does whose listen queue dropped the handshake. Two daemon
+ * threads per connection; meant for a handful of connections, such as the SSH connections of a broker.
  */
 public final class TcpProxy implements AutoCloseable {
     /** How a connection is cut. */
@@ -33,6 +37,7 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final AtomicInteger accepted = new AtomicInteger();
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    private final List<Duration> holds = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -58,6 +63,15 @@ public final class TcpProxy implements AutoCloseable {
     /** The port to connect to instead of the target's. */
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /**
+     * Holds back what the target sends on the connections accepted from now: the first waits
+     * {@code perConnection[0]} before anything of the target's is passed on, and so on; a hold ends
+     * early when the peer that connected ends its side. Later connections are not held.
+     */
+    public void holdReplies(Duration... perConnection) {
+        holds.addAll(List.of(perConnection));
     }
 
     /** Connections accepted since start. */
@@ -100,7 +114,7 @@ public final class TcpProxy implements AutoCloseable {
                 abort(upstream);
                 continue;
             }
-            Link link = new Link(downstream, upstream);
+            Link link = new Link(downstream, upstream, holds.isEmpty() ? Duration.ZERO : holds.remove(0));
             links.add(link);
             link.start();
         }
@@ -114,15 +128,28 @@ public final class TcpProxy implements AutoCloseable {
         private final AtomicBoolean cut = new AtomicBoolean();
         private final AtomicBoolean done = new AtomicBoolean();
         private final AtomicInteger pumpsRunning = new AtomicInteger(2);
+        private final Duration hold;
+        private final CountDownLatch peerEnded = new CountDownLatch(1);
 
-        Link(Socket down, Socket up) {
+        Link(Socket down, Socket up, Duration hold) {
             this.down = down;
             this.up = up;
+            this.hold = hold;
         }
 
         void start() {
-            Thread a = new Thread(() -> pump(down, up), "tcp-proxy-up-" + down.getPort());
-            Thread b = new Thread(() -> pump(up, down), "tcp-proxy-down-" + down.getPort());
+            Thread a = new Thread(() -> {
+                pump(down, up);
+                peerEnded.countDown();
+            }, "tcp-proxy-up-" + down.getPort());
+            Thread b = new Thread(() -> {
+                try {
+                    peerEnded.await(hold.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                pump(up, down);
+            }, "tcp-proxy-down-" + down.getPort());
             a.setDaemon(true);
             b.setDaemon(true);
             a.start();
