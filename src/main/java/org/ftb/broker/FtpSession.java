@@ -250,7 +250,7 @@ final class FtpSession {
     private void serverEnded(ServerWay from) {
         if (!leg.carries(from)) {
             leg.letGo(from);
-        } else if (!closing) {
+        } else if (!closing && !leg.replaceSilent(this::serverBroke)) {
             apply(machine.serverEnded());
         }
     }
@@ -287,7 +287,9 @@ final class FtpSession {
     private Pump readerOf(ServerWay way) {
         return new ControlFeed(reactor, (bytes, ack) -> fromServer(way, bytes, ack), () -> serverEnded(way), (pump, cause) -> {
             if (leg.reads(pump)) {
-                serverBroke(cause);
+                if (!leg.replaceSilent(this::serverBroke)) {
+                    serverBroke(cause);
+                }
             } else {
                 leg.letGo(way);
             }

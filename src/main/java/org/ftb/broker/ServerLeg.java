@@ -34,6 +34,8 @@ final class ServerLeg {
     private volatile boolean plaintext;
     /** Something came from the server on the attached way. */
     private boolean heard;
+    /** The session ended: no spare takes the attached way's place any more. */
+    private boolean closed;
     /** Further connections to a silent server, each with its started reader. */
     private final Map<ServerWay, Pump> standby = new LinkedHashMap<>();
 
@@ -102,17 +104,32 @@ final class ServerLeg {
     }
 
     /**
-     * {@code spare} spoke while the attached way is still silent: it becomes the attached way, and the
-     * silent one and any other spare are let go. False when it is no spare (any more).
+     * {@code spare} spoke while the attached way is still silent: it becomes the attached way and the
+     * silent one is closed; other spares wait on until one of them or it speaks. False, with the spare
+     * let go, when something has passed on the attached way meanwhile; false when it is no spare.
      */
     boolean promote(ServerWay spare, Consumer<Throwable> broke) {
-        Pump reader = standby.remove(spare);
-        if (reader == null || !silent()) {
+        Pump reader = standby.get(spare);
+        if (reader == null) {
             return false;
         }
-        drop();
+        if (!silent()) {
+            letGo(spare);
+            return false;
+        }
+        standby.remove(spare);
+        detach();
         attach(spare, reader, broke);
         return true;
+    }
+
+    /**
+     * The attached way ended or broke before anything passed on it: the oldest spare takes its place,
+     * since a server that never saw a connection may end it (a listen queue that overflowed resets).
+     * False when there is no spare or something had passed.
+     */
+    boolean replaceSilent(Consumer<Throwable> broke) {
+        return !closed && !standby.isEmpty() && promote(standby.keySet().iterator().next(), broke);
     }
 
     /** A spare ended or broke before it spoke: it is closed and forgotten. */
@@ -126,7 +143,9 @@ final class ServerLeg {
         return way != null;
     }
 
+    /** Once something went to the server on the attached way, no spare can take its place: they are let go. */
     void send(byte[] bytes) {
+        letGoSpares(false);
         toServer.send(bytes);
     }
 
@@ -145,8 +164,14 @@ final class ServerLeg {
         }
     }
 
-    /** Lets the leg go cleanly; forgotten first, since closing it fails its pending read on this very thread. */
+    /** Lets the leg and its spares go cleanly. */
     void drop() {
+        detach();
+        letGoSpares(false);
+    }
+
+    /** Lets the attached way go cleanly; forgotten first, since closing it fails its pending read on this very thread. */
+    private void detach() {
         ServerWay dropped = way;
         Outbox out = toServer;
         if (out != null) {
@@ -158,11 +183,12 @@ final class ServerLeg {
         if (dropped != null) {
             dropped.endpoint().close(false);
         }
-        letGoSpares(false);
     }
 
     /** The session ended: the way to the server closes at once, so the server does not keep it. */
     void close(boolean abort) {
+        // Closing the attached way fails its read on this very thread, which must not put a spare in its place.
+        closed = true;
         ServerWay w = way;
         if (w != null) {
             w.endpoint().close(abort);

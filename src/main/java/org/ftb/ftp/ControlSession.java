@@ -34,6 +34,8 @@ public final class ControlSession {
     private final String serverText;
     private final String sshHost;
     private final FtpCommandReader commands = new FtpCommandReader();
+    /** Commands a client may send ahead while the way to the server opens; each is at most {@link FtpCommandReader#MAX_LINE}. */
+    static final int HELD_COMMANDS = 8;
     private final Deque<FtpCommand> waiting = new ArrayDeque<>();
     private final Effects out = new Effects();
     private Stage stage;
@@ -121,9 +123,13 @@ public final class ControlSession {
         return data;
     }
 
-    /** True while client commands are held until the way to the server is open: stop reading the client. */
+    /**
+     * True while {@link #HELD_COMMANDS} client commands wait for the way to the server to open: stop
+     * reading the client. Fewer do not stop it, so that a client that hangs up or resets during the
+     * login is seen at once, not when the login ends.
+     */
     public boolean holdsClient() {
-        return stage == Stage.LOGIN;
+        return stage == Stage.LOGIN && waiting.size() >= HELD_COMMANDS;
     }
 
     // ---- events ----

@@ -73,7 +73,7 @@ class ControlSessionTest {
         List<Effect> pass = s.fromClient(ascii("PASS secret\r\n"));
         assertThat(pass).hasSize(2).first().isEqualTo(new Effect.LoginAttempt(true));
         assertThat(((Effect.OpenServer) pass.get(1)).password()).containsExactly("secret".toCharArray());
-        assertThat(s.holdsClient()).isTrue();
+        assertThat(s.holdsClient()).as("the client is read on during the login, to see it hang up").isFalse();
         s.serverOpened();
         assertThat(toServer(s.fromServer(ascii("220-long\r\n220 greeting\r\n")))).isEqualTo("USER job1\r\n");
         assertThat(toServer(s.fromServer(ascii("331 pw\r\n")))).isEqualTo("PASS secret\r\n");
@@ -82,6 +82,35 @@ class ControlSessionTest {
         assertThat(in).anyMatch(e -> e instanceof Effect.LoggedIn);
         assertThat(s.holdsClient()).isFalse();
         return s;
+    }
+
+    @Test
+    void commandsSentAheadDuringTheLoginWaitAndTheClientIsHeldOnlyWhenTheyAreMany() {
+        ControlSession s = ControlSession.loginFirst(ports, "ftp.example:21", "GW");
+        s.start();
+        s.fromClient(ascii("USER job1\r\n"));
+        s.fromClient(ascii("PASS secret\r\n"));
+        for (int i = 1; i < ControlSession.HELD_COMMANDS; i++) {
+            assertThat(s.fromClient(ascii("NOOP\r\n"))).as("command %d sent ahead", i).isEmpty();
+            assertThat(s.holdsClient()).isFalse();
+        }
+        assertThat(s.fromClient(ascii("SYST\r\n"))).isEmpty();
+        assertThat(s.holdsClient()).as("%d commands wait", ControlSession.HELD_COMMANDS).isTrue();
+        s.serverOpened();
+        s.fromServer(ascii("220 greeting\r\n"));
+        s.fromServer(ascii("331 pw\r\n"));
+        assertThat(toServer(s.fromServer(ascii("230 in\r\n")))).as("the commands sent ahead, in order, once logged in")
+                .isEqualTo("NOOP\r\n".repeat(ControlSession.HELD_COMMANDS - 1) + "SYST\r\n");
+        assertThat(s.holdsClient()).isFalse();
+    }
+
+    @Test
+    void aClientThatHangsUpDuringTheLoginEndsTheSession() {
+        ControlSession s = ControlSession.loginFirst(ports, "ftp.example:21", "GW");
+        s.start();
+        s.fromClient(ascii("USER job1\r\n"));
+        s.fromClient(ascii("PASS secret\r\n"));
+        assertThat(s.clientEnded()).anyMatch(e -> e instanceof Effect.Close);
     }
 
     @Test

@@ -69,7 +69,7 @@ class Fault70SilentConnectionThatEndsDiscardsTheSpareTest {
                 assertThat(RawControlPort.readLine(client)).startsWith("331");
                 RawControlPort.send(client, "PASS " + PASSWORD);
                 String reply = RawControlPort.readLine(client);
-                assertThat(ftp.connections()).as("the broker connected again before the first connection ended").isEqualTo(2);
+                assertThat(ftp.connections()).as("the broker connected again before the first connection ended").isGreaterThanOrEqualTo(2);
                 assertThat(reply).as("the login's reply; log: %s", log.lines()).startsWith("230");
             }
         }
