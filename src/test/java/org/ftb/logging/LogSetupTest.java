@@ -1,5 +1,7 @@
 package org.ftb.logging;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.status.Status;
 import org.ftb.config.ConfigFixtures;
 import org.ftb.config.LogLevel;
 import org.ftb.config.LogSettings;
@@ -64,13 +66,15 @@ class LogSetupTest {
         assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
         Path file = dir.resolve("ftb.log");
         LogSettings.Rolling smallFiles = new LogSettings.Rolling(1024, 14, 1L << 20);
+        List<String> rolling;
         try (AppliedLog applied = AppliedLog.apply(new LogSettings(LogLevel.INFO, Optional.of(file), StandardCharsets.UTF_8, true, smallFiles))) {
             for (int i = 0; i < 100; i++) {
                 LoggerFactory.getLogger(LogSetup.BROKER_LOGGER).info("FTB0200I line {} of the audit, long enough to fill a kilobyte soon", i);
             }
+            rolling = logbackSaid();
         }
         List<Path> files = logFiles();
-        assertThat(files).hasSizeGreaterThan(5).first().isNotEqualTo(file);
+        assertThat(files).as("what Logback said about rolling: %s", rolling).hasSizeGreaterThan(5).first().isNotEqualTo(file);
         assertThat(files).last().isEqualTo(file);
         for (Path log : files) {
             assertThat(log.getFileName().toString()).matches("ftb\\.log(\\.\\d{4}-\\d{2}-\\d{2}\\.\\d+)?");
@@ -80,8 +84,16 @@ class LogSetupTest {
         for (Path log : files) {
             lines.addAll(Files.readAllLines(log));
         }
-        assertThat(lines).hasSize(100).allMatch(line -> line.contains("FTB0200I line "));
+        assertThat(lines).as("what Logback said about rolling: %s", rolling).hasSize(100).allMatch(line -> line.contains("FTB0200I line "));
         assertThat(lines.get(99)).contains("line 99 ");
+    }
+
+    /** Logback's own account of renames, deletions and failures, for a failure's message. */
+    private static List<String> logbackSaid() {
+        return ((LoggerContext) LoggerFactory.getILoggerFactory()).getStatusManager().getCopyOfStatusList().stream()
+                .filter(status -> status.getLevel() > Status.INFO || status.getMessage().matches("(?s).*(Renam|[Dd]elet|[Rr]oll).*"))
+                .map(status -> status.getMessage() + (status.getThrowable() == null ? "" : ": " + status.getThrowable()))
+                .toList();
     }
 
     /** Rolled files by their number (ftb.log.date.n), the active file last. */
