@@ -4,6 +4,7 @@ import org.ftb.address.HostPort;
 import org.ftb.address.IpAddress;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
+import org.ftb.net.AcceptCondition;
 import org.ftb.net.Listeners;
 import org.ftb.net.Reactor;
 
@@ -184,45 +185,34 @@ final class SocksListeners {
     }
 
     private void close(Acceptor acceptor) {
-        if (acceptor.lost) {
-            // A lost listener's action message would otherwise stay on the console for a listener that is gone.
-            messages.log(Msg.FTB0021I, acceptor.address);
-        }
+        acceptor.condition.closed();
         acceptor.reactor.closeNow(acceptor.listener);
     }
 
     /**
-     * Accepts a listener's connections. A failing accept (out of file descriptors, a TCP/IP stack that
-     * went away) is an action message, once, cleared when the listener has again taken every client
-     * waiting; meanwhile it is tried once a second, since an accept that failed at once fails again at once.
+     * Accepts a listener's connections. A failing accept takes the listener out of the selector; it is
+     * tried again every {@link AcceptCondition#RETRY} with an accept that does not wait for a client, until
+     * one finds none left waiting, and then the listener takes clients as they come again.
      */
     private final class Acceptor implements Reactor.Handler {
-        private static final long RETRY_MILLIS = 1000;
         private final Reactor reactor;
         private final ServerSocketChannel listener;
         private final InetSocketAddress bound;
         private final String address;
+        private final AcceptCondition condition;
         private SelectionKey key;
-        private volatile boolean lost;
 
         Acceptor(Reactor reactor, ServerSocketChannel listener, InetSocketAddress bound) {
             this.reactor = reactor;
             this.listener = listener;
             this.bound = bound;
             this.address = SocksServer.text(bound);
+            this.condition = new AcceptCondition(listener, address, messages);
         }
 
         @Override
         public void ready(SelectionKey key) throws IOException {
-            SocketChannel channel;
-            while (accepting && (channel = listener.accept()) != null) {
-                accepted.accept(channel);
-            }
-            // Cleared only when every waiting client was taken: one accept between failures is no recovery.
-            if (lost && accepting) {
-                lost = false;
-                messages.log(Msg.FTB0014I, address);
-            }
+            condition.acceptWaiting(accepted);
         }
 
         @Override
@@ -230,19 +220,28 @@ final class SocksListeners {
             if (!accepting || key == null || !key.isValid()) {
                 return;
             }
-            if (!lost) {
-                lost = true;
-                messages.log(Msg.FTB0013A, address, String.valueOf(cause));
-            }
+            condition.failed(cause);
             key.interestOps(0);
             try {
-                timer.schedule(() -> reactor.execute(() -> {
-                    if (accepting && key.isValid()) {
-                        key.interestOps(SelectionKey.OP_ACCEPT);
-                    }
-                }), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> reactor.execute(this::retry), AcceptCondition.RETRY.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 // The broker is stopping: there is nothing left to accept for.
+            }
+        }
+
+        /**
+         * On the reactor: a real accept, not a wait for readiness, which would never come while no client
+         * waits, and the condition would stay on with the listener long able to accept again.
+         */
+        private void retry() {
+            if (!accepting || !key.isValid()) {
+                return;
+            }
+            try {
+                condition.acceptWaiting(accepted);
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            } catch (IOException | RuntimeException e) {
+                failed(e);
             }
         }
     }

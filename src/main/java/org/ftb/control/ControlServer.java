@@ -6,6 +6,7 @@ import org.ftb.console.CommandDispatcher;
 import org.ftb.message.MessageLog;
 import org.ftb.message.Msg;
 import org.ftb.message.Notice;
+import org.ftb.net.AcceptCondition;
 import org.ftb.platform.PrivateFiles;
 import org.ftb.platform.SocketOwners;
 
@@ -89,7 +90,6 @@ public final class ControlServer implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     /** How long a refusal may take to send: the acceptor sends the one for too many connections. */
     private static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration ACCEPT_RETRY = Duration.ofSeconds(1);
     private static final int BACKLOG = 8;
 
     /** Another service answers at the endpoint: it already runs with this configuration. */
@@ -115,6 +115,8 @@ public final class ControlServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Connections at once that have not sent their command: taken at the accept, given back by {@link #heard}. */
     private final Semaphore places = new Semaphore(MAX_CONNECTIONS);
+    /** Whether the endpoint can accept connections, said as a SOCKS listener's is (FTB0013A, FTB0014I, FTB0021I). */
+    private final AcceptCondition condition;
 
     private ControlServer(Path endpoint, ServerSocketChannel server, Optional<TokenFile> token, Owner owner,
                           CommandDispatcher dispatcher, MessageLog messages) throws IOException {
@@ -125,6 +127,7 @@ public final class ControlServer implements AutoCloseable {
         this.owner = owner;
         this.dispatcher = dispatcher;
         this.messages = messages;
+        this.condition = new AcceptCondition(server, "ftb ctl " + endpoint, messages);
         AtomicInteger count = new AtomicInteger();
         // The places bound the connections that wait for their thread: at most as many as there are threads.
         this.handlers = new ThreadPoolExecutor(MAX_CONNECTIONS, MAX_CONNECTIONS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -224,36 +227,59 @@ public final class ControlServer implements AutoCloseable {
 
     private void accept() {
         while (closed.getCount() > 0) {
-            SocketChannel channel;
             try {
-                channel = server.accept();
+                take(server.accept());
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                // Out of file descriptors, for one: said, and tried again shortly rather than in a tight loop.
-                messages.log(Msg.FTB0010E, "the ftb ctl endpoint", String.valueOf(e));
-                awaitClose(ACCEPT_RETRY);
-                continue;
+                // Out of file descriptors, for one: said once, and tried again shortly rather than in a tight loop.
+                condition.failed(e);
+                recover();
             }
-            LineChannel line;
+        }
+    }
+
+    /**
+     * Tries the accept again every {@link AcceptCondition#RETRY} until it works, with one that does not
+     * wait for a client: a blocking accept would not return while none comes, and the condition would
+     * stay on long after the endpoint could accept again.
+     */
+    private void recover() {
+        while (!awaitClose(AcceptCondition.RETRY)) {
             try {
-                line = LineChannel.accepted(channel);
+                server.configureBlocking(false);
+                try {
+                    condition.acceptWaiting(this::take);
+                    return;
+                } finally {
+                    server.configureBlocking(true);
+                }
             } catch (IOException e) {
-                continue;
+                condition.failed(e);
             }
-            if (!places.tryAcquire()) {
-                refuse(line, Notice.of(Msg.FTB0326E, identify(channel).who(), MAX_CONNECTIONS), REFUSAL_TIMEOUT);
-                line.close();
-                continue;
-            }
-            waiting.add(line);
-            try {
-                handlers.execute(() -> serve(line));
-            } catch (RejectedExecutionException e) {
-                // Closing: the connection ends unanswered.
-                heard(line);
-                line.close();
-            }
+        }
+    }
+
+    /** Hands a connection accepted to a handler thread, or refuses it when too many wait already. */
+    private void take(SocketChannel channel) {
+        LineChannel line;
+        try {
+            line = LineChannel.accepted(channel);
+        } catch (IOException e) {
+            return;
+        }
+        if (!places.tryAcquire()) {
+            refuse(line, Notice.of(Msg.FTB0326E, identify(channel).who(), MAX_CONNECTIONS), REFUSAL_TIMEOUT);
+            line.close();
+            return;
+        }
+        waiting.add(line);
+        try {
+            handlers.execute(() -> serve(line));
+        } catch (RejectedExecutionException e) {
+            // Closing: the connection ends unanswered.
+            heard(line);
+            line.close();
         }
     }
 
@@ -370,11 +396,13 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void awaitClose(Duration timeout) {
+    /** @return whether the endpoint is closed */
+    private boolean awaitClose(Duration timeout) {
         try {
-            closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return true;
         }
     }
 
@@ -388,6 +416,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         closed.countDown();
+        condition.closed();
         try {
             server.close();
         } catch (IOException e) {

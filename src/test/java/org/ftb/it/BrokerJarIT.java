@@ -19,6 +19,9 @@ import java.net.Socket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -334,15 +337,12 @@ class BrokerJarIT {
      */
     @Test
     void issue8AListenerOutOfFileDescriptorsIsAnActionMessageUntilItAcceptsAgain(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue("true".equals(System.getenv("CI")) || run(List.of("prlimit", "--version")).rc() == 0,
-                "prlimit is not installed (CI installs util-linux and requires this test)");
+        assumePrlimit();
         int port = freePort();
         Path config = dir.resolve("ftbprm.txt");
         Files.writeString(config, "SOCKS LISTEN(127.0.0.1:" + port + ")\nRULE NAME(REST) ACTION(DENY)\n");
-        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=64:64"));
-        command.addAll(ftb("broker", "--config", config.toString()));
         List<java.net.Socket> clients = new ArrayList<>();
-        try (Running broker = Running.start(command)) {
+        try (Running broker = Running.start(FullBroker.command(ftb("broker", "--config", config.toString())))) {
             broker.awaitLine("FTB0003I");
             try {
                 for (int i = 0; i < 120; i++) {
@@ -354,8 +354,171 @@ class BrokerJarIT {
                     client.close();
                 }
             }
+            new FullBroker(broker, port).assertAcceptsAgain();
+        }
+    }
+
+    /**
+     * Issue 8, when the accept that failed found no client waiting (the accept fails for want of a
+     * descriptor before it looks for one): tried again, the listener must accept, not only wait to be
+     * ready, which it would not be until a client came; FTB0014I comes once descriptors are free.
+     */
+    @Test
+    void issue8TheListenerSaysItAcceptsAgainWhenTheFailedAcceptFoundNoClientWaiting(@TempDir Path dir) throws Exception {
+        assumePrlimit();
+        int port = freePort();
+        Path config = dir.resolve("ftbprm.txt");
+        Files.writeString(config, FullBroker.BROKER + "\nSOCKS LISTEN(127.0.0.1:" + port + ")\nRULE NAME(REST) ACTION(DENY)\n");
+        try (Running broker = Running.start(FullBroker.command(ftbWithJvmOptions(FullBroker.JVM_OPTIONS, "broker", "--config", config.toString())))) {
+            broker.awaitLine("FTB0003I");
+            FullBroker full = new FullBroker(broker, port);
+            full.exhaust();
+            full.release();
+            full.assertAcceptsAgain();
+        }
+    }
+
+    /**
+     * Issue 8, the ftb ctl endpoint: out of file descriptors it says FTB0013A once (not FTB0010E every
+     * second) and FTB0014I when it accepts again, naming itself "ftb ctl" and its path, and then answers.
+     */
+    @Test
+    void issue8TheCtlEndpointOutOfFileDescriptorsIsAnActionMessageOnceUntilItAcceptsAgain(@TempDir Path dir) throws Exception {
+        assumePrlimit();
+        int port = freePort();
+        Path endpoint = dir.resolve("ctl").resolve("broker");
+        Path config = dir.resolve("ftbprm.txt");
+        Files.writeString(config, FullBroker.BROKER + " CONTROL('" + endpoint + "')\nSOCKS LISTEN(127.0.0.1:" + port + ")\n"
+                + "RULE NAME(REST) ACTION(DENY)\n");
+        String ctl = "Listener ftb ctl " + endpoint;
+        try (Running broker = Running.start(FullBroker.command(ftbWithJvmOptions(FullBroker.JVM_OPTIONS, "broker", "--config", config.toString())))) {
+            broker.awaitLine("FTB0320I");
+            broker.awaitLine("FTB0003I");
+            FullBroker full = new FullBroker(broker, port);
+            full.exhaust();
+            full.loseCtl(endpoint, ctl);
+            Thread.sleep(3000);
+            assertThat(broker.output().stream().filter(l -> l.contains("FTB0013A " + ctl))).as("said once, not every second").hasSize(1);
+            assertThat(broker.output()).noneMatch(l -> l.contains("FTB0010E"));
+            full.release();
+            broker.awaitLine("FTB0014I " + ctl + " accepts connections again");
+            assertThat(ctl(endpoint, "D")).as("the response to D, and its end").contains("FTB0310I", "\u0004");
+        }
+    }
+
+    private static void assumePrlimit() throws Exception {
+        Assumptions.assumeTrue("true".equals(System.getenv("CI")) || run(List.of("prlimit", "--version")).rc() == 0,
+                "prlimit is not installed (CI installs util-linux and requires this test)");
+    }
+
+    /** Sends one command to the ftb ctl endpoint (a Unix domain socket) and returns the response. */
+    private static String ctl(Path endpoint, String command) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(endpoint))) {
+            channel.write(StandardCharsets.UTF_8.encode(command + "\n"));
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A broker with 64 file descriptors, and SOCKS clients that hold them. The broker runs on one
+     * processor, and so with one reactor, its listener's: that reactor answers a client's greeting only
+     * after the accept that followed the client's own, and on Linux an accept fails at once when no
+     * descriptor is left, client or no client.
+     */
+    private static final class FullBroker {
+        static final List<String> JVM_OPTIONS = List.of("-XX:ActiveProcessorCount=1");
+        /** Clients in the handshake hold their descriptors as long as a test takes. */
+        static final String BROKER = "BROKER HANDSHAKETIMEOUT(600) LOGINTIMEOUT(600)";
+        private final Running broker;
+        private final int port;
+        private final List<Socket> clients = new ArrayList<>();
+        private final List<SocketChannel> ctlClients = new ArrayList<>();
+        private int commands;
+
+        FullBroker(Running broker, int port) {
+            this.broker = broker;
+            this.port = port;
+        }
+
+        /** The command, run with 64 file descriptors at most. */
+        static List<String> command(List<String> ftb) {
+            List<String> limited = new ArrayList<>(List.of("prlimit", "--nofile=64:64"));
+            limited.addAll(ftb);
+            return limited;
+        }
+
+        /**
+         * Connects clients until the listener's accept fails for want of descriptors (one more FTB0013A),
+         * with no client waiting: one at a time, each waiting for its answer, and a console command after
+         * each, which is logged after the FTB0013A of the accept that followed, if it failed; the next
+         * client connects only when it did not.
+         */
+        void exhaust() throws IOException {
+            String lost = "FTB0013A Listener 127.0.0.1:" + port + " cannot accept connections: ";
+            long before = count(lost);
+            PrintStream console = broker.console();
+            while (clients.size() < 200) {
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+                clients.add(client);
+                client.setSoTimeout(20_000);
+                client.getOutputStream().write(new byte[]{5, 1, 0});
+                assertThat(client.getInputStream().readNBytes(2)).as("SOCKS 5 method reply to client %d, so none waits", clients.size())
+                        .containsExactly(5, 0);
+                console.println("D");
+                long logged = ++commands;
+                await().atMost(60, TimeUnit.SECONDS).until(() -> count("FTB0300I Command from console: D") >= logged);
+                if (count(lost) > before) {
+                    return;
+                }
+            }
+            throw new AssertionError("200 clients, and the listener still accepts");
+        }
+
+        /**
+         * After {@link #exhaust}: makes the ftb ctl endpoint's accept fail for want of descriptors (one more
+         * FTB0013A). On Linux an accept takes its descriptor when it starts to wait, so the endpoint's
+         * waiting accept kept one from the SOCKS clients, and the next ctl connection gets it; setting that
+         * connection up takes more (its selector), and the accept after it fails only if that took the
+         * last ones. So the SOCKS clients give descriptors back one at a time, and a ctl connection is
+         * tried at each count (one set up waits for its command, and is held) until the accept fails.
+         */
+        void loseCtl(Path endpoint, String ctl) throws Exception {
+            long before = count("FTB0013A " + ctl + " cannot accept connections: ");
+            for (int tries = 0; tries < 12; tries++) {
+                ctlClients.add(SocketChannel.open(UnixDomainSocketAddress.of(endpoint)));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                while (System.nanoTime() < deadline) {
+                    if (count("FTB0013A " + ctl + " cannot accept connections: ") > before) {
+                        return;
+                    }
+                    Thread.sleep(50);
+                }
+                long ended = count("FTB0200I");
+                clients.remove(clients.size() - 1).close();
+                await().atMost(60, TimeUnit.SECONDS).until(() -> count("FTB0200I") > ended);
+            }
+            throw new AssertionError("the ftb ctl endpoint still accepts");
+        }
+
+        /** Closes every client: the broker ends their sessions, and their descriptors are free again. */
+        void release() throws IOException {
+            for (Socket client : clients) {
+                client.close();
+            }
+            clients.clear();
+            for (SocketChannel client : ctlClients) {
+                client.close();
+            }
+            ctlClients.clear();
+        }
+
+        /**
+         * The listener says that it accepts again (FTB0014I) and serves a new client, the refusal of rule
+         * REST; it said FTB0013A once however often it failed, and no internal error.
+         */
+        void assertAcceptsAgain() throws IOException {
             broker.awaitLine("FTB0014I Listener 127.0.0.1:" + port + " accepts connections again");
-            try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 client.setSoTimeout(10_000);
                 client.getOutputStream().write(new byte[]{4, 1, 0, 21, 10, 0, 0, 1, 'J', 0});
                 assertThat(client.getInputStream().readNBytes(8)).as("SOCKS 4 refusal by rule REST")
@@ -363,6 +526,10 @@ class BrokerJarIT {
             }
             assertThat(broker.output().stream().filter(l -> l.contains("FTB0013A"))).as("said once, not per failed accept").hasSize(1);
             assertThat(broker.output()).noneMatch(l -> l.contains("FTB0010E"));
+        }
+
+        private long count(String text) {
+            return broker.output().stream().filter(l -> l.contains(text)).count();
         }
     }
 }
