@@ -7,6 +7,7 @@ import org.ftb.socks.SocksServerHandshake;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -52,15 +53,25 @@ final class ClientEnd {
         return handshake.user();
     }
 
-    /** The local user that owns the client's socket (see {@link SocketOwners}), kept once known. May read system tables. */
-    OptionalInt owner(SocketOwners owners) {
+    /** The client's connection as {@link SocketOwners} looks it up. */
+    SocketOwners.Ends ends() {
+        return new SocketOwners.Ends(address(), localAddress());
+    }
+
+    /**
+     * The owners of {@code other}'s socket and of this client's (see {@link SocketOwners}), in that order,
+     * from one look at the system's tables; this client's is kept once known, and then not looked up
+     * again. May read system tables.
+     */
+    OptionalInt[] ownersWith(ClientEnd other, SocketOwners owners) {
         OptionalInt known = owner;
-        if (known == null) {
-            known = owners.ownerOf(address(), localAddress());
-            if (known.isPresent()) {
-                owner = known;
-            }
+        if (known != null) {
+            return new OptionalInt[] {owners.ownerOf(other.address(), other.localAddress()), known};
         }
-        return known;
+        List<OptionalInt> found = owners.ownersOf(List.of(other.ends(), ends()));
+        if (found.get(1).isPresent()) {
+            owner = found.get(1);
+        }
+        return found.toArray(OptionalInt[]::new);
     }
 }

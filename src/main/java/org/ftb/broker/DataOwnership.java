@@ -39,8 +39,9 @@ final class DataOwnership {
         if (!owners.available()) {
             return Optional.empty();
         }
-        OptionalInt owner = control.client().owner(owners);
-        OptionalInt claimantOwner = owners.ownerOf(claimant.client().address(), claimant.client().localAddress());
+        OptionalInt[] claimantAndSession = control.client().ownersWith(claimant.client(), owners);
+        OptionalInt claimantOwner = claimantAndSession[0];
+        OptionalInt owner = claimantAndSession[1];
         if (!owner.equals(claimantOwner)) {
             return Optional.of("local user id " + text(claimantOwner) + " is not the session's " + text(owner));
         }

@@ -4,14 +4,16 @@ import org.ftb.address.IpAddress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -22,11 +24,36 @@ import java.util.OptionalInt;
  * hex in network order; an IPv4 client of an IPv6 socket shows as {@code ::ffff:a.b.c.d}. A socket its
  * process has closed stays listed for a while with inode 0 and, once in TIME_WAIT or FIN_WAIT2, uid 0:
  * its owner is gone, so it has none here, or any local user could pass for root by closing quickly.
+ *
+ * <p>Reading a table costs the kernel a walk of its whole TCP hash, however few sockets are open:
+ * about 4.5 ms of CPU for each table on a host with 262,144 hash buckets (the kernel sizes it by the
+ * memory). So one pass looks for every connection asked about meanwhile: a caller that comes while
+ * a pass runs waits for the next one, which also serves every other caller that came meanwhile. A
+ * pass that began before a question was asked never answers it, so a socket made just before the
+ * question is always in the pass that answers it.
  */
 final class ProcNetTcp implements SocketOwners {
     private static final int UID_FIELD = 7;
     private static final int INODE_FIELD = 9;
     private final Path dir;
+    private final Object lock = new Object();
+    /** The questions the next pass answers; guarded by {@link #lock}. */
+    private List<Question> waiting = new ArrayList<>();
+    /** Whether a pass runs; guarded by {@link #lock}. */
+    private boolean passing;
+
+    /** One caller's connections, and their owners once a pass has looked. */
+    private static final class Question {
+        final List<Ends> connections;
+        final OptionalInt[] owners;
+        boolean answered;
+
+        Question(List<Ends> connections) {
+            this.connections = connections;
+            this.owners = new OptionalInt[connections.size()];
+            Arrays.fill(owners, OptionalInt.empty());
+        }
+    }
 
     ProcNetTcp(Path dir) {
         this.dir = dir;
@@ -38,32 +65,100 @@ final class ProcNetTcp implements SocketOwners {
     }
 
     @Override
-    public OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server) {
-        // The client's own socket has the client's address as its local end.
-        String clientPort = String.format(Locale.ROOT, ":%04X", client.getPort());
-        String serverPort = String.format(Locale.ROOT, ":%04X", server.getPort());
-        byte[] clientIp = IpAddress.unmapped(client.getAddress().getAddress());
-        byte[] serverIp = IpAddress.unmapped(server.getAddress().getAddress());
+    public List<OptionalInt> ownersOf(List<Ends> connections) {
+        Question mine = new Question(List.copyOf(connections));
+        List<Question> pass;
+        synchronized (lock) {
+            waiting.add(mine);
+            while (passing && !mine.answered) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    // The broker is stopping: the owner stays unknown, which refuses the connection.
+                    Thread.currentThread().interrupt();
+                    waiting.remove(mine);
+                    return List.of(mine.owners);
+                }
+            }
+            if (mine.answered) {
+                return List.of(mine.owners);
+            }
+            passing = true;
+            pass = waiting;
+            waiting = new ArrayList<>();
+        }
+        try {
+            look(pass);
+        } finally {
+            synchronized (lock) {
+                pass.forEach(q -> q.answered = true);
+                passing = false;
+                lock.notifyAll();
+            }
+        }
+        return List.of(mine.owners);
+    }
+
+    /** One pass through the tables for every connection of {@code questions}; each table is read only while some connection is still unfound. */
+    private void look(List<Question> questions) {
+        List<Sought> unfound = new ArrayList<>();
+        for (Question q : questions) {
+            for (int i = 0; i < q.connections.size(); i++) {
+                unfound.add(new Sought(q, i, q.connections.get(i)));
+            }
+        }
         for (String table : new String[]{"tcp", "tcp6"}) {
+            if (unfound.isEmpty()) {
+                return;
+            }
             try (BufferedReader lines = Files.newBufferedReader(dir.resolve(table), StandardCharsets.US_ASCII)) {
                 lines.readLine(); // the heading
-                for (String line; (line = lines.readLine()) != null; ) {
-                    // A cheap filter first: most lines are other connections.
-                    if (!line.contains(clientPort) || !line.contains(serverPort)) {
-                        continue;
-                    }
-                    String[] f = line.trim().split("\\s+");
-                    if (f.length > INODE_FIELD && matches(f[1], clientIp, clientPort) && matches(f[2], serverIp, serverPort)) {
-                        return f[INODE_FIELD].equals("0") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(f[UID_FIELD]));
+                for (String line; !unfound.isEmpty() && (line = lines.readLine()) != null; ) {
+                    for (Iterator<Sought> each = unfound.iterator(); each.hasNext(); ) {
+                        if (each.next().foundIn(line)) {
+                            each.remove();
+                        }
                     }
                 }
             } catch (NoSuchFileException e) {
                 // no IPv6 on this host: only tcp
             } catch (IOException | RuntimeException e) {
-                return OptionalInt.empty();
+                return;
             }
         }
-        return OptionalInt.empty();
+    }
+
+    /** A connection looked for: the client's socket has the client's address as its local end. */
+    private static final class Sought {
+        private final Question question;
+        private final int index;
+        private final String clientPort;
+        private final String serverPort;
+        private final byte[] clientIp;
+        private final byte[] serverIp;
+
+        Sought(Question question, int index, Ends ends) {
+            this.question = question;
+            this.index = index;
+            this.clientPort = String.format(Locale.ROOT, ":%04X", ends.client().getPort());
+            this.serverPort = String.format(Locale.ROOT, ":%04X", ends.server().getPort());
+            this.clientIp = IpAddress.unmapped(ends.client().getAddress().getAddress());
+            this.serverIp = IpAddress.unmapped(ends.server().getAddress().getAddress());
+        }
+
+        /** True when {@code line} is this connection's client socket; its owner is then noted. */
+        boolean foundIn(String line) {
+            // A cheap filter first: most lines are other connections.
+            if (!line.contains(clientPort) || !line.contains(serverPort)) {
+                return false;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f.length <= INODE_FIELD || !matches(f[1], clientIp, clientPort) || !matches(f[2], serverIp, serverPort)) {
+                return false;
+            }
+            question.owners[index] = f[INODE_FIELD].equals("0") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(f[UID_FIELD]));
+            return true;
+        }
     }
 
     /** {@code field} is "ADDRESS:PORT" as proc(5) prints it. */

@@ -3,6 +3,8 @@ package org.ftb.platform;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -10,12 +12,24 @@ import java.util.OptionalInt;
  * one batch job from another when both connect from the loopback address. Only some systems can say.
  */
 public interface SocketOwners {
+    /** A TCP connection to this host by its two ends: the client's address, and the one it connected to. */
+    record Ends(InetSocketAddress client, InetSocketAddress server) {
+    }
+
     /**
      * The user id that owns the socket at {@code client} connected to {@code server}, when that socket
      * is on this host and the system can tell; empty otherwise (a remote client, or no way to ask).
      * May read system files: call it off the selector threads.
      */
-    OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server);
+    default OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server) {
+        return ownersOf(List.of(new Ends(client, server))).get(0);
+    }
+
+    /**
+     * {@link #ownerOf} for several connections at once, in their order, from one look at the system's
+     * tables: one look can cost milliseconds whatever it finds.
+     */
+    List<OptionalInt> ownersOf(List<Ends> connections);
 
     /** True when {@link #ownerOf} can ever answer on this system. */
     boolean available();
@@ -23,8 +37,8 @@ public interface SocketOwners {
     /** A system that cannot tell: every answer is empty. */
     SocketOwners NONE = new SocketOwners() {
         @Override
-        public OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server) {
-            return OptionalInt.empty();
+        public List<OptionalInt> ownersOf(List<Ends> connections) {
+            return Collections.nCopies(connections.size(), OptionalInt.empty());
         }
 
         @Override
