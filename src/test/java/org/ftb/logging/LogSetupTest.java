@@ -111,15 +111,18 @@ class LogSetupTest {
         Path file = dir.resolve("ftb.log");
         LogSettings settings = ConfigFixtures.config("LOG FILE('" + file + "') CHARSET(IBM-1047) MAXSIZE(1K)").log();
         TestPlatform platform = TestPlatform.utf8();
+        List<String> rolling;
         try (AppliedLog applied = AppliedLog.apply(settings, platform)) {
             // Several kilobytes: Logback looks at the size only now and then, so one just past MAXSIZE may not roll.
             for (int i = 0; i < 200; i++) {
                 LoggerFactory.getLogger(LogSetup.BROKER_LOGGER).info("FTB0200I C{} user=jörg dest=[::1]:21 ¬|", i);
             }
+            rolling = logbackSaid();
         }
         List<Path> files = logFiles();
         assertThat(files).hasSizeGreaterThan(1);
-        assertThat(platform.tagged()).as("each new file, so each rolled one, tagged once").hasSameSizeAs(files)
+        assertThat(platform.tagged()).as("each new file, so each rolled one, tagged once; what Logback said about rolling: %s", rolling)
+                .hasSameSizeAs(files)
                 .allSatisfy(tag -> assertThat(tag).isEqualTo(Map.entry(file, CodePages.IBM1047)));
         List<String> lines = new ArrayList<>();
         for (Path log : files) {
