@@ -62,8 +62,10 @@ final class ClientEnd {
      * The owners of {@code other}'s socket and of this client's (see {@link SocketOwners}), in that order,
      * from one look at the system's tables; this client's is kept once known, and then not looked up
      * again. May read system tables.
+     *
+     * @throws IOException when the system's tables could not be read
      */
-    OptionalInt[] ownersWith(ClientEnd other, SocketOwners owners) {
+    OptionalInt[] ownersWith(ClientEnd other, SocketOwners owners) throws IOException {
         OptionalInt known = owner;
         if (known != null) {
             return new OptionalInt[] {owners.ownerOf(other.address(), other.localAddress()), known};

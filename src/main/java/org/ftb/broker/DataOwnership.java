@@ -2,6 +2,7 @@ package org.ftb.broker;
 
 import org.ftb.platform.SocketOwners;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -39,7 +40,13 @@ final class DataOwnership {
         if (!owners.available()) {
             return Optional.empty();
         }
-        OptionalInt[] claimantAndSession = control.client().ownersWith(claimant.client(), owners);
+        OptionalInt[] claimantAndSession;
+        try {
+            claimantAndSession = control.client().ownersWith(claimant.client(), owners);
+        } catch (IOException e) {
+            // Unknown is not "no owner": both unknown would pass as two sockets of another host.
+            return Optional.of("the owners of the sockets cannot be read now (" + e.getMessage() + ")");
+        }
         OptionalInt claimantOwner = claimantAndSession[0];
         OptionalInt owner = claimantAndSession[1];
         if (!owner.equals(claimantOwner)) {
@@ -54,6 +61,6 @@ final class DataOwnership {
     }
 
     private static String text(OptionalInt uid) {
-        return uid.isPresent() ? Integer.toString(uid.getAsInt()) : "unknown";
+        return uid.isPresent() ? Integer.toUnsignedString(uid.getAsInt()) : "unknown";
     }
 }

@@ -116,7 +116,7 @@ public final class ControlClient {
             return; // the system cannot tell: the token file's permissions are all there is
         }
         if (listener.isPresent() && listener.getAsInt() != fileOwner) {
-            throw new NoService("its port is another user's (uid " + listener.getAsInt() + ") now, so the service that wrote it has ended;"
+            throw new NoService("its port is another user's (uid " + Integer.toUnsignedString(listener.getAsInt()) + ") now, so the service that wrote it has ended;"
                     + " nothing was sent", null);
         }
     }

@@ -388,7 +388,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             InetSocketAddress client = (InetSocketAddress) channel.getRemoteAddress();
             OptionalInt uid = owner.sockets().ownerOf(client, (InetSocketAddress) channel.getLocalAddress());
-            String who = client.getAddress().getHostAddress() + ":" + client.getPort() + (uid.isPresent() ? " uid=" + uid.getAsInt() : "");
+            String who = client.getAddress().getHostAddress() + ":" + client.getPort() + (uid.isPresent() ? " uid=" + Integer.toUnsignedString(uid.getAsInt()) : "");
             boolean other = uid.isPresent() && owner.uid().isPresent() && uid.getAsInt() != owner.uid().getAsInt();
             return new Peer(who, other ? Optional.of(Notice.of(Msg.FTB0324E, who, owner.name())) : Optional.empty());
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import org.ftb.address.IpAddress;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -42,16 +43,31 @@ final class ProcNetTcp implements SocketOwners {
     /** Whether a pass runs; guarded by {@link #lock}. */
     private boolean passing;
 
-    /** One caller's connections, and their owners once a pass has looked. */
+    /** One caller's connections, and their owners once a pass has looked, or why it could not. */
     private static final class Question {
         final List<Ends> connections;
         final OptionalInt[] owners;
         boolean answered;
+        /** Set when a connection's owner could not be read: the whole question fails. */
+        IOException failure;
 
         Question(List<Ends> connections) {
             this.connections = connections;
             this.owners = new OptionalInt[connections.size()];
             Arrays.fill(owners, OptionalInt.empty());
+        }
+
+        void failed(IOException why) {
+            if (failure == null) {
+                failure = why;
+            }
+        }
+
+        List<OptionalInt> answer() throws IOException {
+            if (failure != null) {
+                throw new IOException(failure.getMessage(), failure);
+            }
+            return List.of(owners);
         }
     }
 
@@ -65,7 +81,7 @@ final class ProcNetTcp implements SocketOwners {
     }
 
     @Override
-    public List<OptionalInt> ownersOf(List<Ends> connections) {
+    public List<OptionalInt> ownersOf(List<Ends> connections) throws IOException {
         Question mine = new Question(List.copyOf(connections));
         List<Question> pass;
         synchronized (lock) {
@@ -74,14 +90,13 @@ final class ProcNetTcp implements SocketOwners {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
-                    // The broker is stopping: the owner stays unknown, which refuses the connection.
                     Thread.currentThread().interrupt();
                     waiting.remove(mine);
-                    return List.of(mine.owners);
+                    throw new InterruptedIOException("interrupted while waiting to read " + dir.resolve("tcp"));
                 }
             }
             if (mine.answered) {
-                return List.of(mine.owners);
+                return mine.answer();
             }
             passing = true;
             pass = waiting;
@@ -96,10 +111,14 @@ final class ProcNetTcp implements SocketOwners {
                 lock.notifyAll();
             }
         }
-        return List.of(mine.owners);
+        return mine.answer();
     }
 
-    /** One pass through the tables for every connection of {@code questions}; each table is read only while some connection is still unfound. */
+    /**
+     * One pass through the tables for every connection of {@code questions}; each table is read only
+     * while some connection is still unfound. A table that cannot be read fails every question with a
+     * connection not found yet; a line that cannot be read fails only the connection it may be.
+     */
     private void look(List<Question> questions) {
         List<Sought> unfound = new ArrayList<>();
         for (Question q : questions) {
@@ -111,18 +130,25 @@ final class ProcNetTcp implements SocketOwners {
             if (unfound.isEmpty()) {
                 return;
             }
-            try (BufferedReader lines = Files.newBufferedReader(dir.resolve(table), StandardCharsets.US_ASCII)) {
+            Path file = dir.resolve(table);
+            try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
                 lines.readLine(); // the heading
                 for (String line; !unfound.isEmpty() && (line = lines.readLine()) != null; ) {
                     for (Iterator<Sought> each = unfound.iterator(); each.hasNext(); ) {
-                        if (each.next().foundIn(line)) {
+                        if (each.next().settledBy(line, file)) {
                             each.remove();
                         }
                     }
                 }
             } catch (NoSuchFileException e) {
+                if (table.equals("tcp")) {
+                    unfound.forEach(sought -> sought.question.failed(new IOException("cannot read " + file + ": it is missing", e)));
+                    return;
+                }
                 // no IPv6 on this host: only tcp
             } catch (IOException | RuntimeException e) {
+                IOException why = new IOException("cannot read " + file + ": " + e.getMessage(), e);
+                unfound.forEach(sought -> sought.question.failed(why));
                 return;
             }
         }
@@ -146,17 +172,25 @@ final class ProcNetTcp implements SocketOwners {
             this.serverIp = IpAddress.unmapped(ends.server().getAddress().getAddress());
         }
 
-        /** True when {@code line} is this connection's client socket; its owner is then noted. */
-        boolean foundIn(String line) {
+        /**
+         * True when {@code line} settles this connection: it is the client's socket, whose owner is noted,
+         * or it may be and cannot be read, which fails the question.
+         */
+        boolean settledBy(String line, Path table) {
             // A cheap filter first: most lines are other connections.
             if (!line.contains(clientPort) || !line.contains(serverPort)) {
                 return false;
             }
-            String[] f = line.trim().split("\\s+");
-            if (f.length <= INODE_FIELD || !matches(f[1], clientIp, clientPort) || !matches(f[2], serverIp, serverPort)) {
-                return false;
+            try {
+                String[] f = line.trim().split("\\s+");
+                if (f.length <= INODE_FIELD || !matches(f[1], clientIp, clientPort) || !matches(f[2], serverIp, serverPort)) {
+                    return false;
+                }
+                // proc(5) prints the uid unsigned: uids from 2^31 up are kept as the int of the same 32 bits.
+                question.owners[index] = f[INODE_FIELD].equals("0") ? OptionalInt.empty() : OptionalInt.of(Integer.parseUnsignedInt(f[UID_FIELD]));
+            } catch (RuntimeException e) {
+                question.failed(new IOException("cannot read a line of " + table + " (" + e + "): " + line.trim()));
             }
-            question.owners[index] = f[INODE_FIELD].equals("0") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(f[UID_FIELD]));
             return true;
         }
     }

@@ -1,5 +1,6 @@
 package org.ftb.platform;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +19,25 @@ public interface SocketOwners {
 
     /**
      * The user id that owns the socket at {@code client} connected to {@code server}, when that socket
-     * is on this host and the system can tell; empty otherwise (a remote client, or no way to ask).
-     * May read system files: call it off the selector threads.
+     * is on this host and the system can tell; empty otherwise (a remote client, a socket its process
+     * has closed, or no way to ask). A uid is Linux's unsigned 32 bits in an {@code int}: compare it with
+     * {@code ==}, print it with {@link Integer#toUnsignedString(int)}. May read system files: call it off
+     * the selector threads.
+     *
+     * @throws IOException when the system's tables could not be read: the owner is not known, which is
+     *                     not the same as having none
      */
-    default OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server) {
+    default OptionalInt ownerOf(InetSocketAddress client, InetSocketAddress server) throws IOException {
         return ownersOf(List.of(new Ends(client, server))).get(0);
     }
 
     /**
      * {@link #ownerOf} for several connections at once, in their order, from one look at the system's
      * tables: one look can cost milliseconds whatever it finds.
+     *
+     * @throws IOException when the owner of any of them could not be read
      */
-    List<OptionalInt> ownersOf(List<Ends> connections);
+    List<OptionalInt> ownersOf(List<Ends> connections) throws IOException;
 
     /** True when {@link #ownerOf} can ever answer on this system. */
     boolean available();

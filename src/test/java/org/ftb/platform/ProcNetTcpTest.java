@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class ProcNetTcpTest {
@@ -59,11 +60,16 @@ class ProcNetTcpTest {
                 .as("a client on another host").isEmpty();
     }
 
+    /** An owner that cannot be read is not known, which is not "none" (Fault74): the look fails. tcp6 alone may be missing (no IPv6). */
     @Test
-    void anUnreadableTableTellsNothing() {
+    void anUnreadableTableIsAFailureNotAnAnswer() throws Exception {
         ProcNetTcp owners = new ProcNetTcp(dir.resolve("missing"));
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        assertThat(owners.ownerOf(new InetSocketAddress(loopback, 40000), new InetSocketAddress(loopback, 1080))).isEmpty();
+        assertThatThrownBy(() -> owners.ownerOf(new InetSocketAddress(loopback, 40000), new InetSocketAddress(loopback, 1080)))
+                .isInstanceOf(IOException.class).hasMessageContaining("tcp");
+        Files.write(dir.resolve("tcp"), List.of(HEADING));
+        assertThat(new ProcNetTcp(dir).ownerOf(new InetSocketAddress(loopback, 40000), new InetSocketAddress(loopback, 1080)))
+                .as("no tcp6 on a host without IPv6: not found in tcp is no owner").isEmpty();
     }
 
     /** On Linux, the real tables: a connection this JVM made is this process's user's. */
