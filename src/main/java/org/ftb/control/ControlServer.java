@@ -12,6 +12,7 @@ import org.ftb.platform.SocketOwners;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
@@ -231,9 +232,9 @@ public final class ControlServer implements AutoCloseable {
                 take(server.accept());
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
+            } catch (IOException | UncheckedIOException e) {
                 // Out of file descriptors, for one: said once, and tried again shortly rather than in a tight loop.
-                condition.failed(e);
+                condition.failed(unwrapped(e));
                 recover();
             }
         }
@@ -254,19 +255,28 @@ public final class ControlServer implements AutoCloseable {
                 } finally {
                     server.configureBlocking(true);
                 }
-            } catch (IOException e) {
-                condition.failed(e);
+            } catch (IOException | UncheckedIOException e) {
+                condition.failed(unwrapped(e));
             }
         }
     }
 
-    /** Hands a connection accepted to a handler thread, or refuses it when too many wait already. */
+    private static Exception unwrapped(Exception e) {
+        return e instanceof UncheckedIOException u ? u.getCause() : e;
+    }
+
+    /**
+     * Hands a connection accepted to a handler thread, or refuses it when too many wait already.
+     *
+     * @throws UncheckedIOException when the connection cannot be served (out of file descriptors for its
+     *                              selector): closed unanswered, and the endpoint is as one whose accept fails
+     */
     private void take(SocketChannel channel) {
         LineChannel line;
         try {
             line = LineChannel.accepted(channel);
         } catch (IOException e) {
-            return;
+            throw new UncheckedIOException(e);
         }
         if (!places.tryAcquire()) {
             refuse(line, Notice.of(Msg.FTB0326E, identify(channel).who(), MAX_CONNECTIONS), REFUSAL_TIMEOUT);
