@@ -12,7 +12,6 @@ import org.ftb.platform.SocketOwners;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
@@ -232,9 +231,9 @@ public final class ControlServer implements AutoCloseable {
                 take(server.accept());
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException | UncheckedIOException e) {
+            } catch (IOException e) {
                 // Out of file descriptors, for one: said once, and tried again shortly rather than in a tight loop.
-                condition.failed(unwrapped(e));
+                condition.failed(e);
                 recover();
             }
         }
@@ -255,28 +254,19 @@ public final class ControlServer implements AutoCloseable {
                 } finally {
                     server.configureBlocking(true);
                 }
-            } catch (IOException | UncheckedIOException e) {
-                condition.failed(unwrapped(e));
+            } catch (IOException e) {
+                condition.failed(e);
             }
         }
     }
 
-    private static Exception unwrapped(Exception e) {
-        return e instanceof UncheckedIOException u ? u.getCause() : e;
-    }
-
-    /**
-     * Hands a connection accepted to a handler thread, or refuses it when too many wait already.
-     *
-     * @throws UncheckedIOException when the connection cannot be served (out of file descriptors for its
-     *                              selector): closed unanswered, and the endpoint is as one whose accept fails
-     */
+    /** Hands a connection accepted to a handler thread, or refuses it when too many wait already. */
     private void take(SocketChannel channel) {
         LineChannel line;
         try {
             line = LineChannel.accepted(channel);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return;
         }
         if (!places.tryAcquire()) {
             refuse(line, Notice.of(Msg.FTB0326E, identify(channel).who(), MAX_CONNECTIONS), REFUSAL_TIMEOUT);
