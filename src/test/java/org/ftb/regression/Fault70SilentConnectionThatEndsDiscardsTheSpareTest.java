@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -59,15 +58,9 @@ class Fault70SilentConnectionThatEndsDiscardsTheSpareTest {
     void thePendingSpareCarriesTheSession() throws Exception {
         try (RawControlPort ftp = new RawControlPort(RawControlPort.closeAfter(Duration.ofMillis(1600)), RawControlPort.greetAfter(Duration.ofMillis(1000)));
              Gateway gateway = TestGateway.start(dir, USER, PASSWORD)) {
-            Path knownHosts = dir.resolve("known_hosts");
-            Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
-            try (TestBroker broker = TestBroker.start("BROKER CONNECTTIMEOUT(3)\nSSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + gateway.port()
-                    + ") KNOWNHOSTS('" + knownHosts + "')\nRULE NAME(FTP) DEST(127.0.0.1) PORTS(" + ftp.port() + ") ACTION(FTPTUNNEL) VIA(GW)\n");
+            try (TestBroker broker = ftp.brokerVia(gateway, dir, 3);
                  Socket client = RawControlPort.client(broker.port(), ftp.port())) {
-                assertThat(RawControlPort.readLine(client)).startsWith("220");
-                RawControlPort.send(client, "USER " + USER);
-                assertThat(RawControlPort.readLine(client)).startsWith("331");
-                RawControlPort.send(client, "PASS " + PASSWORD);
+                RawControlPort.sendLogin(client, USER, PASSWORD);
                 String reply = RawControlPort.readLine(client);
                 assertThat(ftp.connections()).as("the broker connected again before the first connection ended").isGreaterThanOrEqualTo(2);
                 assertThat(reply).as("the login's reply; log: %s", log.lines()).startsWith("230");

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -60,15 +59,9 @@ class Fault71ClientResetDuringTheWaitStillConnectsAgainTest {
     void theResetEndsTheSessionAndItsConnections() throws Exception {
         try (RawControlPort ftp = new RawControlPort(RawControlPort.silent(), RawControlPort.silent(), RawControlPort.silent());
              Gateway gateway = TestGateway.start(dir, USER, PASSWORD)) {
-            Path knownHosts = dir.resolve("known_hosts");
-            Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
-            try (TestBroker broker = TestBroker.start("BROKER CONNECTTIMEOUT(9)\nSSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + gateway.port()
-                    + ") KNOWNHOSTS('" + knownHosts + "')\nRULE NAME(FTP) DEST(127.0.0.1) PORTS(" + ftp.port() + ") ACTION(FTPTUNNEL) VIA(GW)\n")) {
+            try (TestBroker broker = ftp.brokerVia(gateway, dir, 9)) {
                 Socket client = RawControlPort.client(broker.port(), ftp.port());
-                assertThat(RawControlPort.readLine(client)).startsWith("220");
-                RawControlPort.send(client, "USER " + USER);
-                assertThat(RawControlPort.readLine(client)).startsWith("331");
-                RawControlPort.send(client, "PASS " + PASSWORD);
+                RawControlPort.sendLogin(client, USER, PASSWORD);
                 await("the broker connects again").atMost(Duration.ofSeconds(10)).until(() -> ftp.connections() == 2);
                 client.setSoLinger(true, 0);
                 client.close();

@@ -1,5 +1,8 @@
 package org.ftb.regression;
 
+import org.ftb.gateway.Gateway;
+import org.ftb.testing.TestBroker;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,12 +12,16 @@ import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A raw FTP control port for the "silent server" attacks: connection n (from 1) does what the n-th
@@ -202,6 +209,25 @@ final class RawControlPort implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * A broker whose one rule tunnels FTP to this port through {@code gateway}, whose host key it trusts,
+     * AUTH(FTPLOGIN) by default: the FTP login is the SSH login.
+     */
+    TestBroker brokerVia(Gateway gateway, Path dir, int connectTimeoutSeconds) throws Exception {
+        Path knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, gateway.knownHostsLine() + "\n");
+        return TestBroker.start("BROKER CONNECTTIMEOUT(" + connectTimeoutSeconds + ")\nSSHHOST NAME(GW) HOST(127.0.0.1) PORT(" + gateway.port()
+                + ") KNOWNHOSTS('" + knownHosts + "')\nRULE NAME(FTP) DEST(127.0.0.1) PORTS(" + port() + ") ACTION(FTPTUNNEL) VIA(GW)\n");
+    }
+
+    /** Greeting (220), USER (331), then PASS sent: the login's reply is the caller's to read. */
+    static void sendLogin(Socket client, String user, String password) throws IOException {
+        assertThat(readLine(client)).startsWith("220");
+        send(client, "USER " + user);
+        assertThat(readLine(client)).startsWith("331");
+        send(client, "PASS " + password);
     }
 
     /** A client socket to {@code port} on loopback through the broker's SOCKS port. */
