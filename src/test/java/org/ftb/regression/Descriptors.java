@@ -1,8 +1,10 @@
 package org.ftb.regression;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,16 +13,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real file-descriptor exhaustion of this JVM, for a broker running in it: the soft limit lowered with
- * prlimit (util-linux) to what is open plus a margin, then taken by clients that connect to the broker
- * and hold their connections, so that the listener's accept fails with "Too many open files". Every class
- * in the build's class directories is loaded first: loading a class from a directory opens a file, which
- * would fail too (from the shipped jar, already open, it takes none). {@link #close} closes the clients
- * and puts the limit back.
+ * prlimit (util-linux) to what is open plus a margin, then every descriptor left taken, by clients that
+ * connect to the broker and hold their connections (its listener's accept fails with "Too many open
+ * files"), or by files (the broker cannot open one of its own). Every class in the build's class
+ * directories is loaded first: loading a class from a directory opens a file, which would fail too (from
+ * the shipped jar, already open, it takes none). {@link #close} gives back what it took and puts the
+ * limit back.
  */
 final class Descriptors implements AutoCloseable {
     private final long soft;
     private final long hard;
-    private final List<Socket> clients = new ArrayList<>();
+    private final List<Closeable> taken = new ArrayList<>();
     private boolean lowered;
 
     Descriptors() throws IOException {
@@ -43,26 +46,51 @@ final class Descriptors implements AutoCloseable {
 
     /** Lowers the limit and connects clients to {@code port} until no descriptor is left; returns how many. */
     int exhaustThrough(int port) throws Exception {
+        lower();
+        takeAll(() -> new Socket(InetAddress.getLoopbackAddress(), port));
+        return taken.size();
+    }
+
+    /**
+     * Lowers the limit and opens /dev/null until no descriptor is left, for a broker that must find none
+     * when it opens a file of its own; returns how many.
+     */
+    int exhaustFiles() throws Exception {
+        lower();
+        takeAll(() -> FileChannel.open(Path.of("/dev/null")));
+        // The pipes of prlimit's process are closed after it has ended, by another thread: take those too.
+        Thread.sleep(300);
+        takeAll(() -> FileChannel.open(Path.of("/dev/null")));
+        return taken.size();
+    }
+
+    private void lower() throws Exception {
         preloadClassesFrom(Path.of("target/classes"));
         preloadClassesFrom(Path.of("target/test-classes"));
         prlimit(openFiles() + 40, hard);
         lowered = true;
-        try {
-            while (clients.size() < 10_000) {
-                clients.add(new Socket(InetAddress.getLoopbackAddress(), port));
-            }
-        } catch (IOException outOfDescriptors) {
-            // every descriptor of the process is taken: the listener's next accept fails
-        }
-        return clients.size();
     }
 
-    /** Closes the clients and puts the limit back: the listener can accept again. */
-    void release() throws Exception {
-        for (Socket client : clients) {
-            client.close();
+    private interface Opener {
+        Closeable open() throws IOException;
+    }
+
+    private void takeAll(Opener opener) {
+        try {
+            while (taken.size() < 10_000) {
+                taken.add(opener.open());
+            }
+        } catch (IOException outOfDescriptors) {
+            // every descriptor of the process is taken
         }
-        clients.clear();
+    }
+
+    /** Closes what it took and puts the limit back: the listener can accept again. */
+    void release() throws Exception {
+        for (Closeable c : taken) {
+            c.close();
+        }
+        taken.clear();
         if (lowered) {
             prlimit(soft, hard);
             lowered = false;

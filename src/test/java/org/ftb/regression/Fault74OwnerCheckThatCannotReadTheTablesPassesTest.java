@@ -10,18 +10,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,12 +79,13 @@ class Fault74OwnerCheckThatCannotReadTheTablesPassesTest {
     Path dir;
     private DataPortRig rig;
     private Process attacker;
-    private final List<FileChannel> taken = new ArrayList<>();
-    private long[] limits;
+    private Descriptors descriptors;
 
     @AfterEach
     void tearDown() throws Exception {
-        release();
+        if (descriptors != null) {
+            descriptors.release();
+        }
         if (attacker != null) {
             attacker.destroyForcibly();
         }
@@ -116,11 +113,12 @@ class Fault74OwnerCheckThatCannotReadTheTablesPassesTest {
             String clientPort = String.valueOf(said.readLine()).trim();
             Thread.sleep(200); // the broker has read the greeting and answered it
 
-            exhaust();
+            descriptors = new Descriptors();
+            assertThat(descriptors.exhaustFiles()).as("descriptors taken").isPositive();
             go.write('\n');
             go.flush();
             Thread.sleep(300); // the check runs on a worker within milliseconds of the request
-            release();
+            descriptors.release();
 
             String reply = String.valueOf(said.readLine());
             await(Duration.ofSeconds(5), () -> !refusals(port).isEmpty() || !audit(clientPort).isEmpty());
@@ -162,95 +160,6 @@ class Fault74OwnerCheckThatCannotReadTheTablesPassesTest {
         long end = System.nanoTime() + limit.toNanos();
         while (!done.getAsBoolean() && System.nanoTime() < end) {
             Thread.sleep(50);
-        }
-    }
-
-    /** Lowers this JVM's open-files limit and takes every descriptor left. */
-    private void exhaust() throws Exception {
-        preloadClassesFrom(Path.of("target/classes"));
-        preloadClassesFrom(Path.of("target/test-classes"));
-        limits = limits();
-        prlimit(openFiles() + 40, limits[1]);
-        takeAll();
-        // The pipes of prlimit's process are closed after it has ended, by another thread: take those too.
-        Thread.sleep(300);
-        takeAll();
-        assertThat(taken).as("descriptors taken").isNotEmpty();
-    }
-
-    private void takeAll() {
-        try {
-            while (taken.size() < 10_000) {
-                taken.add(FileChannel.open(Path.of("/dev/null")));
-            }
-        } catch (IOException outOfDescriptors) {
-            // every descriptor is taken
-        }
-    }
-
-    /** Gives the descriptors back and puts the limit back. */
-    private void release() throws Exception {
-        for (FileChannel c : taken) {
-            c.close();
-        }
-        taken.clear();
-        if (limits != null) {
-            prlimit(limits[0], limits[1]);
-            limits = null;
-        }
-    }
-
-    private static int openFiles() throws IOException {
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            return (int) fds.count();
-        }
-    }
-
-    /** Soft and hard "Max open files" of this process (Long.MAX_VALUE for unlimited). */
-    private static long[] limits() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-            if (line.startsWith("Max open files")) {
-                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
-                return new long[]{value(f[0]), value(f[1])};
-            }
-        }
-        throw new IOException("no open-files limit in /proc/self/limits");
-    }
-
-    private static long value(String text) {
-        return text.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(text);
-    }
-
-    private static void prlimit(long soft, long hard) throws Exception {
-        Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()),
-                "--nofile=" + text(soft) + ":" + text(hard))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("prlimit --nofile=" + text(soft) + " failed");
-        }
-    }
-
-    private static String text(long limit) {
-        return limit == Long.MAX_VALUE ? "unlimited" : Long.toString(limit);
-    }
-
-    /** Loads the build's classes now: loading one from a directory later would need a descriptor. */
-    private static void preloadClassesFrom(Path classes) throws IOException {
-        if (!Files.isDirectory(classes)) {
-            return;
-        }
-        List<Path> files;
-        try (var walk = Files.walk(classes)) {
-            files = walk.filter(f -> f.toString().endsWith(".class")).toList();
-        }
-        for (Path file : files) {
-            String name = classes.relativize(file).toString().replace('/', '.');
-            try {
-                Class.forName(name.substring(0, name.length() - ".class".length()), false,
-                        Fault74OwnerCheckThatCannotReadTheTablesPassesTest.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                // not needed here
-            }
         }
     }
 }
