@@ -11,7 +11,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
-import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
+import ch.qos.logback.core.rolling.TimeBasedRollingPolicy;
 import ch.qos.logback.core.util.FileSize;
 import org.ftb.config.LogSettings;
 import org.ftb.platform.PrivateFiles;
@@ -40,6 +40,8 @@ public final class LogSetup {
     private static final String SYSTEM_CONSOLE = "SYSTEMCONSOLE";
     /** The console appender's name, here and in logback.xml. */
     private static final String CONSOLE = "CONSOLE";
+    /** The day in a rolled file's name: ftb.log.2025-01-31.0. */
+    private static final String DAY = "yyyy-MM-dd";
 
     private LogSetup() {
     }
@@ -131,13 +133,15 @@ public final class LogSetup {
      * a roll is a rename (see {@link PrivateRollingFileAppender}). Rolled files go after KEEP days, and
      * the oldest sooner when together they would pass TOTALSIZE; at start too, for a broker restarted daily.
      */
-    private static SizeAndTimeBasedRollingPolicy<ILoggingEvent> rolling(LoggerContext context, FileAppender<ILoggingEvent> appender,
-                                                                         Path file, LogSettings.Rolling rolling) {
-        SizeAndTimeBasedRollingPolicy<ILoggingEvent> policy = new SizeAndTimeBasedRollingPolicy<>();
+    private static TimeBasedRollingPolicy<ILoggingEvent> rolling(LoggerContext context, FileAppender<ILoggingEvent> appender,
+                                                                 Path file, LogSettings.Rolling rolling) {
+        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
         policy.setContext(context);
         policy.setParent(appender);
-        policy.setFileNamePattern(file + ".%d{yyyy-MM-dd}.%i");
-        policy.setMaxFileSize(new FileSize(rolling.maxFileBytes()));
+        policy.setFileNamePattern(file + ".%d{" + DAY + "}.%i");
+        SizeAndDayRolling<ILoggingEvent> bySizeAndDay = new SizeAndDayRolling<>(DAY);
+        bySizeAndDay.setMaxFileSize(new FileSize(rolling.maxFileBytes()));
+        policy.setTimeBasedFileNamingAndTriggeringPolicy(bySizeAndDay);
         policy.setMaxHistory(rolling.keepDays());
         policy.setTotalSizeCap(new FileSize(rolling.totalBytes()));
         policy.setCleanHistoryOnStart(true);
