@@ -158,10 +158,7 @@ class Fault72UidAbove2To31MakesEveryOwnerUnknownTest {
     }
 
     private Process as(String uid, String script, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "/usr/bin/python3", "-c", script));
-        command.addAll(List.of(arguments));
-        Process p = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = OtherUser.python(uid, script, arguments);
         started.add(p);
         return p;
     }

@@ -65,11 +65,9 @@ class Fault73OneOddLineLeavesTheWholePassUnansweredTest {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         List<Socket> open = new ArrayList<>();
         try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
-            Process holder = new ProcessBuilder("setpriv", "--reuid=" + Fault72UidAbove2To31MakesEveryOwnerUnknownTest.HIGH_UID,
-                    "--regid=" + Fault72UidAbove2To31MakesEveryOwnerUnknownTest.HIGH_UID, "--clear-groups", "/usr/bin/python3", "-c",
+            Process holder = OtherUser.python(Fault72UidAbove2To31MakesEveryOwnerUnknownTest.HIGH_UID,
                     "import socket,sys\ns=socket.create_connection(('127.0.0.1',int(sys.argv[1])))\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()\n",
-                    Integer.toString(server.getLocalPort()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    Integer.toString(server.getLocalPort()));
             started.add(holder);
             String printed = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.US_ASCII)).readLine();
             assertThat(printed).as("the other user's connection").isNotNull();

@@ -105,9 +105,7 @@ class Fault74OwnerCheckThatCannotReadTheTablesPassesTest {
             int port = DataPortRig.loginAndPasv(victim);
 
             // Connected and past the SOCKS greeting first: this takes descriptors of this JVM, and the broker's accept one.
-            attacker = new ProcessBuilder("setpriv", "--reuid=" + OtherUser.UID, "--regid=" + OtherUser.UID, "--clear-groups",
-                    "/usr/bin/python3", "-c", CLAIM, Integer.toString(port), Integer.toString(rig.broker.port()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            attacker = OtherUser.python(OtherUser.UID, CLAIM, Integer.toString(port), Integer.toString(rig.broker.port()));
             BufferedReader said = new BufferedReader(new InputStreamReader(attacker.getInputStream(), StandardCharsets.US_ASCII));
             OutputStream go = attacker.getOutputStream();
             String clientPort = String.valueOf(said.readLine()).trim();

@@ -29,13 +29,28 @@ public final class OtherUser {
 
     /** Runs {@code command} as the other user; returns what it wrote to its standard output. */
     public static byte[] run(String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of("setpriv", "--reuid=" + UID, "--regid=" + UID, "--clear-groups"));
-        line.addAll(List.of(command));
-        Process p = new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = start(UID, command);
         try (InputStream out = p.getInputStream()) {
             byte[] read = out.readAllBytes();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             return read;
         }
+    }
+
+    /**
+     * Starts {@code script} in /usr/bin/python3 with {@code arguments}, as the local user {@code uid} (any
+     * number: setpriv needs no passwd entry); its standard output is the caller's to read, its errors are
+     * discarded.
+     */
+    public static Process python(String uid, String script, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c", script));
+        command.addAll(List.of(arguments));
+        return start(uid, command.toArray(String[]::new));
+    }
+
+    private static Process start(String uid, String... command) throws IOException {
+        List<String> line = new ArrayList<>(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
+        line.addAll(List.of(command));
+        return new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 }
