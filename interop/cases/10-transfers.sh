@@ -1,0 +1,39 @@
+# interop/cases: sourced by interop/run, in order of name (see docs/testing.md).
+# curl through every SOCKS version: downloads (0 bytes to 64 MiB), PASV and EPSV, upload, listing.
+
+case_get socks5h-key-download "$S5H" ftp://localhost/small.bin "$HOME_DIR/small.bin"
+case_get socks5h-key-empty-file "$S5H" ftp://localhost/empty.bin "$HOME_DIR/empty.bin"
+case_get socks5-key-download-1MiB "$S5" ftp://127.0.0.1/mid.bin "$HOME_DIR/mid.bin"
+case_get socks5-key-download-64MiB "$S5" ftp://127.0.0.1/big.bin "$HOME_DIR/big.bin"
+case_get socks4-key-download "$S4" ftp://127.0.0.1/small.bin "$HOME_DIR/small.bin"
+case_get socks4a-key-download "$S4A" ftp://localhost/small.bin "$HOME_DIR/small.bin"
+# PASV and EPSV, each checked in curl's trace: the broker's rewritten 227 and 229 replies
+TRACE_WANT='^< 227 ' TRACE_NOT='^> EPSV' case_get socks5-key-download-pasv "$S5" ftp://127.0.0.1/small.bin \
+    "$HOME_DIR/small.bin" --disable-epsv -v
+TRACE_WANT='^< 229 ' TRACE_NOT='^> PASV' case_get socks5-key-download-epsv "$S5" ftp://127.0.0.1/small.bin \
+    "$HOME_DIR/small.bin" --ftp-pasv -v
+
+# upload (STOR), checked on the server's side
+name=socks5-key-upload
+rm -f "$HOME_DIR/up.bin"
+rc=0
+ccurl "$S5" ftp://127.0.0.1/up.bin -T "$W/upload.bin" 2>"$W/out/$name.err" || rc=$?
+if [ "$rc" != 0 ]; then fail $name "curl exit $rc: $(tr '\n' ' ' <"$W/out/$name.err")"
+elif [ ! -f "$HOME_DIR/up.bin" ]; then fail $name "no up.bin on the server"
+elif [ "$(sha "$HOME_DIR/up.bin")" != "$(sha "$W/upload.bin")" ]; then
+    fail $name "the server's up.bin has SHA-256 $(sha "$HOME_DIR/up.bin") ($(stat -c %s "$HOME_DIR/up.bin") bytes), want $(sha "$W/upload.bin")"
+else pass $name; fi
+
+# directory listing (LIST)
+name=socks5-key-list
+rc=0
+ccurl "$S5" ftp://127.0.0.1/ -o "$W/out/$name" 2>"$W/out/$name.err" || rc=$?
+if [ "$rc" != 0 ]; then fail $name "curl exit $rc: $(tr '\n' ' ' <"$W/out/$name.err")"
+else
+    miss=''
+    for f in small.bin empty.bin mid.bin sub; do
+        grep -Eq " $f\$" "$W/out/$name" || miss+=" $f"
+    done
+    if [ -n "$miss" ]; then fail $name "listing lacks$miss: $(head -c 300 "$W/out/$name" | tr '\n' '|')"
+    else pass $name; fi
+fi
