@@ -212,7 +212,7 @@ final class SocksListeners {
 
         @Override
         public void ready(SelectionKey key) throws IOException {
-            condition.acceptWaiting(accepted);
+            condition.acceptWaiting(accepted::accept);
         }
 
         @Override
@@ -238,7 +238,7 @@ final class SocksListeners {
                 return;
             }
             try {
-                condition.acceptWaiting(accepted);
+                condition.acceptWaiting(accepted::accept);
                 key.interestOps(SelectionKey.OP_ACCEPT);
             } catch (IOException | RuntimeException e) {
                 failed(e);

@@ -242,11 +242,14 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Tries the accept again every {@link AcceptCondition#RETRY} until it works, with one that does not
      * wait for a client: a blocking accept would not return while none comes, and the condition would
-     * stay on long after the endpoint could accept again.
+     * stay on long after the endpoint could accept again. Each try first sets up what a connection needs
+     * (a socket and its selector) and lets it go: an accept finding no client waiting proves only that a
+     * descriptor was free for it, and the next client would be dropped again for want of its selector.
      */
     private void recover() {
         while (!awaitClose(AcceptCondition.RETRY)) {
             try {
+                LineChannel.accepted(SocketChannel.open()).close();
                 server.configureBlocking(false);
                 try {
                     condition.acceptWaiting(this::take);
@@ -260,14 +263,14 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Hands a connection accepted to a handler thread, or refuses it when too many wait already. */
-    private void take(SocketChannel channel) {
-        LineChannel line;
-        try {
-            line = LineChannel.accepted(channel);
-        } catch (IOException e) {
-            return;
-        }
+    /**
+     * Hands a connection accepted to a handler thread, or refuses it when too many wait already.
+     *
+     * @throws IOException when the connection cannot be served (no descriptor left for its selector): it is
+     *                     closed unanswered, and the endpoint fails as if its accept had (FTB0013A)
+     */
+    private void take(SocketChannel channel) throws IOException {
+        LineChannel line = LineChannel.accepted(channel);
         if (!places.tryAcquire()) {
             refuse(line, Notice.of(Msg.FTB0326E, identify(channel).who(), MAX_CONNECTIONS), REFUSAL_TIMEOUT);
             line.close();

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 /**
  * Whether a listener can accept connections, for the operator: the SOCKS listeners and the ftb ctl
@@ -15,7 +14,8 @@ import java.util.function.Consumer;
  * is an action message, FTB0013A, once; the listener's owner tries again every {@link #RETRY}, since an
  * accept that failed at once fails again at once, with {@link #acceptWaiting}, which never waits for a
  * client. The condition clears (FTB0014I) when an accept finds no client left waiting: the listener has
- * again taken every client that was waiting, if any; one accept between failures is no recovery. A
+ * again taken every client that was waiting, if any, and its owner could set each up; one accept between
+ * failures is no recovery. A
  * listener closed while it fails says that the condition ends with it (FTB0021I), so that no action
  * message is left on the console for a listener that is gone.
  *
@@ -38,16 +38,23 @@ public final class AcceptCondition {
         this.messages = messages;
     }
 
+    /** Sets up a connection accepted, or fails as an accept does when it cannot (the connection closed). */
+    @FunctionalInterface
+    public interface Take {
+        /** @throws IOException when the connection cannot be served, for want of descriptors for one */
+        void take(SocketChannel channel) throws IOException;
+    }
+
     /**
      * Accepts every client waiting, handing each to {@code take}, and returns when none is left; a
      * failing listener then accepts again (FTB0014I). The listener must be in non-blocking mode.
      *
-     * @throws IOException from an accept: say {@link #failed} and try again after {@link #RETRY}
+     * @throws IOException from an accept or a {@code take}: say {@link #failed} and try again after {@link #RETRY}
      */
-    public void acceptWaiting(Consumer<SocketChannel> take) throws IOException {
+    public void acceptWaiting(Take take) throws IOException {
         SocketChannel channel;
         while (isOpen() && (channel = listener.accept()) != null) {
-            take.accept(channel);
+            take.take(channel);
         }
         cleared();
     }

@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -384,6 +385,46 @@ class BrokerJarIT {
      */
     @Test
     void issue8TheCtlEndpointOutOfFileDescriptorsIsAnActionMessageOnceUntilItAcceptsAgain(@TempDir Path dir) throws Exception {
+        withCtlOutOfDescriptors(dir, (broker, full, endpoint, ctl) -> {
+            full.loseCtl(endpoint, ctl);
+            Thread.sleep(3000);
+            assertThat(broker.output().stream().filter(l -> l.contains("FTB0013A " + ctl))).as("said once, not every second").hasSize(1);
+            assertThat(broker.output()).noneMatch(l -> l.contains("FTB0010E"));
+            full.release();
+            broker.awaitLine("FTB0014I " + ctl + " accepts connections again");
+            assertThat(ctl(endpoint, "D")).as("the response to D, and its end").contains("FTB0310I", "\u0004");
+        });
+    }
+
+    /**
+     * Fault90: a ctl connection accepted when no descriptor is left for its selector was closed unanswered,
+     * and the operator heard nothing; and an accept that then found nobody waiting would have said the
+     * endpoint recovered while the next connection would be dropped the same way.
+     */
+    @Test
+    void fault90ACtlConnectionTheEndpointCannotServeIsFtb0013ANotASilentDrop(@TempDir Path dir) throws Exception {
+        withCtlOutOfDescriptors(dir, (broker, full, endpoint, ctl) -> {
+            // The endpoint's waiting accept holds the one descriptor left: this connection gets it, its selector none.
+            assertThat(unanswered(endpoint, "D")).as("no response without a selector").isEmpty();
+            broker.awaitLine("FTB0013A " + ctl + " cannot accept connections: ");
+            Thread.sleep(3000);
+            assertThat(broker.output()).as("no recovery said while a connection still could not be served")
+                    .noneMatch(l -> l.contains("FTB0014I " + ctl));
+            full.release();
+            broker.awaitLine("FTB0014I " + ctl + " accepts connections again");
+            assertThat(ctl(endpoint, "D")).as("the response to D, and its end").contains("FTB0310I", "\u0004");
+            assertThat(broker.output().stream().filter(l -> l.contains("FTB0013A " + ctl))).hasSize(1);
+        });
+    }
+
+    /** What a test does with a broker out of descriptors ({@link FullBroker#exhaust}) and its ftb ctl endpoint. */
+    @FunctionalInterface
+    private interface CtlScenario {
+        /** @param ctl the endpoint as its FTB0013A and FTB0014I name it */
+        void run(Running broker, FullBroker full, Path endpoint, String ctl) throws Exception;
+    }
+
+    private void withCtlOutOfDescriptors(Path dir, CtlScenario scenario) throws Exception {
         assumePrlimit();
         int port = freePort();
         Path endpoint = dir.resolve("ctl").resolve("broker");
@@ -396,13 +437,16 @@ class BrokerJarIT {
             broker.awaitLine("FTB0003I");
             FullBroker full = new FullBroker(broker, port);
             full.exhaust();
-            full.loseCtl(endpoint, ctl);
-            Thread.sleep(3000);
-            assertThat(broker.output().stream().filter(l -> l.contains("FTB0013A " + ctl))).as("said once, not every second").hasSize(1);
-            assertThat(broker.output()).noneMatch(l -> l.contains("FTB0010E"));
-            full.release();
-            broker.awaitLine("FTB0014I " + ctl + " accepts connections again");
-            assertThat(ctl(endpoint, "D")).as("the response to D, and its end").contains("FTB0310I", "\u0004");
+            scenario.run(broker, full, endpoint, ctl);
+        }
+    }
+
+    /** {@link #ctl}, for a connection that may be closed with the command unread: a reset is no response. */
+    private static String unanswered(Path endpoint, String command) throws IOException {
+        try {
+            return ctl(endpoint, command);
+        } catch (SocketException e) {
+            return "";
         }
     }
 
