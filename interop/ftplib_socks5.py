@@ -2,13 +2,17 @@
 """interop/ftplib_socks5.py: Python's ftplib through a SOCKS 5 proxy (interop/cases/40-clients.sh).
 
     FTP_PASSWORD=... python3 interop/ftplib_socks5.py --proxy 127.0.0.1:1080 --host 127.0.0.1 \
-        --port 21 --user USER get REMOTE LOCAL | put LOCAL REMOTE
+        --port 21 --user USER get REMOTE LOCAL | put LOCAL REMOTE | abort-get BIG REMOTE LOCAL
 
 ftplib itself, unchanged: every connection it makes (control and passive data) goes through a SOCKS 5
 CONNECT (RFC 1928, no authentication) written here with the standard library only, since PySocks is
 not always at hand. ftplib's own PASV handling stays as it is: by default it ignores the address in a
 227 reply and connects to the control connection's peer (here the proxy's address) at the 227's port.
 Each SOCKS request is printed on stderr. Exit 0 on success, 1 on an FTP or SOCKS error.
+
+abort-get starts RETR BIG, reads 64 KiB, closes the data connection and calls ftplib's abort(), which
+sends ABOR with its last byte as TCP urgent data (MSG_OOB); it expects the transfer's 426 and the
+ABOR's 225 or 226, then gets REMOTE into LOCAL on the same session.
 """
 import argparse
 import ftplib
@@ -82,9 +86,8 @@ def main():
     ap.add_argument("--host", required=True)
     ap.add_argument("--port", type=int, default=21)
     ap.add_argument("--user", required=True)
-    ap.add_argument("op", choices=["get", "put"])
-    ap.add_argument("src")
-    ap.add_argument("dst")
+    ap.add_argument("op", choices=["get", "put", "abort-get"])
+    ap.add_argument("args", nargs="+")
     a = ap.parse_args()
     phost, pport = a.proxy.rsplit(":", 1)
     ftplib.socket = _SocksSocketModule((phost, int(pport)))
@@ -93,12 +96,31 @@ def main():
         with ftplib.FTP(timeout=TIMEOUT) as ftp:
             print(ftp.connect(a.host, a.port), file=sys.stderr)
             print(ftp.login(a.user, password), file=sys.stderr)
-            if a.op == "get":
-                with open(a.dst, "wb") as f:
-                    print(ftp.retrbinary("RETR " + a.src, f.write), file=sys.stderr)
+            if a.op == "abort-get":
+                big, src, dst = a.args
+                ftp.voidcmd("TYPE I")
+                conn = ftp.transfercmd("RETR " + big)
+                got = len(conn.recv(65536))
+                conn.close()
+                first = ftp.abort()
+                print("abort: %d bytes read, then %s" % (got, first), file=sys.stderr)
+                if not first.startswith("426"):
+                    raise ftplib.error_proto("ABOR: the transfer's reply is %r, want 426" % first)
+                second = ftp.getresp()
+                print("abort: then %s" % second, file=sys.stderr)
+                if not second[:3] in ("225", "226"):
+                    raise ftplib.error_proto("ABOR: its reply is %r, want 225 or 226" % second)
+                op, src, dst = "get", src, dst
+            elif len(a.args) == 2:
+                op, (src, dst) = a.op, a.args
             else:
-                with open(a.src, "rb") as f:
-                    print(ftp.storbinary("STOR " + a.dst, f), file=sys.stderr)
+                ap.error("get and put take two arguments")
+            if op == "get":
+                with open(dst, "wb") as f:
+                    print(ftp.retrbinary("RETR " + src, f.write), file=sys.stderr)
+            else:
+                with open(src, "rb") as f:
+                    print(ftp.storbinary("STOR " + dst, f), file=sys.stderr)
             print(ftp.quit(), file=sys.stderr)
     except (ftplib.Error, OSError, EOFError) as e:
         print("ftplib_socks5: %s: %s" % (type(e).__name__, e), file=sys.stderr)

@@ -60,6 +60,22 @@ elif [ "$(sha "$HOME_DIR/lftp-up.bin")" != "$(sha "$W/upload.bin")" ]; then
     fail $name "the server's lftp-up.bin has SHA-256 $(sha "$HOME_DIR/lftp-up.bin") ($(stat -c %s "$HOME_DIR/lftp-up.bin") bytes), want $(sha "$W/upload.bin")"
 else pass $name; fi
 
+# pget: big.bin (64 MiB) in parts on up to 4 sessions at once, each a RETR from its REST offset,
+# ended by lftp with ABOR when its part is in
+name=lftp-proxychains-pget
+rm -f "$W/out/$name.bin"
+n0=$(grep -c 'XFER .*cmd=RETR path=big\.bin ' "$W/broker.log" || true)
+rc=0
+lftp_run $name "pget -n 4 big.bin -o $W/out/$name.bin" || rc=$?
+sleep 0.2
+n1=$(grep -c 'XFER .*cmd=RETR path=big\.bin ' "$W/broker.log" || true)
+why=$(lftp_result $name $rc)
+if [ -n "$why" ]; then fail $name "$why"
+elif [ $((n1 - n0)) -lt 2 ]; then fail $name "the broker saw $((n1 - n0)) RETR of big.bin, not parts on 2 sessions or more"
+elif [ ! -f "$W/out/$name.bin" ] || [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/big.bin")" ]; then
+    fail $name "SHA-256 differs: got $(stat -c %s "$W/out/$name.bin" 2>/dev/null || echo no) bytes, want $(stat -c %s "$HOME_DIR/big.bin")"
+else pass $name; fi
+
 name=lftp-proxychains-ls
 rc=0
 lftp_run $name "cls -1" || rc=$?
@@ -75,10 +91,12 @@ fi
 # ---- Python's ftplib through SOCKS 5 (vsftpd on the SSH host's 127.0.0.1:21, KEYFTP) ----------------
 # ftplib ignores the 227's address and connects to its control socket's peer, here the proxy, at the
 # 227's port: that too goes through SOCKS 5 (see interop/ftplib_socks5.py).
-py_ftp() { # name op src dst
+py_ftp() { # name op args...
+    local name=$1
+    shift
     FTP_PASSWORD=$PASSWORD in_ns "$NS_C" timeout 60 python3 "$ROOT/interop/ftplib_socks5.py" \
-        --proxy 127.0.0.1:1080 --host 127.0.0.1 --port 21 --user "$TEST_USER" "$2" "$3" "$4" \
-        >"$W/out/$1.out" 2>"$W/out/$1.err"
+        --proxy 127.0.0.1:1080 --host 127.0.0.1 --port 21 --user "$TEST_USER" "$@" \
+        >"$W/out/$name.out" 2>"$W/out/$name.err"
 }
 name=python-ftplib-socks5-get
 rm -f "$W/out/$name.bin"
@@ -99,6 +117,20 @@ if [ "$rc" != 0 ]; then fail $name "exit $rc: $(tr '\n' ' ' <"$W/out/$name.err" 
 elif [ ! -f "$HOME_DIR/py-up.bin" ]; then fail $name "no py-up.bin on the server"
 elif [ "$(sha "$HOME_DIR/py-up.bin")" != "$(sha "$W/upload.bin")" ]; then
     fail $name "the server's py-up.bin has SHA-256 $(sha "$HOME_DIR/py-up.bin") ($(stat -c %s "$HOME_DIR/py-up.bin") bytes), want $(sha "$W/upload.bin")"
+else pass $name; fi
+
+# ftplib's abort(): ABOR with its last byte sent as TCP urgent data, after the client closed the data
+# connection of a 64 MiB RETR; the broker must pass the whole line on (426, then 225), and the session
+# goes on: a RETR after it arrives exact.
+name=python-ftplib-socks5-abort
+rm -f "$W/out/$name.bin"
+rc=0
+py_ftp $name abort-get big.bin small.bin "$W/out/$name.bin" || rc=$?
+if [ "$rc" != 0 ]; then fail $name "exit $rc: $(tr '\n' ' ' <"$W/out/$name.err" | tail -c 400)"
+elif ! grep -q '^abort: then 22[56] ' "$W/out/$name.err"; then
+    fail $name "no 225 or 226 for the ABOR: $(grep '^abort' "$W/out/$name.err" | tr '\n' ' ')"
+elif [ ! -f "$W/out/$name.bin" ] || [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/small.bin")" ]; then
+    fail $name "the RETR after the ABOR: SHA-256 differs, got $(stat -c %s "$W/out/$name.bin" 2>/dev/null || echo no) bytes, want $(stat -c %s "$HOME_DIR/small.bin")"
 else pass $name; fi
 
 # ---- a z/OS-like client through SOCKS 4 (ProFTPD on the third host, THIRDHOST) ----------------------
