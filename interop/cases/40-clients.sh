@@ -88,6 +88,20 @@ else
     else pass $name; fi
 fi
 
+# Active mode: lftp told not to use passive mode sends PORT; the broker answers 502 itself (no data
+# connection can come back through SOCKS CONNECT), and lftp fails at once with that reply, no byte.
+name=lftp-proxychains-active-refused
+rm -f "$W/out/$name.bin"
+t1=$(date +%s) rc=0
+lftp_run $name "set ftp:passive-mode off; get mid.bin -o $W/out/$name.bin" || rc=$?
+t2=$(date +%s)
+if [ "$rc" = 0 ]; then fail $name "lftp got mid.bin in active mode through the broker"
+elif [ $((t2 - t1)) -ge 30 ]; then fail $name "lftp took $((t2 - t1)) s (a hang), exit $rc"
+elif [ -s "$W/out/$name.bin" ]; then fail $name "lftp wrote $(stat -c %s "$W/out/$name.bin") bytes"
+elif ! grep -q '502 Active mode (PORT) is not available' "$W/out/$name.err"; then
+    fail $name "lftp exit $rc without the broker's 502 for PORT: $(grep -v '^\[proxychains\]' "$W/out/$name.err" | tr '\n' ' ' | head -c 400)"
+else pass $name; fi
+
 # ---- Python's ftplib through SOCKS 5 (vsftpd on the SSH host's 127.0.0.1:21, KEYFTP) ----------------
 # ftplib ignores the 227's address and connects to its control socket's peer, here the proxy, at the
 # 227's port: that too goes through SOCKS 5 (see interop/ftplib_socks5.py).
