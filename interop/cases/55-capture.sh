@@ -1,5 +1,7 @@
 # interop/cases: sourced by interop/run, in order of name (see docs/testing.md).
-# The captures started by interop/run, checked, and the topology's isolation.
+# The captures started by interop/run, checked, and the topology's isolation: after every case with the
+# links up (10-50: curl, lftp, ftplib, the z/OS-like client, ftb gateway), before the fault cases, which
+# cut the client host's link (tcpdump ends when its interface goes down).
 
 # ---- the captures: no FTP command, password or file content in clear on the client host's link; and
 # the same check finds all of them on the SSH host -> third host leg, which is clear text by design
