@@ -37,8 +37,8 @@ fend() {
         sleep 0.1
     done
     if kill -0 "$1" 2>/dev/null; then
-        kill -KILL "$1" 2>/dev/null
-        { wait "$1"; } 2>/dev/null || true
+        disown "$1" 2>/dev/null || true # no "Killed" from bash
+        kill -KILL "$1" 2>/dev/null || true
         FRC=hang
         return
     fi
@@ -172,3 +172,126 @@ else
     fi
 fi
 case_get fault-ftp-session-killed-then-fresh-download "$S5" ftp://127.0.0.1/small.bin "$HOME_DIR/small.bin"
+
+# ---- 4. the client host's link cut for 20 s --------------------------------------------------------
+# A download under way while the link to the SSH host is down for 20 s (ip link set down in the client
+# namespace): it must fail or complete exactly. After link-up a fresh download must arrive exact
+# within 60 s (tried again until then).
+name=fault-link-cut-20s-during-download
+fbg $name ftp://127.0.0.1/big.bin --limit-rate 4M
+if ! fwait_size "$W/out/$name" $((2 * MIB)) 30; then
+    kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
+    fail $name "no 2 MiB flowed in 30 s (exit $FRC: $(tr '\n' ' ' <"$W/out/$name.err"))"
+else
+    in_ns "$NS_C" ip link set "$V_CS_C" down
+    at=$(fsize "$W/out/$name")
+    sleep 20
+    during=$(fsize "$W/out/$name")
+    in_ns "$NS_C" ip link set "$V_CS_C" up
+    up_ms=$(now_ms)
+    ffresh fault-link-cut-then-fresh-download 60 || true
+    fend "$FPID" 90
+    fverdict $name "$HOME_DIR/big.bin" "$FRC" "link down at $at bytes, $during after 20 s; curl ended $(secs $(($(now_ms) - up_ms))) s after link-up"
+    if [ -n "$FTOOK" ]; then pass "fault-link-cut-then-fresh-download ($(secs "$FTOOK") s after link-up, try $FTRIES)"
+    else fail fault-link-cut-then-fresh-download "no exact download within 60 s of link-up ($FTRIES tries: $(tail -n 3 "$W/out/fault-link-cut-then-fresh-download.err" | tr '\n' ' '))"; fi
+fi
+
+# ---- 5. sshd restarted -----------------------------------------------------------------------------
+# With an SSH connection in the broker's pool (a download just before), every sshd process goes
+# (listener and sessions, kill -9) and sshd starts again: a new session must arrive exact within 60 s.
+name=fault-sshd-restarted
+ffresh fault-sshd-restarted-before 20 || true
+ports=$(broker_ssh_ports)
+for p in $(ns_pids "$NS_S"); do
+    [ "$(ps -o comm= -p "$p" 2>/dev/null)" = sshd ] && kill -KILL "$p" 2>/dev/null
+done
+for ((i = 0; i < 50; i++)); do port_open "$NS_C" 10.254.1.2 22 || break; sleep 0.1; done
+start_sshd
+disown -a
+if [ -z "$ports" ]; then fail $name "the broker had no SSH connection before the restart: the case proves nothing"
+elif ffresh $name 60; then pass "$name (a new session arrived exact $(secs "$FTOOK") s after sshd started again, try $FTRIES; the pool held port(s) ${ports% })"
+else fail $name "no exact download within 60 s of sshd's restart ($FTRIES tries: $(tail -n 3 "$W/out/$name.err" | tr '\n' ' '))"; fi
+
+# ---- 6. a slow reader beside two fast transfers ------------------------------------------------------
+# One client reads big.bin at 100 KB/s through the broker's SSH connection while two fast downloads of
+# big.bin run: they must end exact in a time comparable to one alone (no head-of-line blocking).
+name=fault-slow-reader-beside-two-fast
+t0=$(now_ms)
+rc=0
+in_ns "$NS_C" curl -sS --max-time 60 -x "$S5" -u "$TEST_USER:$PASSWORD" -o "$W/out/$name-solo" \
+    ftp://127.0.0.1/big.bin 2>"$W/out/$name-solo.err" || rc=$?
+solo=$(($(now_ms) - t0))
+if [ "$rc" != 0 ] || [ "$(sha "$W/out/$name-solo")" != "$(sha "$HOME_DIR/big.bin")" ]; then
+    fail $name "the download alone failed: exit $rc, $(fsize "$W/out/$name-solo") bytes"
+else
+    FMAX=300 fbg $name-slow ftp://127.0.0.1/big.bin --limit-rate 100K
+    slow=$FPID
+    disown "$slow" # killed at the end: no "Killed" from bash
+    # 2 s more: every buffer on its way (sockets, the broker, the SSH channel's window) is full by then
+    if ! fwait_size "$W/out/$name-slow" 300000 30 || ! sleep 2; then
+        fail $name "the slow reader got no 300000 bytes in 30 s"
+    else
+        conns=$(broker_ssh_ports)
+        t0=$(now_ms)
+        FMAX=120 fbg $name-fast1 ftp://127.0.0.1/big.bin
+        f1=$FPID
+        FMAX=120 fbg $name-fast2 ftp://127.0.0.1/big.bin
+        f2=$FPID
+        fend "$f1" 130; rc1=$FRC
+        fend "$f2" 130; rc2=$FRC
+        both=$(($(now_ms) - t0))
+        bound=$((solo * 5 > 30000 ? solo * 5 : 30000))
+        slow_at=$(fsize "$W/out/$name-slow")
+        slow_alive=no
+        kill -0 "$slow" 2>/dev/null && slow_alive=yes
+        numbers="alone $(secs $solo) s, the two beside the slow reader $(secs $both) s (bound $(secs $bound) s); the slow reader at $slow_at bytes; SSH connection(s) from port(s) ${conns% }"
+        if [ "$rc1" != 0 ] || [ "$rc2" != 0 ]; then fail $name "the fast downloads ended $rc1 and $rc2 ($numbers)"
+        elif [ "$(sha "$W/out/$name-fast1")" != "$(sha "$HOME_DIR/big.bin")" ] ||
+            [ "$(sha "$W/out/$name-fast2")" != "$(sha "$HOME_DIR/big.bin")" ]; then
+            fail $name "a fast download differs: $(fsize "$W/out/$name-fast1") and $(fsize "$W/out/$name-fast2") bytes ($numbers)"
+        elif [ "$both" -gt "$bound" ]; then fail $name "head-of-line blocking: $numbers"
+        elif [ "$slow_alive" != yes ]; then fail $name "the slow reader had ended before the fast ones ($(tr '\n' ' ' <"$W/out/$name-slow.err")): it was not beside them ($numbers)"
+        elif ! cmp -s -n "$slow_at" "$W/out/$name-slow" "$HOME_DIR/big.bin"; then fail $name "the slow reader's $slow_at bytes are not big.bin's first ($numbers)"
+        else pass "$name ($numbers)"; fi
+    fi
+    kill -KILL "$slow" 2>/dev/null || true
+fi
+
+# ---- 7. 300 idle SOCKS connections beside a transfer -------------------------------------------------
+# 300 connections complete SOCKS 5 CONNECT to the FTP server (127.0.0.1:21, FTPTUNNEL: each one an SSH
+# channel and a vsftpd session), then sit idle, not logged in, while a 64 MiB download runs. The broker
+# is configured for them (MAXSESSIONS(1000), so MAXPRELOGIN 500; LOGINTIMEOUT(60) is longer than the
+# case): all 300 are granted and still open at the end, the download arrives exact, and once they are
+# closed the broker counts no session and serves another download.
+name=fault-300-idle-socks-beside-a-transfer
+fctl() { in_ns "$NS_C" java -jar "$JAR" ctl --endpoint "$W/ctl/broker" "$@" 2>&1 || true; }
+sessions_now() { fctl DISPLAY | sed -n 's/^ *SESSIONS *\([0-9]*\) OF.*/\1/p'; }
+rm -f "$W/idle.release"
+ip netns exec "$NS_C" python3 "$ROOT/interop/idle_socks.py" 127.0.0.1 1080 127.0.0.1 21 300 \
+    "$W/idle.release" 150 >"$W/out/$name.idle" 2>&1 </dev/null &
+idle=$!
+for ((i = 0; i < 900; i++)); do grep -q '^opened' "$W/out/$name.idle" && break; kill -0 $idle 2>/dev/null || break; sleep 0.1; done
+opened=$(grep '^opened' "$W/out/$name.idle" || echo "opened nothing in 90 s: $(tail -n 2 "$W/out/$name.idle" | tr '\n' ' ')")
+during=$(sessions_now)
+t0=$(now_ms) rc=0
+in_ns "$NS_C" curl -sS --max-time 60 -x "$S5" -u "$TEST_USER:$PASSWORD" -o "$W/out/$name" \
+    ftp://127.0.0.1/big.bin 2>"$W/out/$name.err" || rc=$?
+took=$(($(now_ms) - t0))
+touch "$W/idle.release"
+fend $idle 20
+released=$(grep '^released' "$W/out/$name.idle" || echo "released: none ($FRC)")
+# The broker's count back to 0 within 10 s (a session the broker did not end would be a leak)
+left=x
+for ((i = 0; i < 10; i++)); do
+    left=$(sessions_now)
+    [ "$left" = 0 ] && break
+    sleep 1
+done
+numbers="${opened#opened }; broker sessions during: ${during:-?}; the download $(secs $took) s; ${released#released }; sessions after: ${left:-?}"
+if [ "$rc" != 0 ]; then fail $name "the download beside them failed: curl exit $rc ($(tr '\n' ' ' <"$W/out/$name.err")); $numbers"
+elif [ "$(sha "$W/out/$name")" != "$(sha "$HOME_DIR/big.bin")" ]; then fail $name "the download differs: $(fsize "$W/out/$name") bytes; $numbers"
+elif ! [[ $opened == "opened granted=300 "* ]]; then fail $name "not all 300 granted: $numbers"
+elif ! [[ $released == "released held=300 dropped=0" ]]; then fail $name "idle connections were ended: $numbers"
+elif [ "$left" != 0 ]; then fail $name "the broker still counts ${left:-?} session(s) 10 s after all were closed: $numbers"
+else pass "$name ($numbers)"; fi
+case_get fault-300-idle-socks-then-fresh-download "$S5" ftp://127.0.0.1/mid.bin "$HOME_DIR/mid.bin"
