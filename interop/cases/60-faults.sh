@@ -184,14 +184,29 @@ if ! fwait_size "$W/out/$name" $((2 * MIB)) 30; then
     fail $name "no 2 MiB flowed in 30 s (exit $FRC: $(tr '\n' ' ' <"$W/out/$name.err"))"
 else
     in_ns "$NS_C" ip link set "$V_CS_C" down
+    down_ms=$(now_ms)
+    running=$FPID
     at=$(fsize "$W/out/$name")
-    sleep 20
+    # A session begun 3 s into the cut: a failure within twice CONNECTTIMEOUT (the bound of a tunnel's
+    # opening) and some slack, or the exact bytes once the link is back
+    sleep 3
+    FMAX=60 fbg fault-link-cut-new-session ftp://127.0.0.1/mid.bin
+    begun=$FPID
+    sleep 17
     during=$(fsize "$W/out/$name")
     in_ns "$NS_C" ip link set "$V_CS_C" up
     up_ms=$(now_ms)
     ffresh fault-link-cut-then-fresh-download 60 || true
-    fend "$FPID" 90
+    fend "$running" 90
     fverdict $name "$HOME_DIR/big.bin" "$FRC" "link down at $at bytes, $during after 20 s; curl ended $(secs $(($(now_ms) - up_ms))) s after link-up"
+    fend "$begun" 40
+    took=$(($(now_ms) - down_ms - 3000)) # at most; its end is seen after the fresh download
+    n=fault-link-cut-new-session
+    if [ "$FRC" = hang ]; then fail $n "a session begun during the cut had not ended $(secs $took) s later"
+    elif [ "$FRC" = 0 ] && [ "$(sha "$W/out/$n")" = "$(sha "$HOME_DIR/mid.bin")" ]; then pass "$n (exact bytes after link-up)"
+    elif [ "$FRC" = 0 ]; then fail $n "a truncated success: $(fsize "$W/out/$n") bytes"
+    elif [ "$(fsize "$W/out/$n")" != 0 ]; then pass "$n (curl failed: exit $FRC after $(fsize "$W/out/$n") bytes)"
+    else pass "$n (curl failed: exit $FRC: $(tr '\n' ' ' <"$W/out/$n.err"))"; fi
     if [ -n "$FTOOK" ]; then pass "fault-link-cut-then-fresh-download ($(secs "$FTOOK") s after link-up, try $FTRIES)"
     else fail fault-link-cut-then-fresh-download "no exact download within 60 s of link-up ($FTRIES tries: $(tail -n 3 "$W/out/fault-link-cut-then-fresh-download.err" | tr '\n' ' '))"; fi
 fi
@@ -295,3 +310,18 @@ elif ! [[ $released == "released held=300 dropped=0" ]]; then fail $name "idle c
 elif [ "$left" != 0 ]; then fail $name "the broker still counts ${left:-?} session(s) 10 s after all were closed: $numbers"
 else pass "$name ($numbers)"; fi
 case_get fault-300-idle-socks-then-fresh-download "$S5" ftp://127.0.0.1/mid.bin "$HOME_DIR/mid.bin"
+
+# ---- 8. what the faults leave in the broker ---------------------------------------------------------
+# After all of them: no session, no held upload, and every SSH connection the broker counts is an
+# established TCP connection to sshd (none left over from the killed sshd).
+name=fault-broker-state-after-the-faults
+sleep 1
+d=$(fctl DISPLAY)
+sess=$(sed -n 's/^ *SESSIONS *\([0-9]*\) OF.*/\1/p' <<<"$d")
+held=$(sed -n 's/.*HELD UPLOADS *\([0-9]*\).*/\1/p' <<<"$d")
+ssh=$(sed -n 's/^ *SSH *\([0-9]*\) CONNECTION.*/\1/p' <<<"$d")
+tcp=$(in_ns "$NS_C" ss -Htn state established '( dport = :22 )' | wc -l)
+numbers="sessions ${sess:-?}, held uploads ${held:-0}, SSH connections ${ssh:-?}, TCP connections to sshd $tcp"
+if [ "$sess" != 0 ] || [ "${held:-0}" != 0 ]; then fail $name "$numbers: $(tr '\n' '|' <<<"$d")"
+elif [ "$ssh" != "$tcp" ]; then fail $name "the broker counts SSH connections that are not there: $numbers; $(fctl D SSH | tr '\n' '|')"
+else pass "$name ($numbers)"; fi
