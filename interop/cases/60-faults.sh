@@ -49,13 +49,16 @@ fend() {
 # per-connection processes (the [priv] monitor and its child), not the listener; vsftpd's session
 # processes, not the listener. $2, if given, must be in the command line (which vsftpd).
 children_of_same() {
-    local p pp
-    for p in $(ns_pids "$NS_S"); do
-        [ "$(ps -o comm= -p "$p" 2>/dev/null)" = "$1" ] || continue
-        [ -z "${2:-}" ] || tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$2" || continue
-        pp=$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')
-        [ -n "$pp" ] && [ "$(ps -o comm= -p "$pp" 2>/dev/null)" = "$1" ] && echo "$p"
-    done
+    local nspids
+    nspids=" $(ns_pids "$NS_S" | tr '\n' ' ') "
+    # One ps for all (a ps per process takes seconds beside 300 vsftpd sessions)
+    ps -e -o pid=,ppid=,comm= | awk -v want="$1" -v nspids="$nspids" '
+        { comm[$1] = $3; ppid[$1] = $2; n++; pid[n] = $1 }
+        END { for (i = 1; i <= n; i++) { p = pid[i]; if (comm[p] == want && comm[ppid[p]] == want && index(nspids, " " p " ")) print p } }' |
+        while read -r p; do
+            [ -z "${2:-}" ] || tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$2" || continue
+            echo "$p"
+        done
     return 0
 }
 # The broker's SSH connections (its source ports), as the client host sees them
@@ -310,6 +313,39 @@ elif ! [[ $released == "released held=300 dropped=0" ]]; then fail $name "idle c
 elif [ "$left" != 0 ]; then fail $name "the broker still counts ${left:-?} session(s) 10 s after all were closed: $numbers"
 else pass "$name ($numbers)"; fi
 case_get fault-300-idle-socks-then-fresh-download "$S5" ftp://127.0.0.1/mid.bin "$HOME_DIR/mid.bin"
+
+# The same 300 again, then sshd's processes of every SSH connection killed: every one of them must be
+# ended by the broker within 15 s (not left to an idle timeout), the broker's count back to 0, and a
+# new session must arrive exact (new SSH connections).
+name=fault-300-idle-socks-then-sshd-sessions-killed
+rm -f "$W/idle.release"
+ip netns exec "$NS_C" python3 "$ROOT/interop/idle_socks.py" 127.0.0.1 1080 127.0.0.1 21 300 \
+    "$W/idle.release" 150 >"$W/out/$name.idle" 2>&1 </dev/null &
+idle=$!
+for ((i = 0; i < 900; i++)); do grep -q '^opened' "$W/out/$name.idle" && break; kill -0 $idle 2>/dev/null || break; sleep 0.1; done
+opened=$(grep '^opened' "$W/out/$name.idle" || echo "opened nothing in 90 s: $(tail -n 2 "$W/out/$name.idle" | tr '\n' ' ')")
+ports=$(broker_ssh_ports)
+pids=$(children_of_same sshd)
+# shellcheck disable=SC2086
+[ -z "$pids" ] || kill -KILL $pids
+t0=$(now_ms)
+left=x
+for ((i = 0; i < 15; i++)); do
+    left=$(sessions_now)
+    [ "$left" = 0 ] && break
+    sleep 1
+done
+took=$(($(now_ms) - t0))
+touch "$W/idle.release"
+fend $idle 20
+released=$(grep '^released' "$W/out/$name.idle" || echo "released: none ($FRC)")
+numbers="${opened#opened }; killed $(wc -w <<<"$pids") sshd processes of the connections from port(s) ${ports% }; broker sessions ${left:-?} $(secs $took) s later; ${released#released }"
+if ! [[ $opened == "opened granted=300 "* ]]; then fail $name "not all 300 granted: $numbers"
+elif [ -z "$pids" ]; then fail $name "no sshd session process to kill: $numbers"
+elif [ "$left" != 0 ]; then fail $name "the broker still counts ${left:-?} session(s) 15 s after their SSH connections went: $numbers"
+elif ! [[ $released == "released held=0 dropped=300" ]]; then fail $name "idle connections not ended with their SSH connections: $numbers"
+else pass "$name ($numbers)"; fi
+case_get fault-300-idle-socks-then-sshd-killed-then-fresh-download "$S5" ftp://127.0.0.1/mid.bin "$HOME_DIR/mid.bin"
 
 # ---- 8. what the faults leave in the broker ---------------------------------------------------------
 # After all of them: no session, no held upload, and every SSH connection the broker counts is an
