@@ -235,6 +235,37 @@ if [ -z "$ports" ]; then fail $name "the broker had no SSH connection before the
 elif ffresh $name 60; then pass "$name (a new session arrived exact $(secs "$FTOOK") s after sshd started again, try $FTRIES; the pool held port(s) ${ports% })"
 else fail $name "no exact download within 60 s of sshd's restart ($FTRIES tries: $(tail -n 3 "$W/out/$name.err" | tr '\n' ' '))"; fi
 
+# ---- 5b. sshd's session hung (SIGSTOP), sshd itself still there ---------------------------------------
+# The pooled SSH connection goes silent (its sshd processes stopped: a hung server, or a route that
+# drops its packets), while sshd still takes new connections. A session begun then must fail within
+# twice CONNECTTIMEOUT (20 s) and some slack, or succeed; the broker must then send new sessions to a
+# new SSH connection: the next download arrives exact within 10 s (before Fault80's fix every session
+# failed, 20 s each, until the keepalives gave the connection up, 100 s later).
+name=fault-sshd-session-hung
+ffresh fault-sshd-session-hung-before 20 || true
+ports=$(broker_ssh_ports)
+pids=$(children_of_same sshd)
+if [ -z "$pids" ]; then fail $name "no sshd session process to stop"
+else
+    # shellcheck disable=SC2086
+    kill -STOP $pids
+    t0=$(now_ms) rc=0
+    in_ns "$NS_C" curl -sS --max-time 40 -x "$S5" -u "$TEST_USER:$PASSWORD" -o "$W/out/$name" \
+        ftp://127.0.0.1/small.bin 2>"$W/out/$name.err" || rc=$?
+    first=$(($(now_ms) - t0))
+    if [ "$rc" = 0 ] && [ "$(sha "$W/out/$name")" = "$(sha "$HOME_DIR/small.bin")" ]; then first_is="exact"
+    elif [ "$rc" = 0 ]; then first_is="a truncated success"
+    else first_is="curl exit $rc"; fi
+    ffresh fault-sshd-session-hung-then-fresh-download 10 || true
+    # shellcheck disable=SC2086
+    kill -KILL $pids 2>/dev/null || true
+    numbers="stopped sshd $(echo $pids) of the connection(s) from port(s) ${ports% }; the session begun then: $first_is after $(secs $first) s; the next: ${FTOOK:+exact after $(secs "$FTOOK") s, try $FTRIES}"
+    if [ "$first_is" = "a truncated success" ]; then fail $name "$numbers"
+    elif [ "$first" -gt 30000 ]; then fail $name "the session begun on the silent connection took too long: $numbers"
+    elif [ -z "$FTOOK" ]; then fail $name "no exact download within 10 s after that (new sessions still go to the silent connection?): $numbers"
+    else pass "$name ($numbers)"; fi
+fi
+
 # ---- 6. a slow reader beside two fast transfers ------------------------------------------------------
 # One client reads big.bin at 100 KB/s through the broker's SSH connection while two fast downloads of
 # big.bin run: they must end exact in a time comparable to one alone (no head-of-line blocking).
