@@ -1,9 +1,10 @@
 # interop/cases: sourced by interop/run, in order of name (see docs/testing.md).
 # Faults with real peers: sshd's session or the FTP server's session killed mid-transfer, the client
-# host's link cut for 20 s, sshd restarted, a slow reader beside fast transfers, 300 idle SOCKS
-# connections. Each case ends with the client seeing a failure or the exact bytes, in bounded time; a
-# client exit 0 with other bytes (a truncated success) fails it. Before 90-fallback.sh, which kills
-# sshd for good.
+# host's link cut for 20 s, sshd restarted, sshd's session hung, a slow reader beside fast transfers,
+# 300 idle SOCKS connections (then their SSH connections killed), and what all that leaves in the
+# broker. Each case ends with the client seeing a failure or the exact bytes, in bounded time; a
+# client exit 0 with other bytes (a truncated success) fails it. Each line gives its numbers. Before
+# 90-fallback.sh, which kills sshd for good. Helpers here start with f (fbg, fend, fverdict...).
 
 # ---- helpers -------------------------------------------------------------------------------------
 # fbg NAME URL [curl options]: curl through the broker (SOCKS 5) in the background, its output in
