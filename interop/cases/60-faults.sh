@@ -279,12 +279,25 @@ solo=$(($(now_ms) - t0))
 if [ "$rc" != 0 ] || [ "$(sha "$W/out/$name-solo")" != "$(sha "$HOME_DIR/big.bin")" ]; then
     fail $name "the download alone failed: exit $rc, $(fsize "$W/out/$name-solo") bytes"
 else
-    FMAX=300 fbg $name-slow ftp://127.0.0.1/big.bin --limit-rate 100K
-    slow=$FPID
-    disown "$slow" # killed at the end: no "Killed" from bash
-    # 2 s more: every buffer on its way (sockets, the broker, the SSH channel's window) is full by then
-    if ! fwait_size "$W/out/$name-slow" 300000 30 || ! sleep 2; then
-        fail $name "the slow reader got no 300000 bytes in 30 s"
+    # The slow reader: curl writes into a pipe that Python empties at 10 KiB every 0.1 s (curl 7.88's own
+    # --limit-rate 100K read 3 MB/s), so curl, then the broker, then the SSH channel are held back.
+    rm -f "$W/out/$name-slow"
+    ip netns exec "$NS_C" curl -sS --max-time 300 -x "$S5" -u "$TEST_USER:$PASSWORD" -o - \
+        ftp://127.0.0.1/big.bin </dev/null 2>"$W/out/$name-slow.err" |
+        ip netns exec "$NS_C" python3 -c 'import sys, time
+out = open(sys.argv[1], "wb")
+while True:
+    chunk = sys.stdin.buffer.read(10240)
+    if not chunk:
+        break
+    out.write(chunk)
+    out.flush()
+    time.sleep(0.1)' "$W/out/$name-slow" &
+    slow=$! slow_t0=$(now_ms)
+    disown "$slow" # killed at the end (curl then ends on the broken pipe): no "Killed" from bash
+    # 2 s more: every buffer on its way (the pipe, sockets, the broker, the SSH channel's window) is full by then
+    if ! fwait_size "$W/out/$name-slow" 100000 30 || ! sleep 2; then
+        fail $name "the slow reader got no 100000 bytes in 30 s"
     else
         conns=$(broker_ssh_ports)
         t0=$(now_ms)
@@ -297,9 +310,10 @@ else
         both=$(($(now_ms) - t0))
         bound=$((solo * 5 > 30000 ? solo * 5 : 30000))
         slow_at=$(fsize "$W/out/$name-slow")
+        slow_rate=$((slow_at * 1000 / ($(now_ms) - slow_t0) / 1000))
         slow_alive=no
         kill -0 "$slow" 2>/dev/null && slow_alive=yes
-        numbers="alone $(secs $solo) s, the two beside the slow reader $(secs $both) s (bound $(secs $bound) s); the slow reader at $slow_at bytes; SSH connection(s) from port(s) ${conns% }"
+        numbers="alone $(secs $solo) s, the two beside the slow reader $(secs $both) s (bound $(secs $bound) s); the slow reader at $slow_at bytes, $slow_rate KB/s; SSH connection(s) from port(s) ${conns% }"
         if [ "$rc1" != 0 ] || [ "$rc2" != 0 ]; then fail $name "the fast downloads ended $rc1 and $rc2 ($numbers)"
         elif [ "$(sha "$W/out/$name-fast1")" != "$(sha "$HOME_DIR/big.bin")" ] ||
             [ "$(sha "$W/out/$name-fast2")" != "$(sha "$HOME_DIR/big.bin")" ]; then
