@@ -143,6 +143,24 @@ final class ConnectionPool<K, S> {
         idle.forEach(c -> c.session.thenAccept(close));
     }
 
+    /**
+     * Takes {@code c} out of use for new tunnels, as {@link #retire(Predicate)} does: closed now if it
+     * carries no tunnel, else when its last tunnel ends.
+     */
+    void retire(Connection<K, S> c) {
+        boolean idle;
+        synchronized (this) {
+            c.retiring = true;
+            idle = c.tunnels == 0 && !c.noNewTunnels;
+            if (idle) {
+                discard(c);
+            }
+        }
+        if (idle) {
+            c.session.thenAccept(close);
+        }
+    }
+
     /** Connections open or being opened whose key matches. */
     synchronized int count(Predicate<K> which) {
         return (int) connections.values().stream().flatMap(List::stream).filter(c -> which.test(c.key)).count();

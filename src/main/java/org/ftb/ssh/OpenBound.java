@@ -27,6 +27,20 @@ final class OpenBound {
         return bound.toSeconds();
     }
 
+    /** Runs {@code check} halfway through the bound, unless {@code future} has completed by then. */
+    void halfway(CompletableFuture<?> future, Runnable check) {
+        try {
+            ScheduledFuture<?> alarm = timer.schedule(() -> {
+                if (!future.isDone()) {
+                    check.run();
+                }
+            }, bound.toNanos() / 2, TimeUnit.NANOSECONDS);
+            future.whenComplete((value, error) -> alarm.cancel(false));
+        } catch (RejectedExecutionException e) {
+            // the broker is stopping: within() fails the future
+        }
+    }
+
     /** Fails {@code future} with {@code late} unless it completes within the bound. */
     void within(CompletableFuture<?> future, Supplier<TunnelFailure> late) {
         try {

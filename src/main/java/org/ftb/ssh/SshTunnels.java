@@ -5,7 +5,10 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.StreamingChannel;
+import org.apache.sshd.common.future.GlobalRequestFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -30,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -191,11 +195,26 @@ public final class SshTunnels implements AutoCloseable {
                 release.run();
             }
         });
-        bound.within(result, () -> connection.session.isDone()
-                ? new TunnelFailure(TunnelFailure.Kind.DESTINATION_UNREACHABLE, "SSH host " + host.name() + " did not open the tunnel to "
-                        + target + " within " + bound.seconds() + " s", null)
-                : new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE, "no SSH connection via " + host.name() + " within "
-                        + bound.seconds() + " s", null));
+        // An open not answered halfway through the bound: is the SSH connection itself still there? One
+        // that went silent (a hung server, a route that drops its packets) would otherwise take every new
+        // tunnel, each failing at the bound, until its keepalives give it up, minutes later.
+        AtomicReference<GlobalRequestFuture> alive = new AtomicReference<>();
+        bound.halfway(result, () -> connection.session.thenAccept(session -> alive.set(askAlive(session))));
+        bound.within(result, () -> {
+            if (!connection.session.isDone()) {
+                return new TunnelFailure(TunnelFailure.Kind.SSH_UNREACHABLE, "no SSH connection via " + host.name() + " within "
+                        + bound.seconds() + " s", null);
+            }
+            GlobalRequestFuture asked = alive.get();
+            String late = "SSH host " + host.name() + " did not open the tunnel to " + target + " within " + bound.seconds() + " s";
+            if (asked != null && !asked.isDone() && !result.isDone()) {
+                // Retired before this tunnel's place is given back, so that the connection closes with its last tunnel.
+                pool.retire(connection);
+                return new TunnelFailure(TunnelFailure.Kind.DESTINATION_UNREACHABLE, late
+                        + ", nor answered a keepalive on its SSH connection: new tunnels go on another connection", null);
+            }
+            return new TunnelFailure(TunnelFailure.Kind.DESTINATION_UNREACHABLE, late, null);
+        });
         connection.session.whenComplete((session, error) -> {
             if (error != null) {
                 // Forgotten before anyone hears of the failure (the pool's own listener may run after this one).
@@ -251,6 +270,21 @@ public final class SshTunnels implements AutoCloseable {
                 result.completeExceptionally(channelFailure(host, target, opened.getException()));
             }
         });
+    }
+
+    /** The global request that asks an SSH server for a sign of life; OpenSSH and MINA both answer it. */
+    private static final String ALIVE_REQUEST = "keepalive@openssh.com";
+
+    /** Sends {@link #ALIVE_REQUEST}, wanting a reply: the future is done when any reply comes. Null if it cannot be sent. */
+    private static GlobalRequestFuture askAlive(ClientSession session) {
+        try {
+            Buffer buffer = session.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, ALIVE_REQUEST.length() + Byte.SIZE);
+            buffer.putString(ALIVE_REQUEST);
+            buffer.putBoolean(true);
+            return session.request(buffer, ALIVE_REQUEST, null);
+        } catch (IOException | RuntimeException e) {
+            return null; // a closed session: its close listener takes it out of the pool
+        }
     }
 
     /** Makes sure idle connections are looked at within {@code delayNanos}; one check is pending at most. */

@@ -142,4 +142,31 @@ class ConnectionPoolTest {
         lease.connection().session.complete(late);
         assertThat(closed).containsExactly(late);
     }
+
+    @Test
+    void aRetiredConnectionTakesNoNewTunnelAndClosesWithItsLast() {
+        ConnectionPool.Connection<String, FakeSession> silent = made(pool.acquire("gw", 32));
+        assertThat(pool.acquire("gw", 32).connection()).isSameAs(silent);
+
+        pool.retire(silent);
+        ConnectionPool.Lease<String, FakeSession> next = pool.acquire("gw", 32);
+        assertThat(next.isNew()).as("the next tunnel gets a new connection").isTrue();
+        assertThat(pool.acquireAlongside(silent)).as("a data tunnel beside its own still opens").isTrue();
+
+        pool.release(silent, 0);
+        pool.release(silent, 0);
+        assertThat(closed).isEmpty();
+        pool.release(silent, 0);
+        assertThat(closed).containsExactly(silent.session.join());
+        assertThat(pool.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetiredConnectionWithoutTunnelsClosesAtOnce() {
+        ConnectionPool.Connection<String, FakeSession> idle = made(pool.acquire("gw", 32));
+        pool.release(idle, 0);
+        pool.retire(idle);
+        assertThat(closed).containsExactly(idle.session.join());
+        assertThat(pool.size()).isZero();
+    }
 }

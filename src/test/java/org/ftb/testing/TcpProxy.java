@@ -95,6 +95,21 @@ public final class TcpProxy implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Silences every connection open now: what either peer sends is read and dropped, and neither hears
+     * of it (no FIN, no reset), as on a route that black-holes packets or with a server that hangs.
+     * Returns how many were silenced. New connections are still accepted and forwarded.
+     */
+    public int silenceAll() {
+        int n = 0;
+        for (Link link : links) {
+            if (!link.done.get() && link.cut.compareAndSet(false, true)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void acceptLoop() {
         while (!closed) {
             Socket downstream;
