@@ -19,9 +19,7 @@ rm -f "$HOME_DIR/up.bin"
 rc=0
 ccurl "$S5" ftp://127.0.0.1/up.bin -T "$W/upload.bin" 2>"$W/out/$name.err" || rc=$?
 if [ "$rc" != 0 ]; then fail $name "curl exit $rc: $(tr '\n' ' ' <"$W/out/$name.err")"
-elif [ ! -f "$HOME_DIR/up.bin" ]; then fail $name "no up.bin on the server"
-elif [ "$(sha "$HOME_DIR/up.bin")" != "$(sha "$W/upload.bin")" ]; then
-    fail $name "the server's up.bin has SHA-256 $(sha "$HOME_DIR/up.bin") ($(stat -c %s "$HOME_DIR/up.bin") bytes), want $(sha "$W/upload.bin")"
+elif why=$(differs "$HOME_DIR/up.bin" "$W/upload.bin"); [ -n "$why" ]; then fail $name "$why"
 else pass $name; fi
 
 # directory listing (LIST)

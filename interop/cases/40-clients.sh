@@ -38,27 +38,17 @@ lftp_result() { # name rc: prints why not, from lftp's exit status and proxychai
     else lftp_socks_checked "$1"; fi
 }
 
-name=lftp-proxychains-get
-rm -f "$W/out/$name.bin"
-rc=0
-lftp_run $name "get mid.bin -o $W/out/$name.bin" || rc=$?
-why=$(lftp_result $name $rc)
-if [ -n "$why" ]; then fail $name "$why"
-elif [ ! -f "$W/out/$name.bin" ]; then fail $name "lftp wrote no file"
-elif [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/mid.bin")" ]; then
-    fail $name "SHA-256 differs: got $(stat -c %s "$W/out/$name.bin") bytes, want $(stat -c %s "$HOME_DIR/mid.bin")"
-else pass $name; fi
-
-name=lftp-proxychains-put
-rm -f "$HOME_DIR/lftp-up.bin"
-rc=0
-lftp_run $name "put $W/upload.bin -o lftp-up.bin" || rc=$?
-why=$(lftp_result $name $rc)
-if [ -n "$why" ]; then fail $name "$why"
-elif [ ! -f "$HOME_DIR/lftp-up.bin" ]; then fail $name "no lftp-up.bin on the server"
-elif [ "$(sha "$HOME_DIR/lftp-up.bin")" != "$(sha "$W/upload.bin")" ]; then
-    fail $name "the server's lftp-up.bin has SHA-256 $(sha "$HOME_DIR/lftp-up.bin") ($(stat -c %s "$HOME_DIR/lftp-up.bin") bytes), want $(sha "$W/upload.bin")"
-else pass $name; fi
+# lftp_copy name commands got want: a transfer by lftp, GOT checked against WANT by SHA-256
+lftp_copy() {
+    local name=$1 rc=0 why
+    rm -f "$3"
+    lftp_run "$name" "$2" || rc=$?
+    why=$(lftp_result "$name" $rc)
+    [ -n "$why" ] || why=$(differs "$3" "$4")
+    if [ -n "$why" ]; then fail "$name" "$why"; else pass "$name"; fi
+}
+lftp_copy lftp-proxychains-get "get mid.bin -o $W/out/lftp-get.bin" "$W/out/lftp-get.bin" "$HOME_DIR/mid.bin"
+lftp_copy lftp-proxychains-put "put $W/upload.bin -o lftp-up.bin" "$HOME_DIR/lftp-up.bin" "$W/upload.bin"
 
 # pget: big.bin (64 MiB) in parts on up to 4 sessions at once, each a RETR from its REST offset,
 # ended by lftp with ABOR when its part is in
@@ -72,8 +62,7 @@ n1=$(grep -c 'XFER .*cmd=RETR path=big\.bin ' "$W/broker.log" || true)
 why=$(lftp_result $name $rc)
 if [ -n "$why" ]; then fail $name "$why"
 elif [ $((n1 - n0)) -lt 2 ]; then fail $name "the broker saw $((n1 - n0)) RETR of big.bin, not parts on 2 sessions or more"
-elif [ ! -f "$W/out/$name.bin" ] || [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/big.bin")" ]; then
-    fail $name "SHA-256 differs: got $(stat -c %s "$W/out/$name.bin" 2>/dev/null || echo no) bytes, want $(stat -c %s "$HOME_DIR/big.bin")"
+elif why=$(differs "$W/out/$name.bin" "$HOME_DIR/big.bin"); [ -n "$why" ]; then fail $name "$why"
 else pass $name; fi
 
 name=lftp-proxychains-ls
@@ -119,8 +108,7 @@ py_ftp $name get mid.bin "$W/out/$name.bin" || rc=$?
 if [ "$rc" != 0 ]; then fail $name "exit $rc: $(tr '\n' ' ' <"$W/out/$name.err" | tail -c 400)"
 elif [ "$(grep -c 'socks5: CONNECT .* granted' "$W/out/$name.err")" -lt 2 ]; then
     fail $name "not two SOCKS 5 CONNECTs (control and data): $(tr '\n' ' ' <"$W/out/$name.err" | head -c 400)"
-elif [ ! -f "$W/out/$name.bin" ] || [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/mid.bin")" ]; then
-    fail $name "SHA-256 differs: got $(stat -c %s "$W/out/$name.bin" 2>/dev/null || echo no) bytes, want $(stat -c %s "$HOME_DIR/mid.bin")"
+elif why=$(differs "$W/out/$name.bin" "$HOME_DIR/mid.bin"); [ -n "$why" ]; then fail $name "$why"
 else pass $name; fi
 
 name=python-ftplib-socks5-put
@@ -128,9 +116,7 @@ rm -f "$HOME_DIR/py-up.bin"
 rc=0
 py_ftp $name put "$W/upload.bin" py-up.bin || rc=$?
 if [ "$rc" != 0 ]; then fail $name "exit $rc: $(tr '\n' ' ' <"$W/out/$name.err" | tail -c 400)"
-elif [ ! -f "$HOME_DIR/py-up.bin" ]; then fail $name "no py-up.bin on the server"
-elif [ "$(sha "$HOME_DIR/py-up.bin")" != "$(sha "$W/upload.bin")" ]; then
-    fail $name "the server's py-up.bin has SHA-256 $(sha "$HOME_DIR/py-up.bin") ($(stat -c %s "$HOME_DIR/py-up.bin") bytes), want $(sha "$W/upload.bin")"
+elif why=$(differs "$HOME_DIR/py-up.bin" "$W/upload.bin"); [ -n "$why" ]; then fail $name "$why"
 else pass $name; fi
 
 # ftplib's abort(): ABOR with its last byte sent as TCP urgent data, after the client closed the data
@@ -143,8 +129,7 @@ py_ftp $name abort-get big.bin small.bin "$W/out/$name.bin" || rc=$?
 if [ "$rc" != 0 ]; then fail $name "exit $rc: $(tr '\n' ' ' <"$W/out/$name.err" | tail -c 400)"
 elif ! grep -q '^abort: then 22[56] ' "$W/out/$name.err"; then
     fail $name "no 225 or 226 for the ABOR: $(grep '^abort' "$W/out/$name.err" | tr '\n' ' ')"
-elif [ ! -f "$W/out/$name.bin" ] || [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/small.bin")" ]; then
-    fail $name "the RETR after the ABOR: SHA-256 differs, got $(stat -c %s "$W/out/$name.bin" 2>/dev/null || echo no) bytes, want $(stat -c %s "$HOME_DIR/small.bin")"
+elif why=$(differs "$W/out/$name.bin" "$HOME_DIR/small.bin"); [ -n "$why" ]; then fail $name "the RETR after the ABOR: $why"
 else pass $name; fi
 
 # ---- a z/OS-like client through SOCKS 4 (ProFTPD on the third host, THIRDHOST) ----------------------
@@ -163,8 +148,7 @@ elif ! [[ $pasv =~ ^pasv:\ 227\ names\ ([0-9.]+):([0-9]+)\;\ connecting\ to\ 10\
     fail $name "the data connection did not go to the control host at the 227's port, with the 227 naming another address: ${pasv:-no pasv line}"
 elif ! grep -q "socks4: CONNECT 10.254.2.2:${BASH_REMATCH[3]} granted" "$W/out/$name.err"; then
     fail $name "no granted SOCKS 4 CONNECT to 10.254.2.2:${BASH_REMATCH[3]}"
-elif [ ! -f "$W/out/$name.bin" ] || [ "$(sha "$W/out/$name.bin")" != "$(sha "$HOME_DIR/mid.bin")" ]; then
-    fail $name "SHA-256 differs: got $(stat -c %s "$W/out/$name.bin" 2>/dev/null || echo no) bytes, want $(stat -c %s "$HOME_DIR/mid.bin")"
+elif why=$(differs "$W/out/$name.bin" "$HOME_DIR/mid.bin"); [ -n "$why" ]; then fail $name "$why"
 else pass $name; fi
 
 # ---- ProFTPD really served the third host's transfers above ----------------------------------------

@@ -7,6 +7,7 @@
 # 90-fallback.sh, which kills sshd for good. Helpers here start with f (fbg, fend, fverdict...).
 
 # ---- helpers -------------------------------------------------------------------------------------
+MIB=1048576
 # fbg NAME URL [curl options]: curl through the broker (SOCKS 5) in the background, its output in
 # $W/out/NAME, its stderr in NAME.err; FPID is curl's pid (ip netns exec runs it in its own place).
 fbg() {
@@ -27,6 +28,18 @@ fwait_size() {
         [ "$(fsize "$1")" -ge "$2" ] && return 0
         sleep 0.1
     done
+    return 1
+}
+# fstart NAME FILE URL [curl options]: fbg, then true once FILE (what curl writes, or the server's copy
+# of an upload) holds 2 MiB; else the case fails (curl killed) and fstart is false.
+fstart() {
+    local name=$1 file=$2
+    shift 2
+    fbg "$name" "$@"
+    fwait_size "$file" $((2 * MIB)) 30 && return 0
+    kill -KILL "$FPID" 2>/dev/null || true
+    fend "$FPID" 5
+    fail "$name" "no 2 MiB reached ${file##*/} in 30 s (curl exit $FRC: $(grep '^curl:' "$W/out/$name.err" | tr '\n' ' '))"
     return 1
 }
 # fend PID SECONDS: waits at most SECONDS for PID to end; FRC is its exit code, or 'hang' when it had
@@ -79,6 +92,23 @@ fverdict() {
         pass "$name (curl exit $rc with all $got bytes; $detail)"
     else pass "$name (curl failed: exit $rc after $got of $(fsize "$want") bytes; $detail)"; fi
 }
+# fkill NAME WHAT PIDS [DETAIL]: the fault under the download NAME running (fstart): kill -9 of PIDS, the
+# processes of WHAT, then the download's end judged (fverdict); the case fails when PIDS is empty.
+fkill() {
+    local name=$1 what=$2 pids=$3 detail=${4:-} at t0
+    if [ -z "$pids" ]; then
+        kill -KILL "$FPID" 2>/dev/null || true
+        fend "$FPID" 5
+        fail "$name" "no $what process to kill"
+        return
+    fi
+    at=$(fsize "$W/out/$name")
+    # shellcheck disable=SC2086
+    kill -KILL $pids
+    t0=$(now_ms)
+    fend "$FPID" 30
+    fverdict "$name" "$HOME_DIR/big.bin" "$FRC" "killed $what $(echo $pids)$detail at $at bytes; curl ended $(secs $(($(now_ms) - t0))) s after; its last reply: $(grep -E '^< [0-9]{3} ' "$W/out/$name.err" | tail -n 1 | tr -d '\r')"
+}
 # ffresh NAME SECONDS: a fresh download of small.bin, tried again until it arrives exact or SECONDS
 # pass; FTOOK is how long it took (ms) and FTRIES the tries, or FTOOK is empty.
 ffresh() {
@@ -97,30 +127,14 @@ ffresh() {
     done
     return 1
 }
-MIB=1048576
 
 # ---- 1. sshd's session killed mid-download -------------------------------------------------------
 # A slow download; once bytes flow, kill -9 sshd's processes of the broker's connection (not the
 # listener). curl must fail, or have the exact bytes; then a fresh download (a new SSH connection).
 name=fault-sshd-session-killed-mid-download
-fbg $name ftp://127.0.0.1/big.bin --limit-rate 4M
-if ! fwait_size "$W/out/$name" $((2 * MIB)) 30; then
-    kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
-    fail $name "no 2 MiB flowed in 30 s (exit $FRC: $(tr '\n' ' ' <"$W/out/$name.err"))"
-else
+if fstart $name "$W/out/$name" ftp://127.0.0.1/big.bin --limit-rate 4M; then
     ports=$(broker_ssh_ports)
-    pids=$(children_of_same sshd)
-    if [ -z "$pids" ]; then
-        kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
-        fail $name "no sshd session process to kill"
-    else
-        at=$(fsize "$W/out/$name")
-        # shellcheck disable=SC2086
-        kill -KILL $pids
-        t0=$(now_ms)
-        fend "$FPID" 30
-        fverdict $name "$HOME_DIR/big.bin" "$FRC" "killed sshd $(echo $pids) of the broker's connection from port(s) ${ports% } at $at bytes; curl ended $(secs $(($(now_ms) - t0))) s after"
-    fi
+    fkill $name sshd "$(children_of_same sshd)" " of the broker's connection from port(s) ${ports% }"
 fi
 # The next session needs a new SSH connection: at once, no retry
 case_get fault-sshd-session-killed-then-fresh-download "$S5" ftp://127.0.0.1/small.bin "$HOME_DIR/small.bin"
@@ -129,11 +143,7 @@ case_get fault-sshd-session-killed-then-fresh-download "$S5" ftp://127.0.0.1/sma
 name=fault-sshd-session-killed-mid-upload
 up=$HOME_DIR/fault-up.bin
 rm -f "$up"
-fbg $name ftp://127.0.0.1/fault-up.bin -T "$HOME_DIR/big.bin" --limit-rate 4M
-if ! fwait_size "$up" $((2 * MIB)) 30; then
-    kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
-    fail $name "no 2 MiB reached the server in 30 s (exit $FRC: $(tr '\n' ' ' <"$W/out/$name.err"))"
-else
+if fstart $name "$up" ftp://127.0.0.1/fault-up.bin -T "$HOME_DIR/big.bin" --limit-rate 4M; then
     pids=$(children_of_same sshd)
     at=$(fsize "$up")
     # shellcheck disable=SC2086
@@ -161,24 +171,8 @@ case_get fault-sshd-session-killed-then-fresh-upload-download "$S5" ftp://127.0.
 for variant in size-known: size-unknown:--ignore-content-length; do
     name=fault-ftp-session-killed-mid-download-${variant%%:*}
     # shellcheck disable=SC2086
-    fbg $name ftp://127.0.0.1/big.bin --limit-rate 4M -v ${variant#*:}
-    if ! fwait_size "$W/out/$name" $((2 * MIB)) 30; then
-        kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
-        fail $name "no 2 MiB flowed in 30 s (exit $FRC: $(grep '^curl:' "$W/out/$name.err" | tr '\n' ' '))"
-        continue
-    fi
-    pids=$(children_of_same vsftpd /vsftpd-ssh.conf)
-    if [ -z "$pids" ]; then
-        kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
-        fail $name "no vsftpd session process to kill"
-        continue
-    fi
-    at=$(fsize "$W/out/$name")
-    # shellcheck disable=SC2086
-    kill -KILL $pids
-    t0=$(now_ms)
-    fend "$FPID" 30
-    fverdict $name "$HOME_DIR/big.bin" "$FRC" "killed vsftpd $(echo $pids) at $at bytes; curl ended $(secs $(($(now_ms) - t0))) s after; its last reply: $(grep -E '^< [0-9]{3} ' "$W/out/$name.err" | tail -n 1 | tr -d '\r')"
+    fstart $name "$W/out/$name" ftp://127.0.0.1/big.bin --limit-rate 4M -v ${variant#*:} || continue
+    fkill $name vsftpd "$(children_of_same vsftpd /vsftpd-ssh.conf)"
 done
 case_get fault-ftp-session-killed-then-fresh-download "$S5" ftp://127.0.0.1/small.bin "$HOME_DIR/small.bin"
 
@@ -187,11 +181,7 @@ case_get fault-ftp-session-killed-then-fresh-download "$S5" ftp://127.0.0.1/smal
 # namespace): it must fail or complete exactly. After link-up a fresh download must arrive exact
 # within 60 s (tried again until then).
 name=fault-link-cut-20s-during-download
-fbg $name ftp://127.0.0.1/big.bin --limit-rate 4M
-if ! fwait_size "$W/out/$name" $((2 * MIB)) 30; then
-    kill -KILL "$FPID" 2>/dev/null || true; fend "$FPID" 5
-    fail $name "no 2 MiB flowed in 30 s (exit $FRC: $(tr '\n' ' ' <"$W/out/$name.err"))"
-else
+if fstart $name "$W/out/$name" ftp://127.0.0.1/big.bin --limit-rate 4M; then
     in_ns "$NS_C" ip link set "$V_CS_C" down
     down_ms=$(now_ms)
     running=$FPID
@@ -335,12 +325,28 @@ fi
 name=fault-300-idle-socks-beside-a-transfer
 fctl() { in_ns "$NS_C" java -jar "$JAR" ctl --endpoint "$W/ctl/broker" "$@" 2>&1 || true; }
 sessions_now() { fctl DISPLAY | sed -n 's/^ *SESSIONS *\([0-9]*\) OF.*/\1/p'; }
-rm -f "$W/idle.release"
-ip netns exec "$NS_C" python3 "$ROOT/interop/idle_socks.py" 127.0.0.1 1080 127.0.0.1 21 300 \
-    "$W/idle.release" 150 >"$W/out/$name.idle" 2>&1 </dev/null &
-idle=$!
-for ((i = 0; i < 900; i++)); do grep -q '^opened' "$W/out/$name.idle" && break; kill -0 $idle 2>/dev/null || break; sleep 0.1; done
-opened=$(grep '^opened' "$W/out/$name.idle" || echo "opened nothing in 90 s: $(tail -n 2 "$W/out/$name.idle" | tr '\n' ' ')")
+# fsessions_drop SECONDS: left is the broker's count of sessions once 0, or after SECONDS
+fsessions_drop() {
+    local i
+    left=x
+    for ((i = 0; i < $1; i++)); do
+        left=$(sessions_now)
+        [ "$left" = 0 ] && break
+        sleep 1
+    done
+}
+# fidle_open NAME: interop/idle_socks.py opens 300 idle SOCKS 5 sessions to 127.0.0.1:21 (idle is its
+# pid; touching $W/idle.release ends them); opened is its line about them once all are open (90 s at most)
+fidle_open() {
+    local i
+    rm -f "$W/idle.release"
+    ip netns exec "$NS_C" python3 "$ROOT/interop/idle_socks.py" 127.0.0.1 1080 127.0.0.1 21 300 \
+        "$W/idle.release" 150 >"$W/out/$1.idle" 2>&1 </dev/null &
+    idle=$!
+    for ((i = 0; i < 900; i++)); do grep -q '^opened' "$W/out/$1.idle" && break; kill -0 $idle 2>/dev/null || break; sleep 0.1; done
+    opened=$(grep '^opened' "$W/out/$1.idle" || echo "opened nothing in 90 s: $(tail -n 2 "$W/out/$1.idle" | tr '\n' ' ')")
+}
+fidle_open $name
 during=$(sessions_now)
 t0=$(now_ms) rc=0
 in_ns "$NS_C" curl -sS --max-time 60 -x "$S5" -u "$TEST_USER:$PASSWORD" -o "$W/out/$name" \
@@ -350,12 +356,7 @@ touch "$W/idle.release"
 fend $idle 20
 released=$(grep '^released' "$W/out/$name.idle" || echo "released: none ($FRC)")
 # The broker's count back to 0 within 10 s (a session the broker did not end would be a leak)
-left=x
-for ((i = 0; i < 10; i++)); do
-    left=$(sessions_now)
-    [ "$left" = 0 ] && break
-    sleep 1
-done
+fsessions_drop 10
 numbers="${opened#opened }; broker sessions during: ${during:-?}; the download $(secs $took) s; ${released#released }; sessions after: ${left:-?}"
 if [ "$rc" != 0 ]; then fail $name "the download beside them failed: curl exit $rc ($(tr '\n' ' ' <"$W/out/$name.err")); $numbers"
 elif [ "$(sha "$W/out/$name")" != "$(sha "$HOME_DIR/big.bin")" ]; then fail $name "the download differs: $(fsize "$W/out/$name") bytes; $numbers"
@@ -369,23 +370,13 @@ case_get fault-300-idle-socks-then-fresh-download "$S5" ftp://127.0.0.1/mid.bin 
 # ended by the broker within 15 s (not left to an idle timeout), the broker's count back to 0, and a
 # new session must arrive exact (new SSH connections).
 name=fault-300-idle-socks-then-sshd-sessions-killed
-rm -f "$W/idle.release"
-ip netns exec "$NS_C" python3 "$ROOT/interop/idle_socks.py" 127.0.0.1 1080 127.0.0.1 21 300 \
-    "$W/idle.release" 150 >"$W/out/$name.idle" 2>&1 </dev/null &
-idle=$!
-for ((i = 0; i < 900; i++)); do grep -q '^opened' "$W/out/$name.idle" && break; kill -0 $idle 2>/dev/null || break; sleep 0.1; done
-opened=$(grep '^opened' "$W/out/$name.idle" || echo "opened nothing in 90 s: $(tail -n 2 "$W/out/$name.idle" | tr '\n' ' ')")
+fidle_open $name
 ports=$(broker_ssh_ports)
 pids=$(children_of_same sshd)
 # shellcheck disable=SC2086
 [ -z "$pids" ] || kill -KILL $pids
 t0=$(now_ms)
-left=x
-for ((i = 0; i < 15; i++)); do
-    left=$(sessions_now)
-    [ "$left" = 0 ] && break
-    sleep 1
-done
+fsessions_drop 15
 took=$(($(now_ms) - t0))
 touch "$W/idle.release"
 fend $idle 20
