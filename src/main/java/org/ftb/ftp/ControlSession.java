@@ -124,12 +124,14 @@ public final class ControlSession {
     }
 
     /**
-     * True while {@link #HELD_COMMANDS} client commands wait for the way to the server to open: stop
-     * reading the client. Fewer do not stop it, so that a client that hangs up or resets during the
-     * login is seen at once, not when the login ends.
+     * True while {@link #HELD_COMMANDS} client commands wait, for the way to the server to open or, after
+     * it, behind a server reply still due (the broker's own answers must not overtake it): stop reading
+     * the client. Fewer do not stop it, so that a client that hangs up or resets during the login is seen
+     * at once, not when the login ends; and a client that sends on regardless is not read without end
+     * (Fault91).
      */
     public boolean holdsClient() {
-        return stage == Stage.LOGIN && waiting.size() >= HELD_COMMANDS;
+        return waiting.size() >= HELD_COMMANDS;
     }
 
     // ---- events ----
