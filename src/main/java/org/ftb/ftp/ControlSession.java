@@ -332,7 +332,7 @@ public final class ControlSession {
                 return Disposition.PASS;
             }
             if (passiveAsked == 0) {
-                out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
+                out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped, and the client got nothing");
                 return Disposition.DISCARD;
             }
             passiveAsked--;
@@ -412,7 +412,7 @@ public final class ControlSession {
     /** A held 227/229 reply is complete: point the client at a broker data port, or refuse. */
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
-        answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem));
+        answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem + "; the client got 425"));
         if (answer.problem().isEmpty()) {
             data.announced();
         }

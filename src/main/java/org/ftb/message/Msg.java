@@ -110,7 +110,7 @@ public enum Msg {
     FTB0236I("%s refused %s: %s"),
     FTB0237W("%s SSH host unreachable (%s): FALLBACK(PLAIN) - continuing to %s IN PLAINTEXT, UNENCRYPTED"),
     FTB0238E("%s tunnel lost: %s; the client's connection is reset"),
-    FTB0239W("%s FTP server's %d reply cannot be used for a data connection: %s; the client got 425"),
+    FTB0239W("%s FTP server's %d reply cannot be used for a data connection: %s"),
     FTB0240W("%s client sent a command line longer than %d bytes; it was not sent on and the client got 500"),
     FTB0241W("%s FTP server %s closed the control connection %s; the client got 421"),
     FTB0242W("%s an upload's data connection broke off before its end; %s, and the data connection to the FTP server is held open until the server ends the transfer, at most %d s, so that it does not take the partial file for complete"),
