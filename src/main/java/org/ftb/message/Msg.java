@@ -155,6 +155,7 @@ public enum Msg {
     FTB0325E("ftb ctl refused %s: wrong token"),
     FTB0326E("ftb ctl refused %s: %d other connections have not sent their command yet; try again"),
     FTB0327E("ftb ctl refused %s: %s"),
+    FTB0328W("ftb ctl did not run the command of %s: the connection ended before the command could run"),
     FTB0330E("Nothing answers at ftb ctl endpoint %s: %s; the broker (or ftb gateway) may not be running, or runs with another configuration or CONTROL"),
     FTB0331E("The service at ftb ctl endpoint %s gave no whole response within %d s: %s; the command may or may not have run"),
     FTB0332E("Configuration %s has errors (RC %d), so its ftb ctl endpoint is not known: correct it, or name the endpoint with --endpoint PATH (FTB0320I gave it at the start)"),
