@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,6 +64,10 @@ public final class ControlSession {
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
     private final DataTransfer data = new DataTransfer();
+    /** How often a session logs the message of a command the broker answers itself (FTB0236I, FTB0240W, FTB0250W), per command. */
+    static final int LOCAL_LOGS = 10;
+    /** The messages of the commands the broker answered itself, each with its verb, and how often each came. */
+    private final Map<String, Integer> locallyAnswered = new HashMap<>();
     /** The reply now arriving answers the broker's own ABOR: the client never sees it. */
     private boolean answeringAbor;
 
@@ -256,7 +262,9 @@ public final class ControlSession {
     private void command(FtpCommand c) {
         Optional<LocalAnswer> local = LocalAnswer.to(c);
         if (local.isPresent()) {
-            local.get().log().ifPresent(out::add);
+            // Said at most LOCAL_LOGS times per session and command: a client repeating it cannot flood the log (Fault95).
+            local.get().log().filter(log -> locallyAnswered.merge(log.msg().name() + " " + c.verb(), 1, Integer::sum) <= LOCAL_LOGS)
+                    .ifPresent(out::add);
             out.toClient(local.get().reply().raw());
             return;
         }
