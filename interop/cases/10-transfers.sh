@@ -1,7 +1,14 @@
 # interop/cases: sourced by interop/run, in order of name (see docs/testing.md).
 # curl through every SOCKS version: downloads (0 bytes to 64 MiB), PASV and EPSV, upload, listing.
 
+# The name goes to the SSH host as it is, and is resolved there: sshd (LogLevel DEBUG1) logs the
+# direct-tcpip channel's target. The file alone would come as well were the broker to resolve it.
+direct_tcpip_to() { grep -c -- "server_request_direct_tcpip: .*, target $1 port $2[[:space:]]*$" "$W/sshd.log" 2>/dev/null || true; }
+n0=$(direct_tcpip_to localhost 21)
 case_get socks5h-key-download "$S5H" ftp://localhost/small.bin "$HOME_DIR/small.bin"
+sleep 0.2
+[ "$(direct_tcpip_to localhost 21)" -gt "$n0" ] ||
+    fail socks5h-key-download-name-resolved-on-ssh-host "sshd logged no new direct-tcpip channel to 'localhost port 21': the broker did not pass the name on"
 case_get socks5h-key-empty-file "$S5H" ftp://localhost/empty.bin "$HOME_DIR/empty.bin"
 case_get socks5-key-download-1MiB "$S5" ftp://127.0.0.1/mid.bin "$HOME_DIR/mid.bin"
 case_get socks5-key-download-64MiB "$S5" ftp://127.0.0.1/big.bin "$HOME_DIR/big.bin"

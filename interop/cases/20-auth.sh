@@ -1,18 +1,31 @@
 # interop/cases: sourced by interop/run, in order of name (see docs/testing.md).
 # AUTH(FTPLOGIN), a wrong password, refused host keys, the third host and the canary file.
 
-# AUTH(FTPLOGIN): the FTP USER/PASS log in to SSH (vsftpd on the SSH host's 127.0.0.1:2121)
+# sshd's log lines that match (LogLevel VERBOSE): how the broker logged in to it, seen from the server
+ssh_lines() { grep -c -- "$1" "$W/sshd.log" 2>/dev/null || true; }
+
+# AUTH(FTPLOGIN): the FTP USER/PASS log in to SSH (vsftpd on the SSH host's 127.0.0.1:2121). sshd must
+# log a password login: the file alone would come as well through a login with the SSHHOST's KEY.
+n0=$(ssh_lines "Accepted password for $TEST_USER from 10.254.1.1 ")
 case_get socks5-ftplogin-download "$S5" ftp://127.0.0.1:2121/small.bin "$HOME_DIR/small.bin"
+sleep 0.2
+[ "$(ssh_lines "Accepted password for $TEST_USER from 10.254.1.1 ")" -gt "$n0" ] ||
+    fail socks5-ftplogin-download-logged "no new 'Accepted password for $TEST_USER' in sshd's log: the SSH login did not use the FTP password"
 
 # AUTH(FTPLOGIN) with a wrong password: a failure (curl 67, login denied) in bounded time, no hang
+# sshd must log the refusal: vsftpd's own 530 would give curl the same 67 after a login with the KEY.
 name=socks5-ftplogin-wrong-password
+n0=$(ssh_lines "Failed password for $TEST_USER from 10.254.1.1 ")
 t1=$(date +%s) rc=0
 in_ns "$NS_C" curl -sS --max-time 40 -x "$S5" -u "$TEST_USER:wrong-$PASSWORD" \
     -o "$W/out/$name" ftp://127.0.0.1:2121/small.bin 2>"$W/out/$name.err" || rc=$?
 t2=$(date +%s)
+sleep 0.2
 if [ "$rc" = 0 ]; then fail $name "curl succeeded with a wrong password"
 elif [ $((t2 - t1)) -ge 30 ]; then fail $name "curl took $((t2 - t1)) s (a hang), exit $rc"
 elif [ "$rc" != 67 ]; then fail $name "curl exit $rc, want 67 (login denied): $(tr '\n' ' ' <"$W/out/$name.err")"
+elif [ "$(ssh_lines "Failed password for $TEST_USER from 10.254.1.1 ")" -le "$n0" ]; then
+    fail $name "curl exit 67, but no new 'Failed password for $TEST_USER' in sshd's log: the wrong password never reached the SSH login"
 else pass $name; fi
 
 # A refused host key (KNOWNHOSTS names the SSH host with another key, STRICT): a failure in bounded

@@ -264,14 +264,18 @@ final class FtpSession {
         return closing;
     }
 
-    /** Reads the client again once the machine takes commands and the server's queue has room. */
+    /**
+     * Reads the client again once the machine takes commands and both the client's queue and the server's
+     * have room: the broker answers some commands itself (534, 502, 500), and a client that never reads
+     * those answers must stop being read rather than have them pile up (Fault91).
+     */
     private void resumeClient() {
         Endpoint.Writer held = heldClient;
         if (held == null || machine.holdsClient()) {
             return;
         }
         heldClient = null;
-        leg.whenBelowHighWater(held::written);
+        toClient.whenBelowHighWater(() -> leg.whenBelowHighWater(held::written));
     }
 
     /**

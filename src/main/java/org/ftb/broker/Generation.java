@@ -1,5 +1,6 @@
 package org.ftb.broker;
 
+import org.ftb.address.IpAddress;
 import org.ftb.auth.UserDirectory;
 import org.ftb.config.BrokerSettings;
 import org.ftb.config.SocksAuth;
@@ -7,6 +8,8 @@ import org.ftb.config.SocksSettings;
 import org.ftb.config.SshHostSettings;
 import org.ftb.rules.RuleSet;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.ftb.ssh.Credentials;
@@ -40,9 +43,26 @@ public record Generation(int number, BrokerSettings broker, SocksSettings socks,
         return socks.users().orElseThrow(() -> new IllegalStateException("AUTH(USERPASS) without a loaded USERS file"));
     }
 
-    /** True when the SSH host is the destination itself (HOST(*) or the same host), so no leg runs in clear text. */
+    /**
+     * True when the SSH host is the destination itself (HOST(*), the same host, or the SSH server's own
+     * loopback: 127.0.0.0/8, ::1, localhost, which it opens on itself), so no leg runs in clear text.
+     */
     boolean sshHostIsDestination(String sshHost, String destination) {
-        return sshHosts.get(sshHost).host().map(h -> h.equals(destination)).orElse(true);
+        return onLoopback(destination) || sshHosts.get(sshHost).host().map(h -> h.equals(destination)).orElse(true);
+    }
+
+    /** A destination on the loopback of whichever host opens it: for a tunnel, the SSH server (Fault92). */
+    private static boolean onLoopback(String destination) {
+        if (destination.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        return IpAddress.parse(destination).map(address -> {
+            try {
+                return InetAddress.getByAddress(IpAddress.unmapped(address)).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }).orElse(false);
     }
 
     /**

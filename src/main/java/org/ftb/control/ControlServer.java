@@ -228,7 +228,7 @@ public final class ControlServer implements AutoCloseable {
     private void accept() {
         while (closed.getCount() > 0) {
             try {
-                take(server.accept());
+                take(server.accept(), false);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -252,7 +252,7 @@ public final class ControlServer implements AutoCloseable {
                 LineChannel.accepted(SocketChannel.open()).close();
                 server.configureBlocking(false);
                 try {
-                    condition.acceptWaiting(this::take);
+                    condition.acceptWaiting(channel -> take(channel, true));
                     return;
                 } finally {
                     server.configureBlocking(true);
@@ -266,10 +266,13 @@ public final class ControlServer implements AutoCloseable {
     /**
      * Hands a connection accepted to a handler thread, or refuses it when too many wait already.
      *
+     * @param waited true for a connection that waited while the endpoint could not accept (FTB0013A): its
+     *               client may have given up long ago (ftb ctl waits 30 s), its command still in the
+     *               connection's buffer; it is run only if the client is still there (Fault94)
      * @throws IOException when the connection cannot be served (no descriptor left for its selector): it is
      *                     closed unanswered, and the endpoint fails as if its accept had (FTB0013A)
      */
-    private void take(SocketChannel channel) throws IOException {
+    private void take(SocketChannel channel, boolean waited) throws IOException {
         LineChannel line = LineChannel.accepted(channel);
         if (!places.tryAcquire()) {
             refuse(line, Notice.of(Msg.FTB0326E, identify(channel).who(), MAX_CONNECTIONS), REFUSAL_TIMEOUT);
@@ -278,7 +281,7 @@ public final class ControlServer implements AutoCloseable {
         }
         waiting.add(line);
         try {
-            handlers.execute(() -> serve(line));
+            handlers.execute(() -> serve(line, waited));
         } catch (RejectedExecutionException e) {
             // Closing: the connection ends unanswered.
             heard(line);
@@ -286,9 +289,9 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void serve(LineChannel line) {
+    private void serve(LineChannel line, boolean waited) {
         try (line) {
-            answer(line, identify(line.channel()));
+            answer(line, identify(line.channel()), waited);
         } finally {
             heard(line);
         }
@@ -304,7 +307,7 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private void answer(LineChannel line, Peer peer) {
+    private void answer(LineChannel line, Peer peer, boolean waited) {
         if (closed.getCount() == 0) {
             return;
         }
@@ -315,6 +318,12 @@ public final class ControlServer implements AutoCloseable {
             Optional<String> text = request(line, peer, System.nanoTime() + REQUEST_TIMEOUT.toNanos());
             heard(line);
             if (text.isEmpty()) {
+                return;
+            }
+            if (waited && line.peerEnded()) {
+                // Nobody hears the response, and the operator was told the command may not have run: a
+                // STOP or RELOAD now would come out of the blue.
+                messages.log(Msg.FTB0328W, peer.who());
                 return;
             }
             List<String> response = new ArrayList<>(dispatcher.dispatch(text.get(), "ctl " + peer.who()));

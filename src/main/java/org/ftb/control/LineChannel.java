@@ -127,6 +127,20 @@ final class LineChannel implements Closeable {
      * socket closed with unread input resets the connection (TCP sends RST, and a Unix domain peer's next
      * read fails), which can take a refusal sent just before away from the client.
      */
+    /**
+     * True when the peer has ended its side and nothing of it is left to read: a client that closed (or
+     * half-closed) its connection. Does not wait; bytes that are there are kept for {@link #readLine}.
+     */
+    boolean peerEnded() throws IOException {
+        if (input.hasRemaining()) {
+            return false;
+        }
+        input.clear();
+        int read = channel.read(input);
+        input.flip();
+        return read < 0;
+    }
+
     void discardPending(int maxBytes) throws IOException {
         int dropped = 0;
         ByteBuffer sink = ByteBuffer.allocate(CHUNK);

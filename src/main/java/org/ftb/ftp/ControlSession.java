@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -62,6 +64,10 @@ public final class ControlSession {
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
     private final DataTransfer data = new DataTransfer();
+    /** How often a session logs the message of a command the broker answers itself (FTB0236I, FTB0240W, FTB0250W), per command. */
+    static final int LOCAL_LOGS = 10;
+    /** The messages of the commands the broker answered itself, each with its verb, and how often each came. */
+    private final Map<String, Integer> locallyAnswered = new HashMap<>();
     /** The reply now arriving answers the broker's own ABOR: the client never sees it. */
     private boolean answeringAbor;
 
@@ -124,12 +130,14 @@ public final class ControlSession {
     }
 
     /**
-     * True while {@link #HELD_COMMANDS} client commands wait for the way to the server to open: stop
-     * reading the client. Fewer do not stop it, so that a client that hangs up or resets during the
-     * login is seen at once, not when the login ends.
+     * True while {@link #HELD_COMMANDS} client commands wait, for the way to the server to open or, after
+     * it, behind a server reply still due (the broker's own answers must not overtake it): stop reading
+     * the client. Fewer do not stop it, so that a client that hangs up or resets during the login is seen
+     * at once, not when the login ends; and a client that sends on regardless is not read without end
+     * (Fault91).
      */
     public boolean holdsClient() {
-        return stage == Stage.LOGIN && waiting.size() >= HELD_COMMANDS;
+        return waiting.size() >= HELD_COMMANDS;
     }
 
     // ---- events ----
@@ -254,7 +262,9 @@ public final class ControlSession {
     private void command(FtpCommand c) {
         Optional<LocalAnswer> local = LocalAnswer.to(c);
         if (local.isPresent()) {
-            local.get().log().ifPresent(out::add);
+            // Said at most LOCAL_LOGS times per session and command: a client repeating it cannot flood the log (Fault95).
+            local.get().log().filter(log -> locallyAnswered.merge(log.msg().name() + " " + c.verb(), 1, Integer::sum) <= LOCAL_LOGS)
+                    .ifPresent(out::add);
             out.toClient(local.get().reply().raw());
             return;
         }
@@ -330,7 +340,7 @@ public final class ControlSession {
                 return Disposition.PASS;
             }
             if (passiveAsked == 0) {
-                out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped");
+                out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped, and the client got nothing");
                 return Disposition.DISCARD;
             }
             passiveAsked--;
@@ -410,7 +420,7 @@ public final class ControlSession {
     /** A held 227/229 reply is complete: point the client at a broker data port, or refuse. */
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
-        answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem));
+        answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem + "; the client got 425"));
         if (answer.problem().isEmpty()) {
             data.announced();
         }

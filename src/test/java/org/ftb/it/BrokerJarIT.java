@@ -416,6 +416,30 @@ class BrokerJarIT {
         });
     }
 
+    /**
+     * Fault94 (breakit14): while the endpoint cannot accept (FTB0013A), an operator's connection waits in the
+     * socket's backlog with its command written; {@code ftb ctl} gives up after 30 s (FTB0331E: "the command
+     * may or may not have run"; the operator checks with DISPLAY and sees it did not). When descriptors come
+     * back, the endpoint accepted that connection, read the command from its buffer and ran it, minutes or
+     * hours later, for nobody: a STOP, RELOAD, DRAIN or CANCEL out of the blue. A command whose client has
+     * gone before it is run is not run (FTB0328W says so).
+     */
+    @Test
+    void fault94ACommandWhoseClientGaveUpWhileTheEndpointCouldNotAcceptIsNotRunLater(@TempDir Path dir) throws Exception {
+        withCtlOutOfDescriptors(dir, (broker, full, endpoint, ctl) -> {
+            full.loseCtl(endpoint, ctl);
+            try (SocketChannel gaveUp = SocketChannel.open(UnixDomainSocketAddress.of(endpoint))) {
+                gaveUp.write(StandardCharsets.UTF_8.encode("TRACE ON\n"));
+            }
+            full.release();
+            broker.awaitLine("FTB0014I " + ctl + " accepts connections again");
+            assertThat(ctl(endpoint, "D")).as("the response to D, and its end").contains("FTB0310I", "\u0004");
+            Thread.sleep(500);
+            assertThat(broker.output()).as("the command of the client that had gone").noneMatch(l -> l.contains("TRACE ON"));
+            broker.awaitLine("FTB0328W ftb ctl did not run the command of user=root: the connection ended before the command could run");
+        });
+    }
+
     /** What a test does with a broker out of descriptors ({@link FullBroker#exhaust}) and its ftb ctl endpoint. */
     @FunctionalInterface
     private interface CtlScenario {
