@@ -123,11 +123,6 @@ final class LineChannel implements Closeable {
     }
 
     /**
-     * Reads and drops what has arrived and not been read, at most {@code maxBytes}, without waiting. A
-     * socket closed with unread input resets the connection (TCP sends RST, and a Unix domain peer's next
-     * read fails), which can take a refusal sent just before away from the client.
-     */
-    /**
      * True when the peer has ended its side and nothing of it is left to read: a client that closed (or
      * half-closed) its connection. Does not wait; bytes that are there are kept for {@link #readLine}.
      */
@@ -141,6 +136,11 @@ final class LineChannel implements Closeable {
         return read < 0;
     }
 
+    /**
+     * Reads and drops what has arrived and not been read, at most {@code maxBytes}, without waiting. A
+     * socket closed with unread input resets the connection (TCP sends RST, and a Unix domain peer's next
+     * read fails), which can take a refusal sent just before away from the client.
+     */
     void discardPending(int maxBytes) throws IOException {
         int dropped = 0;
         ByteBuffer sink = ByteBuffer.allocate(CHUNK);
