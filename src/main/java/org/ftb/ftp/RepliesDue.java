@@ -36,6 +36,10 @@ final class RepliesDue {
         }
     }
 
+    /** Every OTHER and BROKER_ABOR entry is one of these, never changed: only a transfer's needs an entry of its own. */
+    private static final Entry OTHER = new Entry(Due.OTHER);
+    private static final Entry BROKER_ABOR = new Entry(Due.BROKER_ABOR);
+
     private final Deque<Entry> due = new ArrayDeque<>();
     /**
      * The TRANSFER entries of {@link #due}, kept apart so that an ABOR marks them without walking every
@@ -49,7 +53,7 @@ final class RepliesDue {
 
     /** A command went to the server (or, for {@code null}, a reply is due without one: the greeting). */
     void sent(String verb) {
-        Entry e = new Entry(verb != null && DataTransfer.isTransfer(verb) ? Due.TRANSFER : Due.OTHER);
+        Entry e = verb != null && DataTransfer.isTransfer(verb) ? new Entry(Due.TRANSFER) : OTHER;
         if (e.kind == Due.TRANSFER) {
             transfers.add(e);
         }
@@ -81,7 +85,7 @@ final class RepliesDue {
 
     /** The broker's ABOR went to the server. */
     void sentAbor() {
-        due.add(new Entry(Due.BROKER_ABOR));
+        due.add(BROKER_ABOR);
         brokerAbors++;
     }
 
