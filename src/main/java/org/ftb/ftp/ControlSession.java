@@ -63,6 +63,8 @@ public final class ControlSession {
     private final RepliesDue due = new RepliesDue();
     /** PASV/EPSV commands relayed and not yet answered with a passive reply: only those open data ports. */
     private int passiveAsked;
+    /** Passive replies the server sent that nothing asked for, dropped. */
+    private int unaskedPassiveReplies;
     private final DataTransfer data = new DataTransfer();
     /** How often a session logs the message of a command the broker answers itself (FTB0236I, FTB0240W, FTB0250W), per command. */
     static final int LOCAL_LOGS = 10;
@@ -340,7 +342,10 @@ public final class ControlSession {
                 return Disposition.PASS;
             }
             if (passiveAsked == 0) {
-                out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped, and the client got nothing");
+                // At most LOCAL_LOGS times per session: a server sending them without end cannot flood the log (Fault97).
+                if (++unaskedPassiveReplies <= LOCAL_LOGS) {
+                    out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped, and the client got nothing");
+                }
                 return Disposition.DISCARD;
             }
             passiveAsked--;

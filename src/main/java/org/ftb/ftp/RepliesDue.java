@@ -27,19 +27,46 @@ final class RepliesDue {
     /** What ABOR may be answered with (RFC 959 5.4): 225 and 226, or a refusal. */
     private static final Set<Integer> ABOR_REPLIES = Set.of(225, 226, 500, 501, 502);
 
-    private final Deque<Due> due = new ArrayDeque<>();
+    /** One command whose final reply is due; a transfer's becomes ABORTED_TRANSFER in place. */
+    private static final class Entry {
+        Due kind;
+
+        Entry(Due kind) {
+            this.kind = kind;
+        }
+    }
+
+    /** Every OTHER and BROKER_ABOR entry is one of these, never changed: only a transfer's needs an entry of its own. */
+    private static final Entry OTHER = new Entry(Due.OTHER);
+    private static final Entry BROKER_ABOR = new Entry(Due.BROKER_ABOR);
+
+    private final Deque<Entry> due = new ArrayDeque<>();
+    /**
+     * The TRANSFER entries of {@link #due}, kept apart so that an ABOR marks them without walking every
+     * command still due (Fault96: a client could pipeline half a million during a transfer, then ABORs).
+     */
+    private final Deque<Entry> transfers = new ArrayDeque<>();
+    /** How many BROKER_ABOR entries {@link #due} holds. */
+    private int brokerAbors;
+    /** How many entries of {@link #due} are not BROKER_ABOR. */
+    private int forClient;
 
     /** A command went to the server (or, for {@code null}, a reply is due without one: the greeting). */
     void sent(String verb) {
-        due.add(verb != null && DataTransfer.isTransfer(verb) ? Due.TRANSFER : Due.OTHER);
+        Entry e = verb != null && DataTransfer.isTransfer(verb) ? new Entry(Due.TRANSFER) : OTHER;
+        if (e.kind == Due.TRANSFER) {
+            transfers.add(e);
+        }
+        due.add(e);
+        forClient++;
     }
 
     /** The client sent ABOR: every transfer due now is one it aborted. */
     void clientAborted() {
-        for (int i = due.size(); i > 0; i--) {
-            Due d = due.pollFirst();
-            due.addLast(d == Due.TRANSFER ? Due.ABORTED_TRANSFER : d);
+        for (Entry e : transfers) {
+            e.kind = Due.ABORTED_TRANSFER;
         }
+        transfers.clear();
     }
 
     boolean any() {
@@ -48,22 +75,24 @@ final class RepliesDue {
 
     /** True when a reply the client asked for is due: the broker's own ABOR does not count. */
     boolean anyForClient() {
-        return due.stream().anyMatch(d -> d != Due.BROKER_ABOR);
+        return forClient > 0;
     }
 
     /** True while the broker's ABOR has not been answered. */
     boolean aborDue() {
-        return due.contains(Due.BROKER_ABOR);
+        return brokerAbors > 0;
     }
 
     /** The broker's ABOR went to the server. */
     void sentAbor() {
-        due.add(Due.BROKER_ABOR);
+        due.add(BROKER_ABOR);
+        brokerAbors++;
     }
 
     /** True when a final reply with this code, arriving now, answers the broker's ABOR. */
     boolean answersAbor(int code) {
-        return due.peekFirst() == Due.BROKER_ABOR && ABOR_REPLIES.contains(code);
+        Entry first = due.peekFirst();
+        return first != null && first.kind == Due.BROKER_ABOR && ABOR_REPLIES.contains(code);
     }
 
     /**
@@ -75,17 +104,52 @@ final class RepliesDue {
     Due answered(int code, boolean forAbor) {
         if (code == 221) {
             due.clear(); // the server is closing the control connection (RFC 959 5.4, QUIT): nothing more is due
+            transfers.clear();
+            brokerAbors = 0;
+            forClient = 0;
             return Due.OTHER;
         }
-        Due first = due.pollFirst();
-        if (first != null && first.isTransfer() && !transferCanAnswer(code) && answerLaterCommand()) {
+        Entry first = due.pollFirst();
+        if (first == null) {
+            return null;
+        }
+        removed(first);
+        if (first.kind.isTransfer() && !transferCanAnswer(code) && answerLaterCommand()) {
             due.addFirst(first);
+            added(first);
             return Due.OTHER;
         }
-        if (first == Due.BROKER_ABOR && !forAbor) {
-            return due.pollFirst();
+        if (first.kind == Due.BROKER_ABOR && !forAbor) {
+            Entry next = due.pollFirst();
+            if (next == null) {
+                return null;
+            }
+            removed(next);
+            return next.kind;
         }
-        return first;
+        return first.kind;
+    }
+
+    private void removed(Entry e) {
+        if (e.kind == Due.BROKER_ABOR) {
+            brokerAbors--;
+        } else {
+            forClient--;
+            if (e.kind == Due.TRANSFER) {
+                transfers.removeFirstOccurrence(e); // the first: transfers are answered in order
+            }
+        }
+    }
+
+    private void added(Entry e) {
+        if (e.kind == Due.BROKER_ABOR) {
+            brokerAbors++;
+        } else {
+            forClient++;
+            if (e.kind == Due.TRANSFER) {
+                transfers.addFirst(e);
+            }
+        }
     }
 
     /** RFC 959 5.4: a transfer's final reply is 226 or 250, or a failure (4xx, 5xx). */
@@ -95,9 +159,11 @@ final class RepliesDue {
 
     /** Counts the first ordinary command still due as answered; false when there is none. */
     private boolean answerLaterCommand() {
-        for (Iterator<Due> it = due.iterator(); it.hasNext(); ) {
-            if (it.next() == Due.OTHER) {
+        for (Iterator<Entry> it = due.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.kind == Due.OTHER) {
                 it.remove();
+                removed(e);
                 return true;
             }
         }
