@@ -65,6 +65,8 @@ public final class ControlSession {
     private int passiveAsked;
     /** Passive replies the server sent that nothing asked for, dropped. */
     private int unaskedPassiveReplies;
+    /** Passive replies answered with 425 instead (FTB0239W): no data port free, or a reply that cannot be used. */
+    private int refusedPassiveReplies;
     private final DataTransfer data = new DataTransfer();
     /** How often a session logs the message of a command the broker answers itself (FTB0236I, FTB0240W, FTB0250W), per command. */
     static final int LOCAL_LOGS = 10;
@@ -425,7 +427,9 @@ public final class ControlSession {
     /** A held 227/229 reply is complete: point the client at a broker data port, or refuse. */
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
-        answer.problem().ifPresent(problem -> out.log(Msg.FTB0239W, code, problem + "; the client got 425"));
+        // At most LOCAL_LOGS times per session: a client repeating PASV while every DATA port is in use cannot flood the log (Fault98).
+        answer.problem().filter(problem -> ++refusedPassiveReplies <= LOCAL_LOGS)
+                .ifPresent(problem -> out.log(Msg.FTB0239W, code, problem + "; the client got 425"));
         if (answer.problem().isEmpty()) {
             data.announced();
         }
