@@ -172,7 +172,9 @@ final class FtpSession {
         long carried = data.bytes();
         ControlSession m = machine;
         return "ftpuser=" + user.replace(' ', '_') + " sshuser=" + sshUser.replace(' ', '_') + " transfers=" + (m == null ? 0 : m.transfers())
-                + " databytes=" + carried + " lastleg=" + lastLeg;
+                + " databytes=" + carried + " lastleg=" + lastLeg
+                // Only when the log left lines out (Fault99): how many the client or server caused beyond the caps.
+                + (m != null && m.unlogged() > 0 ? " unlogged=" + m.unlogged() : "");
     }
 
     /**

@@ -72,6 +72,8 @@ public final class ControlSession {
     static final int LOCAL_LOGS = 10;
     /** The messages of the commands the broker answered itself, each with its verb, and how often each came. */
     private final Map<String, Integer> locallyAnswered = new HashMap<>();
+    /** Log lines the caps above left out (Fault99): the audit record says how many, so that the log's silence is not read as none. Volatile: the audit and DISPLAY read it. */
+    private volatile int unlogged;
     /** The reply now arriving answers the broker's own ABOR: the client never sees it. */
     private boolean answeringAbor;
 
@@ -267,7 +269,7 @@ public final class ControlSession {
         Optional<LocalAnswer> local = LocalAnswer.to(c);
         if (local.isPresent()) {
             // Said at most LOCAL_LOGS times per session and command: a client repeating it cannot flood the log (Fault95).
-            local.get().log().filter(log -> locallyAnswered.merge(log.msg().name() + " " + c.verb(), 1, Integer::sum) <= LOCAL_LOGS)
+            local.get().log().filter(log -> logged(locallyAnswered.merge(log.msg().name() + " " + c.verb(), 1, Integer::sum)))
                     .ifPresent(out::add);
             out.toClient(local.get().reply().raw());
             return;
@@ -345,7 +347,7 @@ public final class ControlSession {
             }
             if (passiveAsked == 0) {
                 // At most LOCAL_LOGS times per session: a server sending them without end cannot flood the log (Fault97).
-                if (++unaskedPassiveReplies <= LOCAL_LOGS) {
+                if (logged(++unaskedPassiveReplies)) {
                     out.log(Msg.FTB0239W, code, "no PASV or EPSV asked for it; it was dropped, and the client got nothing");
                 }
                 return Disposition.DISCARD;
@@ -428,7 +430,7 @@ public final class ControlSession {
     private void passiveReply(int code, List<String> lines, String holdProblem) {
         PassiveReply.Answer answer = PassiveReply.answer(code, lines, holdProblem, ports);
         // At most LOCAL_LOGS times per session: a client repeating PASV while every DATA port is in use cannot flood the log (Fault98).
-        answer.problem().filter(problem -> ++refusedPassiveReplies <= LOCAL_LOGS)
+        answer.problem().filter(problem -> logged(++refusedPassiveReplies))
                 .ifPresent(problem -> out.log(Msg.FTB0239W, code, problem + "; the client got 425"));
         if (answer.problem().isEmpty()) {
             data.announced();
@@ -437,6 +439,20 @@ public final class ControlSession {
     }
 
     // ---- helpers ----
+
+    /** True when the {@code nth} line of one kind is logged (at most {@link #LOCAL_LOGS}); one left out is counted. */
+    private boolean logged(int nth) {
+        if (nth <= LOCAL_LOGS) {
+            return true;
+        }
+        unlogged++;
+        return false;
+    }
+
+    /** Log lines of this session that were left out after {@link #LOCAL_LOGS} of their kind (FTB0236I, FTB0239W, FTB0240W, FTB0250W). */
+    public int unlogged() {
+        return unlogged;
+    }
 
     /**
      * A login attempt starts; only a session's first one counts as under way for the broker's
