@@ -174,7 +174,13 @@ final class FtpSession {
         return "ftpuser=" + user.replace(' ', '_') + " sshuser=" + sshUser.replace(' ', '_') + " transfers=" + (m == null ? 0 : m.transfers())
                 + " databytes=" + carried + " lastleg=" + lastLeg
                 // Only when the log left lines out (Fault99): how many the client or server caused beyond the caps.
-                + (m != null && m.unlogged() > 0 ? " unlogged=" + m.unlogged() : "");
+                + unlogged(m);
+    }
+
+    /** {@code " unlogged=n"}: the log lines and transfer records the caps left out (Fault99, Fault100); empty when none were. */
+    private String unlogged(ControlSession m) {
+        int n = (m == null ? 0 : m.unlogged()) + transfers.unrecorded();
+        return n > 0 ? " unlogged=" + n : "";
     }
 
     /**

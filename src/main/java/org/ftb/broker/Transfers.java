@@ -52,6 +52,12 @@ final class Transfers {
     /** Data connections that came before their transfer's command, by data port; removed as they end. */
     private final Map<Integer, Connection> waitingData = new HashMap<>();
     private int started;
+    /** How many records of transfers that moved nothing and failed a session writes (Fault100); the rest are counted. */
+    static final int EMPTY_FAILURES_RECORDED = 10;
+    /** Records written of transfers without a data connection that did not succeed. */
+    private int emptyFailures;
+    /** Records left out after {@link #EMPTY_FAILURES_RECORDED}; volatile: the session's record reads it. */
+    private volatile int unrecorded;
 
     /**
      * @param sessionId the control connection's id
@@ -147,7 +153,19 @@ final class Transfers {
         waitingData.clear();
     }
 
+    /** Transfer records left out: transfers that moved no data and failed, beyond {@link #EMPTY_FAILURES_RECORDED}; from any thread. */
+    int unrecorded() {
+        return unrecorded;
+    }
+
     private void record(Transfer t) {
+        // A client pipelining transfer commands that the server refuses at once (550, 425), or leaves
+        // unanswered until the session ends, must not write a record each, at the server's speed (Fault100):
+        // their numbers (n=) leave a gap, and the session's record counts them.
+        if (t.data == null && !"OK".equals(t.result) && ++emptyFailures > EMPTY_FAILURES_RECORDED) {
+            unrecorded++;
+            return;
+        }
         long bytes = 0;
         if (t.data != null) {
             SessionView data = t.data.view();
