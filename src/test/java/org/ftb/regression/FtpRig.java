@@ -99,13 +99,7 @@ final class FtpRig implements AutoCloseable {
 
     /** Connected and logged in as u/p through the broker (its greeting, its 331, the server's 230). */
     Control login() throws IOException {
-        Control c = connect();
-        assertThat(c.line()).startsWith("220 ");
-        c.send("USER " + USER);
-        assertThat(c.line()).startsWith("331");
-        c.send("PASS " + PASSWORD);
-        assertThat(c.line()).startsWith("230");
-        return c;
+        return connect().logIn();
     }
 
     /** A data connection through SOCKS 5 to {@code a.b.c.d:port}. */
@@ -166,6 +160,16 @@ final class FtpRig implements AutoCloseable {
             this.socket = socket;
             this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             this.out = socket.getOutputStream();
+        }
+
+        /** Takes the greeting and logs in as u/p (the broker's 331, the server's 230); returns this. */
+        Control logIn() throws IOException {
+            assertThat(line()).startsWith("220 ");
+            send("USER " + USER);
+            assertThat(line()).startsWith("331");
+            send("PASS " + PASSWORD);
+            assertThat(line()).startsWith("230");
+            return this;
         }
 
         void send(String line) throws IOException {
